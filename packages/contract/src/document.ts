@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+
+/** A JSON Schema (2020-12) as it appears in the bundled OpenAPI document. */
+export type JsonSchema = boolean | { [keyword: string]: unknown };
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Record<string, unknown>>>;
+  components: { schemas: Record<string, JsonSchema> } & Record<string, unknown>;
+}
+
+// `dist/` sits next to `src/`, so this path resolves from the sources (tests) and from the
+// compiled package alike. The bundle is produced by `pnpm build` (build:bundle).
+const bundleUrl = new URL('../dist/openapi.json', import.meta.url);
+
+/** The bundled contract: every $ref to another file inlined, example files inlined as values. */
+export const document: OpenApiDocument = JSON.parse(readFileSync(bundleUrl, 'utf8'));
+
+const LOCAL_REF = '#/components/schemas/';
+
+/** The component schema a local `$ref` points to. */
+export function resolveSchemaRef(ref: string): JsonSchema {
+  if (!ref.startsWith(LOCAL_REF)) throw new Error(`unsupported $ref ${ref}: the bundle only holds local refs`);
+  const schema = document.components.schemas[ref.slice(LOCAL_REF.length)];
+  if (schema === undefined) throw new Error(`unresolved $ref ${ref}`);
+  return schema;
+}
+
+/** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
+export function pointerChild(pointer: string, token: string | number): string {
+  return `${pointer}/${String(token).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+}

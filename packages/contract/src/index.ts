@@ -1,0 +1,14 @@
+export { document, pointerChild, type JsonSchema, type OpenApiDocument } from './document.js';
+export { operations, type OperationId, type OperationInfo } from './operations.js';
+export { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, MAX_PROFILES, isWithinBodyLimit } from './limits.js';
+export {
+  MATCHING_MODES,
+  MAX_VIOLATIONS,
+  validateRequest,
+  validateResponse,
+  type ValidateOptions,
+  type ValidationResult,
+  type Violation,
+} from './validate.js';
+export { XmlDecodeError, XmlEncodeError, createXmlCodec, requestXml, responseXml, type XmlCodec } from './xml.js';
+export { listExamples, type ContractExample, type MediaType } from './examples.js';
