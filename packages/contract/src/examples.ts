@@ -13,12 +13,10 @@ export interface ContractExample {
   summary: string;
   /** The parsed JSON value, or the XML document as text. */
   value: unknown;
-  /** The file under spec/ it came from (`examples/requests/matching-email.json`). */
-  file: string;
 }
 
 interface MediaObject {
-  examples?: Record<string, { summary?: string; value: unknown; 'x-altcraft-example-file': string }>;
+  examples?: Record<string, { summary?: string; value: unknown }>;
 }
 
 function* examplesOf(operationId: OperationId, part: ContractExample['part'], content: Record<string, MediaObject> | undefined) {
@@ -31,7 +29,6 @@ function* examplesOf(operationId: OperationId, part: ContractExample['part'], co
         name,
         summary: example.summary ?? name,
         value: example.value,
-        file: example['x-altcraft-example-file'],
       } satisfies ContractExample;
     }
   }

@@ -130,8 +130,11 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
       continue;
     }
     const atHere = fitting.filter((e) => e.instancePath === here);
-    if (atHere.length > 1) out.push({ ...atHere[0]!, message: [...new Set(atHere.map((e) => e.message))].join(' or ') });
-    else out.push(...atHere);
+    if (atHere.length > 1 && atHere.every((e) => e.keyword === 'required')) {
+      out.push({ ...error, message: `must have ${atHere.map((e) => e.params.missingProperty).join(' or ')}` });
+    } else if (atHere.length > 1) {
+      out.push({ ...atHere[0]!, message: [...new Set(atHere.map((e) => e.message))].join(' or ') });
+    } else out.push(...atHere);
     out.push(...fitting.filter((e) => e.instancePath !== here));
   }
   return out;

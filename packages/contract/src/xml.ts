@@ -129,9 +129,9 @@ function textValue(text: string, shape: Shape): unknown {
   const numeric = shape.free || shape.scalars.has('number') || shape.scalars.has('integer');
   if (numeric && NUMBER_TEXT.test(trimmed)) {
     const n = Number(trimmed);
-    // Never round: an integer beyond 2^53 or a number beyond double range stays text, and the
-    // validator says so, instead of arriving as a different number.
-    if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) : Number.isFinite(n)) return n;
+    // Never round: an integer the double cannot hold exactly, or a number beyond its range,
+    // stays text (and the validator says so) instead of arriving as a different number.
+    if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) || String(n) === trimmed : Number.isFinite(n)) return n;
   }
   if ((shape.free || shape.scalars.has('boolean')) && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
   return text;
@@ -159,7 +159,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  // Also decodes numeric character references (&#169;), which are plain XML.
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
@@ -212,6 +213,7 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: '  ',
   suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
   processEntities: true,
 });
 

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { listExamples, type ContractExample } from '../src/examples.js';
+import { requestXml, responseXml } from '../src/xml.js';
+import { validateRequest, validateResponse } from '../src/validate.js';
+
+const examples = listExamples();
+const specDir = fileURLToPath(new URL('../../../spec/', import.meta.url));
+
+const label = (e: ContractExample) => `${e.operationId} ${e.part} ${e.mediaType} ${e.name}`;
+const codecOf = (e: ContractExample) => (e.part === 'request' ? requestXml : responseXml(e.operationId, Number(e.part)));
+const jsonTwinOf = (e: ContractExample) =>
+  examples.find((t) => t.operationId === e.operationId && t.part === e.part && t.name === e.name && t.mediaType === 'application/json')!;
+const modelOf = (e: ContractExample) => (e.mediaType === 'application/xml' ? codecOf(e).decode(e.value as string) : e.value);
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+describe('the bundled contract', () => {
+  it('holds the vendor page examples for both encodings', () => {
+    const names = (part: string, mediaType: string) =>
+      examples.filter((e) => e.operationId === 'importAndStartBatch' && e.part === part && e.mediaType === mediaType).map((e) => e.name);
+    for (const mediaType of ['application/json', 'application/xml']) {
+      expect(names('request', mediaType)).toEqual(expect.arrayContaining(['matchingEmail', 'matchingEmailSeedXml', 'matchingCustom', 'matchingCustomSeedXml']));
+      expect(names('200', mediaType)).toEqual(expect.arrayContaining(['success', 'successSeedXml']));
+      expect(names('400', mediaType)).toContain('bodyTooLarge');
+    }
+  });
+
+  it('references every file under spec/examples from the spec, and no missing one', () => {
+    const referenced = listFiles(specDir)
+      .filter((file) => file.endsWith('.yaml'))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/externalValue:\s*(\S+)/g)].map((match) => resolve(dirname(file), match[1]!)),
+      );
+    expect(new Set(referenced)).toEqual(new Set(listFiles(join(specDir, 'examples'))));
+  });
+});
+
+describe.each(examples.map((e) => [label(e), e] as const))('example %s', (_label, example) => {
+  it('is valid against its schema', () => {
+    const model = modelOf(example);
+    const result = example.part === 'request' ? validateRequest(model) : validateResponse(example.operationId, Number(example.part), model);
+    expect(result.violations).toEqual([]);
+  });
+
+  if (example.mediaType === 'application/xml') {
+    it('decodes to exactly its JSON twin', () => {
+      expect(modelOf(example)).toStrictEqual(jsonTwinOf(example).value);
+    });
+
+    it('re-encodes to XML that decodes to the same object', () => {
+      const codec = codecOf(example);
+      const model = codec.decode(example.value as string);
+      expect(codec.decode(codec.encode(model))).toStrictEqual(model);
+    });
+  }
+});

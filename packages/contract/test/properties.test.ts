@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateRequest } from '../src/validate.js';
+import { XmlEncodeError, requestXml } from '../src/xml.js';
+import { validRequest } from './support/arbitrary.js';
+
+type Request = Record<string, unknown> & { data: { data: Record<string, unknown> }[] };
+
+interface Mutation {
+  name: string;
+  applies?: (request: Request) => boolean;
+  /** Breaks the request in place; returns the pointer the violation must be reported at. */
+  apply: (request: Request, index: number) => string;
+}
+
+const isCustom = (request: Request) => typeof request.field_name === 'string';
+
+const mutations: Mutation[] = [
+  { name: 'drop workflow_id', apply: (r) => (delete r.workflow_id, '/workflow_id') },
+  { name: 'workflow_id as text', apply: (r) => ((r.workflow_id = `${r.workflow_id}x`), '/workflow_id') },
+  { name: 'workflow_id zero', apply: (r) => ((r.workflow_id = 0), '/workflow_id') },
+  { name: 'unknown matching', apply: (r) => (delete r.custom_request, (r.matching = 'nearest'), '/matching') },
+  { name: 'empty data', apply: (r) => ((r.data = []), '/data') },
+  { name: 'data as an object', apply: (r) => ((r.data = { data: {} } as never), '/data') },
+  { name: 'unknown top-level field', apply: (r) => ((r.workflowId = 1), '/workflowId') },
+  { name: 'item as a number', apply: (r, i) => (((r.data as unknown[])[i] = 42), `/data/${i}`) },
+  { name: 'item data as an array', apply: (r, i) => (((r.data[i] as { data: unknown }).data = []), `/data/${i}/data`) },
+  { name: 'email as a number', apply: (r, i) => ((r.data[i]!.data.email = 12345), `/data/${i}/data/email`) },
+  { name: 'skip_triggers as text', apply: (r) => ((r.skip_triggers = 'yes'), '/skip_triggers') },
+  { name: 'custom without field_name', applies: isCustom, apply: (r) => (delete r.field_name, '/field_name') },
+  {
+    name: 'custom item without the field',
+    applies: isCustom,
+    apply: (r, i) => (delete r.data[i]!.data[r.field_name as string], `/data/${i}/data/${r.field_name}`),
+  },
+  { name: 'custom_request with matching', applies: (r) => 'custom_request' in r, apply: (r) => ((r.matching = 'email'), '/custom_request') },
+];
+
+describe('generated from the schema', () => {
+  it('every valid request is accepted', () => {
+    fc.assert(
+      fc.property(validRequest, (request) => {
+        expect(validateRequest(request).violations).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every valid request survives XML: decode(encode(request)) equals it', () => {
+    fc.assert(
+      fc.property(validRequest, (request) => {
+        let xml: string;
+        try {
+          xml = requestXml.encode(request);
+        } catch (error) {
+          // What XML cannot carry (operator names in custom_request, control characters in a
+          // free-form string) is refused with a pointer, never mangled.
+          expect(error).toBeInstanceOf(XmlEncodeError);
+          fc.pre(false);
+          return;
+        }
+        expect(requestXml.decode(xml)).toStrictEqual(request);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every mutation of a valid request is rejected at the place it broke', () => {
+    const cases = fc.tuple(validRequest, fc.constantFrom(...mutations), fc.nat()).filter(([request, mutation]) => mutation.applies?.(request as Request) ?? true);
+    fc.assert(
+      fc.property(cases, ([request, mutation, seed]) => {
+        const broken = structuredClone(request) as Request;
+        const pointer = mutation.apply(broken, seed % broken.data.length);
+        const result = validateRequest(broken);
+        expect(result.valid, mutation.name).toBe(false);
+        expect(result.violations.map((v) => v.pointer), mutation.name).toContain(pointer);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
