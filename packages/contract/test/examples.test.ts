@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { document, resolveSchemaRef } from '../src/document.js';
 import { listExamples, type ContractExample } from '../src/examples.js';
+import { operations } from '../src/operations.js';
 import { requestXml, responseXml } from '../src/xml.js';
 import { validateRequest, validateResponse } from '../src/validate.js';
 
@@ -21,7 +23,31 @@ function listFiles(dir: string): string[] {
   );
 }
 
+const PAGE_PARAMETERS = [
+  'token', 'format', 'workflow_id', 'matching', 'profile_id', 'email', 'phone', 'field_name', 'field_value',
+  'data', 'skip_triggers', 'skip_invalid_subscriptions', 'detect_geo', 'content', 'attach', 'custom_request',
+];
+
 describe('the bundled contract', () => {
+  it('has both operations, each taking and answering JSON and XML', () => {
+    for (const { path } of Object.values(operations)) {
+      const operation = document.paths[path]!.post as { requestBody: { $ref: string }; responses: Record<string, { $ref: string }> };
+      const body = document.components.requestBodies as Record<string, { content: object }>;
+      expect(Object.keys(body[operation.requestBody.$ref.split('/').pop()!]!.content)).toEqual(['application/json', 'application/xml']);
+      expect(Object.keys(operation.responses)).toEqual(['200', '400', '401', '402', '403', '429', '500']);
+    }
+  });
+
+  it('declares all 16 request parameters of the vendor page', () => {
+    const variants = (document.components.schemas.ImportAndStartBatchRequest as { oneOf: { $ref: string }[] }).oneOf;
+    const declared = new Set(
+      [...variants.map((v) => v.$ref), '#/components/schemas/BatchRequestCommon'].flatMap((ref) =>
+        Object.keys((resolveSchemaRef(ref) as { properties: object }).properties),
+      ),
+    );
+    expect([...declared].sort()).toEqual([...PAGE_PARAMETERS].sort());
+  });
+
   it('holds the vendor page examples for both encodings', () => {
     const names = (part: string, mediaType: string) =>
       examples.filter((e) => e.operationId === 'importAndStartBatch' && e.part === part && e.mediaType === mediaType).map((e) => e.name);
