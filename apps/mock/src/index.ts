@@ -1,0 +1,2 @@
+export { startMock, type MockOptions, type RunningMock } from './server.js';
+export { startProxy, type ProxyOptions } from './proxy.js';

@@ -1,0 +1,61 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { responseXml } from '@altcraft-api/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMock, type RunningMock } from '../src/server.js';
+import { send } from './support/http.js';
+
+interface Case {
+  description: string;
+  method: string;
+  path?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  expect: { status: number; error: number; error_text: string; error_debug: string; format: 'json' | 'xml' };
+}
+
+const corpusDir = fileURLToPath(new URL('./corpus/', import.meta.url));
+const names = readdirSync(corpusDir).sort();
+const SYNC_PATH = '/api/v1.1/workflows/import_and_start_batch';
+
+async function bodyOf(dir: string): Promise<Buffer | undefined> {
+  const generator = join(dir, 'body.mjs');
+  if (existsSync(generator)) return Buffer.from((await import(pathToFileURL(generator).href)).default());
+  const file = readdirSync(dir).find((name) => name.startsWith('body.'));
+  return file ? readFileSync(join(dir, file)) : undefined;
+}
+
+let mock: RunningMock;
+beforeAll(async () => {
+  mock = await startMock({ port: 0 });
+});
+afterAll(() => mock.close());
+
+describe('the bad-input corpus', () => {
+  it('has at least 60 cases', () => expect(names.length).toBeGreaterThanOrEqual(60));
+
+  it.each(names)('%s', async (name) => {
+    const dir = join(corpusDir, name);
+    const spec: Case = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
+    const headers: Record<string, string> = { ...spec.headers };
+    if (spec.contentType) headers['Content-Type'] = spec.contentType;
+    const answer = await send(mock.url + (spec.path ?? SYNC_PATH), { method: spec.method, headers, body: await bodyOf(dir) });
+
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.status).toBe(spec.expect.status);
+    expect(answer.headers['content-type']).toContain(spec.expect.format === 'xml' ? 'application/xml' : 'application/json');
+    const envelope = spec.expect.format === 'xml' ? responseXml('importAndStartBatch', answer.status).decode(answer.body) : JSON.parse(answer.body);
+    expect(envelope).toMatchObject({ error: spec.expect.error, error_text: spec.expect.error_text });
+    expect(envelope.error_debug).toMatch(new RegExp(spec.expect.error_debug));
+  });
+
+  it('leaves the mock answering a valid request correctly', async () => {
+    const answer = await send(mock.url + SYNC_PATH, {
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer abc' },
+      body: JSON.stringify({ workflow_id: 12, matching: 'profile_id', data: [{ data: { profile_id: '5f19953a03e4227216278ba4' } }] }),
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ error: 0, error_text: 'Successful operation', result: [{ profile_id: '5f19953a03e4227216278ba4' }] });
+  });
+});
