@@ -10,21 +10,21 @@ const parsed = JSON.parse(body);
 if (!validateRequest(parsed).valid) throw new Error('the benchmark request must be valid');
 console.log(`10,000-profile request: ${(Buffer.byteLength(body) / 1e6).toFixed(2)} MB of JSON`);
 
-report('validate 10,000 profiles (valid)', compare({ subject: () => validateRequest(parsed), baseline: () => JSON.parse(body) }), {
+report('validate 10,000 profiles (valid)', await compare({ subject: () => validateRequest(parsed), baseline: () => JSON.parse(body) }), {
   target: 0.25,
   baselineName: 'JSON.parse',
 });
 
 const garbage = { ...parsed, data: parsed.data.map(() => ({ data: { email: 42, phones: false } })) };
 const garbageBody = JSON.stringify(garbage);
-report('validate 10,000 invalid profiles (capped)', compare({ subject: () => validateRequest(garbage), baseline: () => JSON.parse(garbageBody) }), {
+report('validate 10,000 invalid profiles (capped)', await compare({ subject: () => validateRequest(garbage), baseline: () => JSON.parse(garbageBody) }), {
   baselineName: 'JSON.parse',
 });
 
 const xml = requestXml.encode(parsed);
-report('XML encode 10,000 profiles', compare({ subject: () => requestXml.encode(parsed), baseline: () => JSON.stringify(parsed), rounds: 10 }), {
+report('XML encode 10,000 profiles', await compare({ subject: () => requestXml.encode(parsed), baseline: () => JSON.stringify(parsed), rounds: 10 }), {
   baselineName: 'JSON.stringify',
 });
-report('XML decode 10,000 profiles', compare({ subject: () => requestXml.decode(xml), baseline: () => JSON.parse(body), rounds: 10 }), {
+report('XML decode 10,000 profiles', await compare({ subject: () => requestXml.decode(xml), baseline: () => JSON.parse(body), rounds: 10 }), {
   baselineName: 'JSON.parse',
 });
