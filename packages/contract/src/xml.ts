@@ -171,7 +171,8 @@ const attribute = (node: XmlNode, name: string) => node[':@']?.[name];
 function decodeElements(elements: XmlNode[], shape: Shape, pointer: string, depth: number): unknown {
   const marked = attribute(elements[0]!, 'array') === 'true';
   if (elements.length === 1 && !marked && !alwaysArray(shape)) return decodeElement(elements[0]!, shape, pointer, depth);
-  if (elements.length === 1 && marked && childNames(elements[0]!).length === 0 && (elements[0]!['#text'] ?? '') === '') return [];
+  const [only] = elements;
+  if (elements.length === 1 && marked && childNames(only!).length === 0 && (only!['#text'] ?? '') === '' && attribute(only!, 'string') !== 'true') return [];
   const itemShape = shape.array ?? shape;
   return elements.map((element, index) => decodeElement(element, itemShape, pointerChild(pointer, index), depth));
 }
@@ -230,7 +231,12 @@ function encodeField(name: string, value: unknown, shape: Shape, pointer: string
     if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerChild(pointer, index));
     return encodeElement(item, itemShape, pointerChild(pointer, index));
   });
-  if (nodes.length === 1 && !alwaysArray(shape)) nodes[0]![':@'] = { ...nodes[0]![':@'], array: 'true' };
+  if (nodes.length === 1 && !alwaysArray(shape)) {
+    // `<x array="true"/>` is the empty array; a lone empty string says it is text.
+    const marks: Record<string, string> = { ...nodes[0]![':@'], array: 'true' };
+    if (value[0] === '') marks.string = 'true';
+    nodes[0]![':@'] = marks;
+  }
   return nodes;
 }
 

@@ -97,6 +97,11 @@ describe('encoding', () => {
     expect(xml).toContain('<none array="true"/>');
   });
 
+  it('keeps a lone empty string apart from the empty array', () => {
+    const body = { workflow_id: 1, data: [{ data: { one: [''], none: [] } }] };
+    expect(requestXml.decode(requestXml.encode(body))).toEqual(body);
+  });
+
   it('escapes markup in text', () => {
     const body = { workflow_id: 1, data: [{ data: { note: '<b> & "q"' } }] };
     expect(requestXml.decode(requestXml.encode(body))).toEqual(body);
