@@ -51,7 +51,7 @@ export interface AltcraftClient {
 
 /** A request body already encoded, as the batch sender builds them. */
 export interface SerializedBody {
-  text: string;
+  text: string | Uint8Array;
   format: Format;
 }
 
@@ -116,7 +116,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
       result = await api.POST(operations[operationId].path as keyof paths, {
         // The body is already encoded (exactly once): pass it through untouched.
         body: body.text as never,
-        bodySerializer: (text: unknown) => text as string,
+        bodySerializer: (text: unknown) => text as string | Uint8Array,
         headers,
         parseAs: 'text',
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,

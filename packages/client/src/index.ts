@@ -6,6 +6,15 @@ export {
   type Format,
 } from './client.js';
 export {
+  importProfiles,
+  type ImportProfilesOptions,
+  type ImportProgress,
+  type ImportSummary,
+  type OutcomeError,
+  type ProfileOutcome,
+  type RetryOptions,
+} from './import-profiles.js';
+export {
   AltcraftApiError,
   AltcraftError,
   AltcraftNetworkError,

@@ -12,3 +12,4 @@ export {
 } from './validate.js';
 export { XmlDecodeError, XmlEncodeError, createXmlCodec, requestXml, responseXml, type XmlCodec } from './xml.js';
 export { listExamples, type ContractExample, type MediaType } from './examples.js';
+export { createBatchEncoder, type BatchEncoder, type BatchFormat } from './batch.js';

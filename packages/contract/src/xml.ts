@@ -206,17 +206,19 @@ function decodeFields(node: XmlNode, names: string[], shape: Shape, pointer: str
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-const builder = new XMLBuilder({
+const builderOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '',
   attributesGroupName: ':@',
   textNodeName: '#text',
-  format: true,
-  indentBy: '  ',
   suppressEmptyNode: true,
   suppressBooleanAttributes: false,
   processEntities: true,
-});
+};
+// Whole documents are indented for people (examples, the mock's answers); the fragments batch
+// bodies are assembled from are compact, since every byte counts against the body limit.
+const builder = new XMLBuilder({ ...builderOptions, format: true, indentBy: '  ' });
+const compactBuilder = new XMLBuilder({ ...builderOptions, format: false });
 
 // XML 1.0 names (ASCII subset: the platform's field names are identifiers) and characters.
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -281,6 +283,13 @@ export interface XmlCodec<T = unknown> {
   decode(xml: string): T;
   /** Encodes an object of the JSON model as an XML document rooted at <xml>. */
   encode(value: T): string;
+  /** The root element's name (`xml`). */
+  readonly root: string;
+  /**
+   * One field of the root object as compact XML, without the root: `fragment('data', [item])`
+   * is `<data>...</data>`. A document is `<root>` + its fields' fragments + `</root>`.
+   */
+  fragment(name: string, value: unknown): string;
 }
 
 const DOCTYPE = /<!DOCTYPE/i;
@@ -314,6 +323,11 @@ export function createXmlCodec<T = unknown>(schemaName: string): XmlCodec<T> {
     encode(value: T): string {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new XmlEncodeError('the body must be an object', '');
       return builder.build({ [root]: [encodeElement(value, shape, '')] }) as string;
+    },
+    root,
+    fragment(name: string, value: unknown): string {
+      const fieldShape = shape.object?.props.get(name) ?? shape.object?.extra ?? FREE;
+      return compactBuilder.build({ [name]: encodeField(name, value, fieldShape, pointerChild('', name)) }) as string;
     },
   };
 }
