@@ -1,4 +1,4 @@
-import { createBatchEncoder, type BatchEncoder, type BatchFormat } from '@altcraft-api/contract';
+import { createBatchEncoder, requestXml, type BatchEncoder, type BatchFormat } from '@altcraft-api/contract';
 
 type Profile = Record<string, unknown>;
 
@@ -6,7 +6,6 @@ type Profile = Record<string, unknown>;
 export interface PlannedBatch {
   kind: 'batch';
   indexes: number[];
-  profiles: Profile[];
   /** The exact bytes that were measured against the limit, and are sent. */
   body: Uint8Array;
 }
@@ -62,9 +61,9 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
   const headBytes = byteLength(encoder.head);
   const tailBytes = byteLength(encoder.tail);
   const separatorBytes = byteLength(encoder.separator);
-  const tail = Buffer.from(encoder.tail);
   const itemBudget = options.maxBodyBytes - headBytes - tailBytes;
-  const iterator = (Symbol.asyncIterator in input ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile> | Iterator<Profile>;
+  const isAsync = Symbol.asyncIterator in input;
+  const iterator = (isAsync ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile> | Iterator<Profile>;
   const carry: Pending[] = [];
   let nextIndex = 0;
   let exhausted = false;
@@ -72,7 +71,8 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
 
   async function pull(): Promise<boolean> {
     while (!exhausted) {
-      const step = await iterator.next();
+      // A sync input is read without a microtask per profile.
+      const step = isAsync ? await iterator.next() : (iterator as Iterator<Profile>).next();
       if (step.done) {
         exhausted = true;
         return false;
@@ -98,6 +98,16 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
     }
     if (pending.bytes! > itemBudget) return `alone it makes a body of ${pending.bytes! + headBytes + tailBytes} bytes, over the ${options.maxBodyBytes}-byte limit`;
     return undefined;
+  }
+
+  // Bodies are encoded into one scratch buffer of the limit's size: encodeInto both measures
+  // the exact bytes and says when a body does not fit, in one pass; the body is then copied out.
+  const scratch = Buffer.allocUnsafe(options.maxBodyBytes);
+  const utf8 = new TextEncoder();
+  function encode(text: string): { fits: boolean; bytes: number; body: Buffer } {
+    const { read, written } = utf8.encodeInto(text, scratch);
+    const fits = read === text.length;
+    return { fits, bytes: fits ? written : written + byteLength(text.slice(read)), body: fits ? Buffer.from(scratch.subarray(0, written)) : scratch };
   }
 
   /** Serialises each pending profile alone; those that cannot be sent leave the carry. */
@@ -140,45 +150,62 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
         }
         carry.unshift(...batch.splice(fits));
         if (batch.length === 0) continue;
-        body = Buffer.from(encoder.head + joinItems(encoder, batch.map((p) => p.text!)) + encoder.tail);
+        body = encode(encoder.head + joinItems(encoder, batch.map((p) => p.text!)) + encoder.tail).body;
       } else {
         // One stringify for the profiles not yet serialised (those carried over from the last
         // body were, and come first), then trim to the limit.
         const measured = batch.filter((p) => p.text !== undefined);
-        let rest: string;
+        let text: string;
         try {
-          rest = encoder.items(batch.slice(measured.length).map((p) => p.profile));
+          const profiles = batch.slice(measured.length).map((p) => p.profile);
+          text =
+            measured.length === 0
+              ? encoder.body(profiles)
+              : encoder.head + joinItems(encoder, [...measured.map((p) => p.text!), encoder.items(profiles)]) + encoder.tail;
         } catch {
           // Something in this batch cannot be serialised: find it, carry the rest measured.
           yield* measureAll(batch);
           carry.unshift(...batch);
           continue;
         }
-        body = Buffer.from(encoder.head + joinItems(encoder, [...measured.map((p) => p.text!), rest]) + encoder.tail);
-        let cut = body.length - tailBytes;
-        while (cut + tailBytes > options.maxBodyBytes && batch.length > 1) {
-          const last = batch.pop()!;
-          measure(last);
-          cut -= last.bytes! + separatorBytes;
-          carry.unshift(last);
+        let encoded = encode(text);
+        if (!encoded.fits) {
+          let { bytes } = encoded;
+          let droppedChars = 0;
+          while (bytes > options.maxBodyBytes && batch.length > 1) {
+            const last = batch.pop()!;
+            measure(last);
+            bytes -= last.bytes! + separatorBytes;
+            droppedChars += last.text!.length + encoder.separator.length;
+            carry.unshift(last);
+          }
+          if (bytes > options.maxBodyBytes) {
+            // The first profile alone is too large.
+            yield { kind: 'unsendable', index: batch[0]!.index, reason: measure(batch[0]!) ?? 'too large' };
+            continue;
+          }
+          encoded = encode(text.slice(0, text.length - encoder.tail.length - droppedChars) + encoder.tail);
         }
-        if (cut + tailBytes > options.maxBodyBytes) {
-          // The first profile alone is too large.
-          yield { kind: 'unsendable', index: batch[0]!.index, reason: measure(batch[0]!) ?? 'too large' };
-          continue;
-        }
-        if (cut + tailBytes !== body.length) body = Buffer.concat([body.subarray(0, cut), tail]);
+        body = encoded.body;
       }
       averageItemBytes = (body.length - headBytes - tailBytes - separatorBytes * (batch.length - 1)) / batch.length;
-      yield { kind: 'batch', indexes: batch.map((p) => p.index), profiles: batch.map((p) => p.profile), body };
+      yield { kind: 'batch', indexes: batch.map((p) => p.index), body };
     }
   } finally {
     await iterator.return?.();
   }
 }
 
-/** The body for some of a batch's profiles (when a refused batch is split to isolate the bad ones). */
-export function bodyFor(format: BatchFormat, fields: Record<string, unknown>, profiles: Profile[]): Uint8Array {
+/**
+ * The two halves of a body, each a body of its own (when a refused batch is split to isolate
+ * the bad profiles). The profiles are read back from the body: batches do not keep them, so
+ * memory holds bytes only, once.
+ */
+export function splitBody(format: BatchFormat, fields: Record<string, unknown>, body: Uint8Array): [Uint8Array, Uint8Array] {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const { data } = (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: Profile }[] };
+  const profiles = data.map((item) => item.data);
   const encoder = createBatchEncoder(format, fields);
-  return Buffer.from(encoder.head + encoder.items(profiles) + encoder.tail);
+  const half = Math.ceil(profiles.length / 2);
+  return [Buffer.from(encoder.body(profiles.slice(0, half))), Buffer.from(encoder.body(profiles.slice(half)))];
 }

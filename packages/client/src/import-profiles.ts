@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/contract';
-import { bodyFor, planBatches, type PlannedBatch } from './batch-planner.js';
+import { planBatches, splitBody } from './batch-planner.js';
 import { clientInternals, type AltcraftClient, type Format } from './client.js';
 import { AltcraftApiError, AltcraftError, AltcraftNetworkError } from './errors.js';
 import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult, ProfileData } from './types.js';
@@ -204,7 +204,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   }
 
   /** Sends one body until it is settled: retried as it is, or split when refused as invalid. */
-  async function deliver(indexes: number[], batchProfiles: ProfileData[], body: Uint8Array, budget: { splits: number }): Promise<void> {
+  async function deliver(indexes: number[], body: Uint8Array, budget: { splits: number }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       let answer: unknown;
       try {
@@ -227,10 +227,9 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
         if (verdict === 'split' && indexes.length > 1 && budget.splits >= 2) {
           budget.splits -= 2;
           const half = Math.ceil(indexes.length / 2);
-          for (const [from, to] of [[0, half], [half, indexes.length]] as const) {
-            const part = batchProfiles.slice(from, to);
-            await deliver(indexes.slice(from, to), part, bodyFor(format, fields, part), budget);
-          }
+          const [first, second] = splitBody(format, fields, body);
+          await deliver(indexes.slice(0, half), first, budget);
+          await deliver(indexes.slice(half), second, budget);
           return;
         }
         if (verdict === 'refused') stopped ??= { reason: 'refused', error: describe(error) };
@@ -259,7 +258,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
         await settle({ index: planned.index, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}` } });
         continue;
       }
-      await deliver(planned.indexes, planned.profiles as ProfileData[], (planned as PlannedBatch).body, { splits: maxSplitRequests });
+      await deliver(planned.indexes, planned.body, { splits: maxSplitRequests });
       onProgress?.(progress());
     }
   }

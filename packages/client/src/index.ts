@@ -5,6 +5,7 @@ export {
   type CallOptions,
   type Format,
 } from './client.js';
+export { planBatches, type PlannedBatch, type PlannerOptions, type Unsendable } from './batch-planner.js';
 export {
   importProfiles,
   type ImportProfilesOptions,

@@ -17,6 +17,8 @@ export interface BatchEncoder {
   item(profile: Record<string, unknown>): string;
   /** Several profiles' items joined by `separator`; in JSON one stringify for them all. */
   items(profiles: Record<string, unknown>[]): string;
+  /** A whole body, `head + items(profiles) + tail`, built in one pass where the format allows. */
+  body(profiles: Record<string, unknown>[]): string;
 }
 
 /** An encoder for bodies that carry `fields` (every request field but `data`). */
@@ -32,6 +34,7 @@ export function createBatchEncoder(format: BatchFormat, fields: Record<string, u
       tail: empty.slice(at),
       item: (profile) => JSON.stringify({ data: profile }),
       items: (profiles) => JSON.stringify(profiles.map((profile) => ({ data: profile }))).slice(1, -1),
+      body: (profiles) => JSON.stringify({ ...fields, data: profiles.map((profile) => ({ data: profile })) }),
     };
   }
   const head = `<${requestXml.root}>${Object.entries(fields)
@@ -39,5 +42,7 @@ export function createBatchEncoder(format: BatchFormat, fields: Record<string, u
     .map(([name, value]) => requestXml.fragment(name, value))
     .join('')}`;
   const item = (profile: Record<string, unknown>) => requestXml.fragment('data', [{ data: profile }]);
-  return { format, head, separator: '', tail: `</${requestXml.root}>`, item, items: (profiles) => profiles.map(item).join('') };
+  const tail = `</${requestXml.root}>`;
+  const items = (profiles: Record<string, unknown>[]) => profiles.map(item).join('');
+  return { format, head, separator: '', tail, item, items, body: (profiles) => head + items(profiles) + tail };
 }

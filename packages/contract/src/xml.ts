@@ -168,17 +168,29 @@ const parser = new XMLParser({
 const childNames = (node: XmlNode) => Object.keys(node).filter((key) => key !== '#text' && key !== ':@');
 const attribute = (node: XmlNode, name: string) => node[':@']?.[name];
 
-function decodeElements(elements: XmlNode[], shape: Shape, pointer: string, depth: number): unknown {
+/**
+ * Where a value sits, built cheaply on the way down and turned into a JSON Pointer only when
+ * an error needs one (pointer strings for every element cost more than the walk itself).
+ */
+type Path = { up: Path; key: string | number } | undefined;
+const at = (up: Path, key: string | number): Path => ({ up, key });
+function pointerOf(path: Path): string {
+  const keys: (string | number)[] = [];
+  for (let step = path; step; step = step.up) keys.unshift(step.key);
+  return keys.reduce<string>((pointer, key) => pointerChild(pointer, key), '');
+}
+
+function decodeElements(elements: XmlNode[], shape: Shape, path: Path, depth: number): unknown {
   const marked = attribute(elements[0]!, 'array') === 'true';
-  if (elements.length === 1 && !marked && !alwaysArray(shape)) return decodeElement(elements[0]!, shape, pointer, depth);
+  if (elements.length === 1 && !marked && !alwaysArray(shape)) return decodeElement(elements[0]!, shape, path, depth);
   const [only] = elements;
   if (elements.length === 1 && marked && childNames(only!).length === 0 && (only!['#text'] ?? '') === '' && attribute(only!, 'string') !== 'true') return [];
   const itemShape = shape.array ?? shape;
-  return elements.map((element, index) => decodeElement(element, itemShape, pointerChild(pointer, index), depth));
+  return elements.map((element, index) => decodeElement(element, itemShape, at(path, index), depth));
 }
 
-function decodeElement(node: XmlNode, shape: Shape, pointer: string, depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new XmlDecodeError(`elements are nested deeper than ${MAX_DEPTH} levels at ${pointer}`);
+function decodeElement(node: XmlNode, shape: Shape, path: Path, depth: number): unknown {
+  if (depth > MAX_DEPTH) throw new XmlDecodeError(`elements are nested deeper than ${MAX_DEPTH} levels at ${pointerOf(path)}`);
   const names = childNames(node);
   const text = node['#text'] ?? '';
   if (names.length === 0) {
@@ -188,17 +200,17 @@ function decodeElement(node: XmlNode, shape: Shape, pointer: string, depth: numb
     }
     return textValue(text, shape);
   }
-  if (text.trim() !== '') throw new XmlDecodeError(`element at ${pointer} mixes text with child elements`);
+  if (text.trim() !== '') throw new XmlDecodeError(`element at ${pointerOf(path)} mixes text with child elements`);
   const unwrap = shape.object?.unwrap;
-  if (unwrap) return { [unwrap]: decodeFields(node, names, shape.object!.props.get(unwrap) ?? FREE, pointerChild(pointer, unwrap), depth) };
-  return decodeFields(node, names, shape, pointer, depth);
+  if (unwrap) return { [unwrap]: decodeFields(node, names, shape.object!.props.get(unwrap) ?? FREE, at(path, unwrap), depth) };
+  return decodeFields(node, names, shape, path, depth);
 }
 
-function decodeFields(node: XmlNode, names: string[], shape: Shape, pointer: string, depth: number): Record<string, unknown> {
+function decodeFields(node: XmlNode, names: string[], shape: Shape, path: Path, depth: number): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const name of names) {
     const fieldShape = shape.object?.props.get(name) ?? shape.object?.extra ?? FREE;
-    object[name] = decodeElements(node[name] as XmlNode[], fieldShape, pointerChild(pointer, name), depth + 1);
+    object[name] = decodeElements(node[name] as XmlNode[], fieldShape, at(path, name), depth + 1);
   }
   return object;
 }
@@ -224,14 +236,14 @@ const compactBuilder = new XMLBuilder({ ...builderOptions, format: false });
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
-function encodeField(name: string, value: unknown, shape: Shape, pointer: string): XmlNode[] {
-  if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointer);
-  if (!Array.isArray(value)) return [encodeElement(value, shape, pointer)];
+function encodeField(name: string, value: unknown, shape: Shape, path: Path): XmlNode[] {
+  if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf(path));
+  if (!Array.isArray(value)) return [encodeElement(value, shape, path)];
   if (value.length === 0) return [{ ':@': { array: 'true' } }];
   const itemShape = shape.array ?? FREE;
   const nodes = value.map((item, index) => {
-    if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerChild(pointer, index));
-    return encodeElement(item, itemShape, pointerChild(pointer, index));
+    if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf(at(path, index)));
+    return encodeElement(item, itemShape, at(path, index));
   });
   if (nodes.length === 1 && !alwaysArray(shape)) {
     // `<x array="true"/>` is the empty array; a lone empty string says it is text.
@@ -242,10 +254,10 @@ function encodeField(name: string, value: unknown, shape: Shape, pointer: string
   return nodes;
 }
 
-function encodeElement(value: unknown, shape: Shape, pointer: string): XmlNode {
+function encodeElement(value: unknown, shape: Shape, path: Path): XmlNode {
   switch (typeof value) {
     case 'string': {
-      if (NOT_XML_CHAR.test(value)) throw new XmlEncodeError('contains a control character that XML 1.0 cannot carry', pointer);
+      if (NOT_XML_CHAR.test(value)) throw new XmlEncodeError('contains a control character that XML 1.0 cannot carry', pointerOf(path));
       const node: XmlNode = { '#text': value };
       if (textValue(value, shape) !== value) node[':@'] = { string: 'true' };
       return node;
@@ -254,25 +266,25 @@ function encodeElement(value: unknown, shape: Shape, pointer: string): XmlNode {
     case 'boolean':
       return { '#text': String(value) };
     case 'object': {
-      if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointer);
+      if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointerOf(path));
       const entries = Object.entries(value as Record<string, unknown>);
       const unwrap = shape.object?.unwrap;
       if (unwrap) {
         const extra = entries.find(([key]) => key !== unwrap);
-        if (extra) throw new XmlEncodeError(`only "${unwrap}" can be sent in XML here, not "${extra[0]}"`, pointerChild(pointer, extra[0]));
+        if (extra) throw new XmlEncodeError(`only "${unwrap}" can be sent in XML here, not "${extra[0]}"`, pointerOf(at(path, extra[0])));
         const inner = (value as Record<string, unknown>)[unwrap];
-        return encodeElement(inner ?? {}, shape.object!.props.get(unwrap) ?? FREE, pointerChild(pointer, unwrap));
+        return encodeElement(inner ?? {}, shape.object!.props.get(unwrap) ?? FREE, at(path, unwrap));
       }
-      if (entries.length === 0 && !shape.object) throw new XmlEncodeError('an empty object in a free-form field has no XML form', pointer);
+      if (entries.length === 0 && !shape.object) throw new XmlEncodeError('an empty object in a free-form field has no XML form', pointerOf(path));
       const node: XmlNode = {};
       for (const [key, field] of entries) {
         if (field === undefined) continue;
-        node[key] = encodeField(key, field, shape.object?.props.get(key) ?? shape.object?.extra ?? FREE, pointerChild(pointer, key));
+        node[key] = encodeField(key, field, shape.object?.props.get(key) ?? shape.object?.extra ?? FREE, at(path, key));
       }
       return node;
     }
     default:
-      throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointer);
+      throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointerOf(path));
   }
 }
 
@@ -318,16 +330,16 @@ export function createXmlCodec<T = unknown>(schemaName: string): XmlCodec<T> {
       }
       const node = parsed[root]![0]!;
       if ((node['#text'] ?? '').trim() !== '' && childNames(node).length === 0) throw new XmlDecodeError(`<${root}> holds text instead of fields`);
-      return decodeFields(node, childNames(node), shape, '', 1) as T;
+      return decodeFields(node, childNames(node), shape, undefined, 1) as T;
     },
     encode(value: T): string {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new XmlEncodeError('the body must be an object', '');
-      return builder.build({ [root]: [encodeElement(value, shape, '')] }) as string;
+      return builder.build({ [root]: [encodeElement(value, shape, undefined)] }) as string;
     },
     root,
     fragment(name: string, value: unknown): string {
       const fieldShape = shape.object?.props.get(name) ?? shape.object?.extra ?? FREE;
-      return compactBuilder.build({ [name]: encodeField(name, value, fieldShape, pointerChild('', name)) }) as string;
+      return compactBuilder.build({ [name]: encodeField(name, value, fieldShape, at(undefined, name)) }) as string;
     },
   };
 }

@@ -21,8 +21,9 @@ describe.each(['json', 'xml'] as const)('createBatchEncoder(%s)', (format) => {
     expect(validateRequest(request).violations).toEqual([]);
   });
 
-  it('items() is the same text as the items one by one', () => {
+  it('items() and body() are the same text as the items one by one', () => {
     expect(encoder.items(profiles)).toBe(profiles.map((profile) => encoder.item(profile)).join(encoder.separator));
+    expect(encoder.body(profiles)).toBe(assemble(profiles.map((profile) => encoder.item(profile))));
   });
 
   it('a body of one item is valid too', () => {
