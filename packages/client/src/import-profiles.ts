@@ -40,8 +40,11 @@ export interface ImportProgress {
 
 export interface ImportSummary extends ImportProgress {
   durationMs: number;
-  /** Set when the import stopped before the end of the input: the signal, or a refusal (401/402/403) every batch would get. */
-  stopped?: { reason: 'aborted' | 'refused'; error?: OutcomeError };
+  /**
+   * Set when the import ended before the input did: `aborted` (signal), `stopped` (stopSignal),
+   * or `refused` (a 401/402/403 that every batch would get).
+   */
+  stopped?: { reason: 'aborted' | 'stopped' | 'refused'; error?: OutcomeError };
 }
 
 export interface RetryOptions {
@@ -65,7 +68,10 @@ interface SenderOptions {
   maxProfilesPerRequest?: number;
   /** Default and maximum 10,485,760. */
   maxBodyBytes?: number;
+  /** Stops at once: requests in flight are cancelled and their profiles are `unknown`. */
   signal?: AbortSignal;
+  /** Stops gently: no new batch is sent, the ones in flight are settled, then it resolves. */
+  stopSignal?: AbortSignal;
   retry?: RetryOptions;
   /**
    * Retry a request whose fate is unknown (timeout, connection lost after sending, unreadable
@@ -139,6 +145,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     maxProfilesPerRequest = MAX_PROFILES,
     maxBodyBytes = MAX_BODY_BYTES,
     signal,
+    stopSignal,
     retry = {},
     retryAmbiguous = false,
     maxSplitRequests = 64,
@@ -250,6 +257,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   async function worker(): Promise<void> {
     for (;;) {
       if (signal?.aborted) stopped ??= { reason: 'aborted' };
+      if (stopSignal?.aborted) stopped ??= { reason: 'stopped' };
       if (stopped) return;
       const next = await batches.next();
       if (next.done) return;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient, type AltcraftClientOptions } from '../src/client.js';
 import { importProfiles, type ImportProfilesOptions, type ImportSummary, type ProfileOutcome } from '../src/import-profiles.js';
 import type { ProfileData } from '../src/types.js';
-import { profileIdOf, startFaultServer, type Action, type FaultServer, type Received } from './support/fault-server.js';
+import { profileIdOf, startFaultServer, type Action, type FaultServer, type Received } from '@altcraft-api/mock';
 
 let server: FaultServer | undefined;
 afterEach(async () => {

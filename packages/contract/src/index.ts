@@ -1,4 +1,4 @@
-export { document, pointerChild, type JsonSchema, type OpenApiDocument } from './document.js';
+export { document, pointerChild, resolveSchemaRef, type JsonSchema, type OpenApiDocument } from './document.js';
 export { operations, type OperationId, type OperationInfo } from './operations.js';
 export { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, MAX_PROFILES, isWithinBodyLimit } from './limits.js';
 export {

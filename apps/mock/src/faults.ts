@@ -1,5 +1,6 @@
-// A local stand-in for the platform that fails on demand, for the batch sender's tests. It
-// records every request it reads, decodes it, and answers what `scenario` says.
+// A local stand-in for the platform that fails on demand (5xx, 429, resets, slow answers,
+// refusals, per-profile errors), for testing what sends batches: it records every request it
+// reads, decodes it (JSON or XML), and answers what `scenario` says.
 import { createHash } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
