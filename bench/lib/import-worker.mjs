@@ -1,5 +1,5 @@
 // Run by import.bench.mjs in a fresh process: `SINK COUNT` streams COUNT fresh profiles to the
-// sink with importProfiles and prints its peak RSS; `SINK COUNT compare` times importProfiles
+// sink with importProfiles and prints its peak RSS and duration; `SINK COUNT compare` times importProfiles
 // against a bare fetch loop sending the same bodies pre-serialised, and one serialising them.
 import { performance } from 'node:perf_hooks';
 import { createAltcraftClient, importProfiles, planBatches } from '@altcraft-api/client';
@@ -15,9 +15,11 @@ function* fresh(n) {
 }
 
 if (mode !== 'compare') {
+  const start = performance.now();
   const summary = await importProfiles(client, { ...fields, profiles: fresh(count) });
+  const durationMs = performance.now() - start;
   if (summary.imported !== count) throw new Error(`imported ${summary.imported} of ${count}`);
-  console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, durationMs }));
 } else {
   // The same 100 bodies for both: a pool of 10,000 profiles, cycled.
   const pool = Array.from({ length: 10_000 }, (_, i) => makeProfile(i, 600));
