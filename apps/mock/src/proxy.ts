@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { MAX_BODY_BYTES, operations, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { readBody } from './body.js';
 import { startPrism } from './prism.js';
-import { formatOfContentType, type RunningMock } from './server.js';
+import { formatOfContentType, routeOf, serve, type RunningMock } from './http.js';
 
 export interface ProxyOptions {
   upstream: string;
@@ -21,7 +20,6 @@ interface PrismViolation {
   message: string;
 }
 
-const routes = new Map<string, OperationId>(Object.values(operations).map((operation) => [operation.path, operation.operationId]));
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
 function asPrismViolations(where: 'request' | 'response', violations: Violation[]): PrismViolation[] {
@@ -60,8 +58,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     await prism.ready;
-    const path = new URL(req.url ?? '/', 'http://proxy').pathname.replace(/\/+$/, '');
-    const operationId = routes.get(path);
+    const { path, operationId } = routeOf(req.url);
     const read = await readBody(req, MAX_BODY_BYTES);
     if (!read.ok) {
       report(`${req.method} ${path}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
@@ -105,19 +102,5 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4010, options.host ?? '127.0.0.1', resolve);
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const url = `http://${address}:${port}`;
-  return {
-    url,
-    baseUrl: `${url}/api/v1.1`,
-    prismReady: prism.ready,
-    close: async () => {
-      server.closeAllConnections();
-      await Promise.all([new Promise((resolve) => server.close(resolve)), prism.stop()]);
-    },
-  };
+  return serve(server, prism, options);
 }

@@ -1,20 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   BODY_TOO_LARGE_DEBUG,
   MAX_BODY_BYTES,
   XmlDecodeError,
-  operations,
   requestXml,
   responseXml,
   validateRequest,
   type OperationId,
 } from '@altcraft-api/contract';
 import { answerFor } from './answers.js';
+import { formatOfContentType, routeOf, routes, serve, type Format, type RunningMock } from './http.js';
 import { readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
-
-export type Format = 'json' | 'xml';
 
 export interface MockOptions {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
@@ -22,19 +19,8 @@ export interface MockOptions {
   host?: string;
 }
 
-export interface RunningMock {
-  /** Origin of the mock, e.g. http://127.0.0.1:4010 */
-  url: string;
-  /** The API root clients use: `${url}/api/v1.1` */
-  baseUrl: string;
-  /** Resolves when Prism (which serves `Prefer` requests) is up. */
-  prismReady: Promise<void>;
-  close(): Promise<void>;
-}
-
 const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'Unauthorized', 404: 'Not found', 405: 'Method not allowed', 500: 'Internal server error' };
-const routes = new Map<string, OperationId>(Object.values(operations).map((operation) => [operation.path, operation.operationId]));
 
 /** A failure answered in the API's envelope, never Prism's problem+json. */
 class Failure {
@@ -42,13 +28,6 @@ class Failure {
     readonly status: number,
     readonly debug: string,
   ) {}
-}
-
-export function formatOfContentType(contentType: string | undefined): Format | undefined {
-  const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
-  if (mediaType === 'application/json') return 'json';
-  if (mediaType === 'application/xml' || mediaType === 'text/xml') return 'xml';
-  return undefined;
 }
 
 function send(res: ServerResponse, operationId: OperationId, status: number, body: object, format: Format): void {
@@ -115,8 +94,7 @@ async function forwardToPrism(prism: PrismProcess, req: IncomingMessage, res: Se
 }
 
 async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://mock').pathname.replace(/\/+$/, '');
-  const operationId = routes.get(path);
+  const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfContentType(req.headers['content-type']);
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
@@ -162,22 +140,5 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       sendFailure(res, 'importAndStartBatch', new Failure(500, `the mock failed: ${error.message}`), 'json');
     });
   });
-  // Requests are answered one by one on this thread; a keep-alive socket must not pin the
-  // process when the mock is closed.
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4010, options.host ?? '127.0.0.1', resolve);
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const url = `http://${address}:${port}`;
-  return {
-    url,
-    baseUrl: `${url}/api/v1.1`,
-    prismReady: prism.ready,
-    close: async () => {
-      server.closeAllConnections();
-      await Promise.all([new Promise((resolve) => server.close(resolve)), prism.stop()]);
-    },
-  };
+  return serve(server, prism, options);
 }

@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { MAX_BODY_BYTES } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type RunningMock } from '../src/server.js';
+import type { RunningMock } from '../src/http.js';
+import { startMock } from '../src/server.js';
 import { send } from './support/http.js';
 
 const PATH = '/api/v1.1/workflows/import_and_start_batch';

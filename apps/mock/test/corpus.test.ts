@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { responseXml } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type RunningMock } from '../src/server.js';
+import type { RunningMock } from '../src/http.js';
+import { startMock } from '../src/server.js';
 import { send } from './support/http.js';
 
 interface Case {

@@ -1,6 +1,7 @@
 import { listExamples, operations, requestXml, responseXml, type ContractExample } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type RunningMock } from '../src/server.js';
+import type { RunningMock } from '../src/http.js';
+import { startMock } from '../src/server.js';
 import { send } from './support/http.js';
 
 const examples = listExamples();

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../src/proxy.js';
-import type { RunningMock } from '../src/server.js';
+import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
 
 const PATH = '/api/v1.1/workflows/import_and_start_batch';
