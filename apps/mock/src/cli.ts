@@ -34,6 +34,12 @@ if ((values.proxy || values.upstream) && !values.upstream) {
 }
 
 const running = values.upstream ? await startProxy({ port, upstream: values.upstream }) : await startMock({ port });
+// Before anything else is awaited: a signal during Prism's start must still stop Prism.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    running.close().then(() => process.exit(0));
+  });
+}
 await running.prismReady;
 console.log(
   values.upstream
@@ -41,8 +47,3 @@ console.log(
     : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task)`,
 );
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.close().then(() => process.exit(0));
-  });
-}

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const prismCli = join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist/index.js');
@@ -47,7 +48,9 @@ async function waitForPort(child: ChildProcess, port: number, timeoutMs: number)
  */
 export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Promise<PrismProcess> {
   const port = await freePort();
-  const args = [prismCli, mode, bundle, ...(mode === 'proxy' ? [upstream!] : []), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'];
+  // The compiled wrapper (`dist/` sits next to `src/`, so this resolves from tests too).
+  const wrapper = fileURLToPath(new URL('../dist/prism-child.js', import.meta.url));
+  const args = [wrapper, prismCli, mode, bundle, ...(mode === 'proxy' ? [upstream!] : []), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
