@@ -119,6 +119,11 @@ function verdictOf(error: unknown, retryAmbiguous: boolean): Verdict {
   throw error;
 }
 
+/** What a request that finally failed leaves its profiles as: refused or never sent is `failed`. */
+function finalStatus(error: unknown): 'failed' | 'unknown' {
+  return error instanceof AltcraftApiError || (error instanceof AltcraftError && !error.mayHaveReachedServer) ? 'failed' : 'unknown';
+}
+
 function describe(error: unknown): OutcomeError {
   if (error instanceof AltcraftApiError) return { kind: 'api', message: error.message, status: error.status, code: error.code, debug: error.debug };
   if (error instanceof AltcraftNetworkError) return { kind: 'network', message: error.message };
@@ -227,7 +232,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
           try {
             await sleep(backoff(attempt, error), undefined, { signal });
           } catch {
-            return settleAll(indexes, 'failed', { kind: 'aborted', message: `aborted before retrying after: ${describe(error).message}` });
+            return settleAll(indexes, finalStatus(error), { kind: 'aborted', message: `aborted before retrying after: ${describe(error).message}` });
           }
           continue;
         }
@@ -240,7 +245,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
           return;
         }
         if (verdict === 'refused') stopped ??= { reason: 'refused', error: describe(error) };
-        return settleAll(indexes, verdict === 'ambiguous' ? 'unknown' : 'failed', describe(error));
+        return settleAll(indexes, finalStatus(error), describe(error));
       }
       return accept(indexes, answer);
     }

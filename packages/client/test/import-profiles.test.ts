@@ -90,6 +90,14 @@ describe('importProfiles', () => {
     expect(summary.imported).toBe(30);
   });
 
+  it('fails a batch whose 500s outlast the attempts', async () => {
+    const { summary, byIndex } = await run(10, () => ({ answer: 'status', status: 500, body: { error: 500, error_text: 'Internal server error' } }), {
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    expect(summary).toMatchObject({ failed: 10, requests: 3, retries: 2 });
+    expect(byIndex.get(0)).toMatchObject({ status: 'failed', error: { kind: 'api', status: 500 } });
+  });
+
   it('retries 500s with the same profiles, and imports each once', async () => {
     const { summary, outcomes } = await run(25, firstAttemptFails({ answer: 'status', status: 500, body: { error: 500, error_text: 'Internal server error' } }));
     expectAccounted(outcomes, summary, 25);
@@ -138,6 +146,11 @@ describe('importProfiles', () => {
     it('is retried with retryAmbiguous: true', async () => {
       const { summary } = await run(25, resetFirst, { retryAmbiguous: true });
       expect(summary).toMatchObject({ imported: 25, unknown: 0, retries: 3 });
+    });
+
+    it('stays unknown when retryAmbiguous runs out of attempts', async () => {
+      const { summary } = await run(10, () => ({ answer: 'reset' }), { retryAmbiguous: true, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+      expect(summary).toMatchObject({ unknown: 10, requests: 2, retries: 1 });
     });
 
     it('covers answers slower than the timeout', async () => {
