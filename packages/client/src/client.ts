@@ -143,7 +143,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
       response.status,
       failure.error ?? response.status,
       redact(typeof failure.error_text === 'string' ? failure.error_text : response.statusText || `HTTP ${response.status}`),
-      typeof failure.error_debug === 'string' ? redact(failure.error_debug) : isEnvelope ? undefined : redact(text.slice(0, 500)) || undefined,
+      typeof failure.error_debug === 'string' ? redact(failure.error_debug) : isEnvelope ? undefined : redact(text).slice(0, 500) || undefined,
       requestId,
       retryAfterSeconds(response),
     );
@@ -170,7 +170,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     try {
       return { format, text: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body) };
     } catch (error) {
-      if (error instanceof XmlEncodeError) throw new AltcraftValidationError(operationId, [{ pointer: error.pointer, message: error.message }]);
+      if (error instanceof XmlEncodeError) throw new AltcraftValidationError(operationId, [{ pointer: redact(error.pointer), message: redact(error.message) }]);
       throw error;
     }
   }

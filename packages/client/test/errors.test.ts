@@ -73,6 +73,15 @@ describe('the token never shows', () => {
     expectNoToken(await failureOf((client) => client.importAndStartBatch(request), server.baseUrl));
   });
 
+  it('in a long error page that echoes it where the debug text is cut', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end(`${'x'.repeat(490)}${TOKEN}${'y'.repeat(100)}`);
+    });
+    const error = await failureOf((client) => client.importAndStartBatch(request), server.baseUrl);
+    expect(String((error as { debug: string }).debug)).not.toContain(TOKEN.slice(0, 10));
+  });
+
   it('in an unreadable answer that echoes it', async () => {
     server = await startServer((_req, res) => answer(res, 200, `{"token": "${TOKEN}"`));
     expectNoToken(await failureOf((client) => client.importAndStartBatch(request), server.baseUrl));
