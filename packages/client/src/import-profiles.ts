@@ -3,9 +3,7 @@ import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/co
 import { planBatches, splitBody } from './batch-planner.js';
 import { clientInternals, type AltcraftClient, type Format } from './client.js';
 import { AltcraftApiError, AltcraftError, AltcraftNetworkError } from './errors.js';
-import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult, ProfileData } from './types.js';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+import type { DistributiveOmit, ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult, ProfileData } from './types.js';
 
 /** Why a profile failed or is unknown: plain data, safe to log (the token is never in it). */
 export interface OutcomeError {

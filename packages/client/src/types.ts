@@ -3,7 +3,7 @@ import type { components } from './generated/schema.js';
 type Schemas = components['schemas'];
 
 /** Omit over each member of a union, so the union stays discriminated. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * A batch request, as the contract's JSON schema types it: a union discriminated by
