@@ -1,0 +1,25 @@
+import { operations, type OpenApiDocument, type OperationId } from '@altcraft-api/contract';
+import { codeSamplesFor } from './code-samples.js';
+import { decisionsAsSections } from './decisions.js';
+
+export const POSTMAN_FILE = 'altcraft-api.postman_collection.json';
+
+/**
+ * The contract as the docs page shows it: each operation with `x-codeSamples` generated from its
+ * request examples, and the contract decisions and downloads appended to the introduction.
+ * The contract itself stays free of presentation: only the docs build adds these.
+ */
+export function docsDocument(contract: OpenApiDocument, decisionsMarkdown: string): OpenApiDocument {
+  const document = structuredClone(contract) as OpenApiDocument & { info: { description?: string } };
+  for (const operationId of Object.keys(operations) as OperationId[]) {
+    const operation = document.paths[operations[operationId].path]?.post;
+    if (!operation) throw new Error(`${operationId} is missing from the document`);
+    operation['x-codeSamples'] = codeSamplesFor(contract, operationId);
+  }
+  document.info.description = [
+    document.info.description?.trimEnd() ?? '',
+    `**Downloads.** The contract as [OpenAPI JSON](openapi.json), and as a [Postman collection](${POSTMAN_FILE}) with a JSON and an XML request for each operation (set \`baseUrl\` to your panel, or to the mock).`,
+    decisionsAsSections(decisionsMarkdown),
+  ].join('\n\n');
+  return document;
+}

@@ -1,0 +1,39 @@
+// What `pnpm build` leaves in dist/: one page that needs nothing from outside.
+import { readFileSync } from 'node:fs';
+import { document as contract, operations } from '@altcraft-api/contract';
+import { describe, expect, it } from 'vitest';
+import { decisionsAsSections } from '../src/decisions.js';
+
+const page = readFileSync(new URL('../dist/index.html', import.meta.url), 'utf8');
+const built = JSON.parse(readFileSync(new URL('../dist/openapi.json', import.meta.url), 'utf8'));
+const decisions = readFileSync(new URL('../../../spec/DECISIONS.md', import.meta.url), 'utf8');
+
+describe('dist/index.html', () => {
+  it('carries Redoc inline: no script or stylesheet from elsewhere', () => {
+    expect(page).not.toMatch(/<script[^>]+src=/i);
+    expect(page).not.toMatch(/<link[^>]+rel=["']?stylesheet/i);
+  });
+
+  it('no longer asks a CDN for the logo, and tells Redoc not to send telemetry', () => {
+    expect(page).not.toContain('cdn.redoc.ly');
+    expect(page).toContain('"disableTelemetry":true');
+  });
+});
+
+describe('the rendered document', () => {
+  it('is the contract plus code samples and the introduction', () => {
+    const { info, paths, ...rest } = built;
+    const { info: contractInfo, paths: contractPaths, ...contractRest } = contract as typeof built;
+    expect(rest).toEqual(contractRest);
+    for (const operation of Object.values(operations)) {
+      const { 'x-codeSamples': samples, ...unchanged } = paths[operation.path].post;
+      expect(unchanged).toEqual(contractPaths[operation.path].post);
+      expect(samples).toHaveLength(3);
+    }
+    expect(info.description.startsWith(contractInfo.description.trimEnd())).toBe(true);
+  });
+
+  it('has the contract decisions in the introduction', () => {
+    expect(built.info.description).toContain(decisionsAsSections(decisions));
+  });
+});

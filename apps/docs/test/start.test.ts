@@ -1,0 +1,85 @@
+// `pnpm start`, the README's main command: the docs and the mock together, both stopped by one
+// Ctrl-C. Run with `--only` so that turbo starts the two servers without rebuilding what this
+// test run already built (and other test tasks may be reading).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+function waitForOutput(child: ChildProcess, patterns: RegExp[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${patterns.join(', ')}; output:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (patterns.every((pattern) => pattern.test(output))) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`pnpm start exited (${code}) early; output:\n${output}`));
+    });
+  });
+}
+
+async function refused(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('pnpm start', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    // Only reached with the servers still up when an assertion failed before the Ctrl-C.
+    if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  });
+
+  it('serves the docs and the mock, prints both URLs, and stops both on Ctrl-C', async () => {
+    const [mockPort, docsPort] = [await freePort(), await freePort()];
+    child = spawn('pnpm', ['start', '--only'], {
+      cwd: repoRoot,
+      env: { ...process.env, MOCK_PORT: String(mockPort), DOCS_PORT: String(docsPort) },
+      detached: true, // its own process group, which Ctrl-C signals as a whole
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const docsUrl = `http://127.0.0.1:${docsPort}/`;
+    const mockUrl = `http://127.0.0.1:${mockPort}/api/v1.1/workflows/import_and_start_batch`;
+    await waitForOutput(child, [new RegExp(`docs: ${docsUrl}`), new RegExp(`mock ready: ${mockUrl}`)], 60_000);
+
+    const page = await fetch(docsUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    const answer = await fetch(mockUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12, data: [{ data: { email: 'alisa@example.com' } }] }),
+    });
+    expect(await answer.json()).toMatchObject({ error: 0 });
+
+    const exited = new Promise((resolve) => child?.once('exit', resolve));
+    process.kill(-(child.pid as number), 'SIGINT');
+    await exited;
+    expect(await refused(docsUrl)).toBe(true);
+    expect(await refused(mockUrl)).toBe(true);
+  }, 90_000);
+});
