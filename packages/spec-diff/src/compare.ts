@@ -1,0 +1,456 @@
+// Our own comparison of two bundled contracts, from the point of view of a client: what a request
+// that was valid may now be refused for, and what an answer the client could read may now hold.
+// It covers what public differs miss for this endpoint: limits, required fields and parameters,
+// enums, media types, the XML shape, the error envelope and security.
+import type { Change, Severity } from './change.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type SchemaObject = { [keyword: string]: Json };
+export type Document = { [key: string]: Json };
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const MAX_KEYWORDS = ['maxItems', 'maxLength', 'maximum', 'exclusiveMaximum', 'maxProperties'];
+const MIN_KEYWORDS = ['minItems', 'minLength', 'minimum', 'exclusiveMinimum', 'minProperties'];
+const XML_FIELDS = ['name', 'wrapped', 'attribute', 'prefix', 'namespace'];
+/** Vendor extensions that change the XML shape as much as the `xml` object does. */
+const XML_EXTENSIONS = ['x-altcraft-xml-unwrap'];
+const ENVELOPE_FIELDS = ['error', 'error_text', 'error_debug'];
+
+type Direction = 'request' | 'response';
+
+interface Located {
+  schema: Json;
+  pointer: string;
+}
+
+interface Context {
+  base: Document;
+  head: Document;
+  direction: Direction;
+  xml: boolean;
+  where: string;
+  changes: Change[];
+  seen: Set<string>;
+}
+
+/** What checks of a whole operation need: no schema direction or encoding yet. */
+type OperationContext = Omit<Context, 'xml' | 'direction'>;
+
+function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escape(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function child(pointer: string, ...tokens: (string | number)[]): string {
+  return tokens.reduce<string>((path, token) => `${path}/${escape(token)}`, pointer);
+}
+
+function unescape(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function at(document: Json, pointer: string): Json | undefined {
+  if (pointer === '') return document;
+  return pointer
+    .slice(1)
+    .split('/')
+    .reduce<Json | undefined>((node, token) => (isObject(node) ? node[unescape(token)] : Array.isArray(node) ? node[Number(token)] : undefined), document);
+}
+
+/** Follows local `$ref`s to the schema they name; the pointer says where it lives in the document. */
+function resolve(document: Document, located: Located): Located {
+  let current = located;
+  for (let hops = 0; isObject(current.schema) && typeof current.schema.$ref === 'string'; hops += 1) {
+    const ref = current.schema.$ref;
+    if (!ref.startsWith('#') || hops > 64) break;
+    current = { schema: at(document, ref.slice(1)) ?? null, pointer: ref.slice(1) };
+  }
+  return current;
+}
+
+function quote(value: Json | undefined): string {
+  return value === undefined ? 'none' : JSON.stringify(value);
+}
+
+function record(ctx: Context, severity: Severity, rule: string, pointer: string, message: string): void {
+  ctx.changes.push({ severity, rule, pointer, where: ctx.where, message, source: 'altcraft' });
+}
+
+/** Types a schema allows; `integer` is a subset of `number`. Undefined means any. */
+function typesOf(schema: SchemaObject): Set<string> | undefined {
+  const { type } = schema;
+  if (type === undefined) return undefined;
+  return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
+}
+
+function lostTypes(from: Set<string> | undefined, to: Set<string> | undefined): string[] {
+  if (!to) return [];
+  if (!from) return ['any type but ' + [...to].join(', ')];
+  return [...from].filter((type) => !to.has(type) && !(type === 'integer' && to.has('number')));
+}
+
+function compareTypes(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  const [baseTypes, headTypes] = [typesOf(b), typesOf(h)];
+  // A request must still accept every type it accepted; an answer must not bring a new one.
+  const [narrowed, widened] = ctx.direction === 'request' ? [lostTypes(baseTypes, headTypes), lostTypes(headTypes, baseTypes)] : [lostTypes(headTypes, baseTypes), lostTypes(baseTypes, headTypes)];
+  if (narrowed.length > 0) {
+    const what = ctx.direction === 'request' ? 'no longer accepts' : 'may now answer';
+    record(ctx, 'breaking', 'type-changed', child(pointer, 'type'), `${what} ${narrowed.join(', ')} (type ${quote(b.type)} → ${quote(h.type)})`);
+  } else if (widened.length > 0) {
+    record(ctx, 'non-breaking', 'type-changed', child(pointer, 'type'), `type ${quote(b.type)} → ${quote(h.type)}`);
+  }
+}
+
+function compareLimits(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  for (const keyword of [...MAX_KEYWORDS, ...MIN_KEYWORDS]) {
+    const [before, after] = [b[keyword], h[keyword]];
+    if (before === after) continue;
+    const isMax = MAX_KEYWORDS.includes(keyword);
+    const tightened =
+      typeof after === 'number' && (typeof before !== 'number' || (isMax ? after < before : after > before));
+    const message = `${keyword} ${quote(before)} → ${quote(after)}`;
+    // Only a request can be refused for a tighter limit; an answer within tighter limits is still readable.
+    if (tightened && ctx.direction === 'request') record(ctx, 'breaking', 'constraint-tightened', child(pointer, keyword), message);
+    else record(ctx, 'non-breaking', tightened ? 'constraint-tightened' : 'constraint-loosened', child(pointer, keyword), message);
+  }
+  if (b.pattern !== h.pattern) {
+    const severity: Severity = ctx.direction === 'request' && h.pattern !== undefined ? 'breaking' : 'non-breaking';
+    record(ctx, severity, 'pattern-changed', child(pointer, 'pattern'), `pattern ${quote(b.pattern)} → ${quote(h.pattern)}`);
+  }
+}
+
+function enumValues(schema: SchemaObject): string[] | undefined {
+  if (schema.const !== undefined) return [JSON.stringify(schema.const)];
+  return Array.isArray(schema.enum) ? schema.enum.map((value) => JSON.stringify(value)) : undefined;
+}
+
+function compareEnums(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  const [before, after] = [enumValues(b), enumValues(h)];
+  if (!before && !after) return;
+  const keyword = h.const !== undefined || b.const !== undefined ? 'const' : 'enum';
+  const removed = after ? (before ?? ['any value']).filter((value) => !after.includes(value)) : [];
+  const added = before ? (after ?? ['any value']).filter((value) => !before.includes(value)) : [];
+  if (removed.length > 0) {
+    // A request value the server no longer takes breaks senders.
+    const severity: Severity = ctx.direction === 'request' ? 'breaking' : 'non-breaking';
+    record(ctx, severity, 'enum-value-removed', child(pointer, keyword), `${keyword} no longer allows ${removed.join(', ')}`);
+  }
+  if (added.length > 0) {
+    // A new value in an answer is outside the generated union type, and outside a client's switch.
+    const severity: Severity = ctx.direction === 'response' ? 'breaking' : 'non-breaking';
+    record(ctx, severity, 'enum-value-added', child(pointer, keyword), `${keyword} now allows ${added.join(', ')}`);
+  }
+}
+
+function xmlShape(schema: SchemaObject): Record<string, Json | undefined> {
+  const xml = isObject(schema.xml) ? schema.xml : {};
+  const shape: Record<string, Json | undefined> = {};
+  for (const field of XML_FIELDS) shape[`xml.${field}`] = xml[field];
+  for (const extension of XML_EXTENSIONS) shape[extension] = schema[extension];
+  return shape;
+}
+
+function compareXml(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  const [before, after] = [xmlShape(b), xmlShape(h)];
+  for (const field of Object.keys(before)) {
+    if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
+    const location = field.startsWith('xml.') ? child(pointer, 'xml', field.slice(4)) : child(pointer, field);
+    record(ctx, 'breaking', 'xml-changed', location, `${field} ${quote(before[field])} → ${quote(after[field])}: XML documents change shape`);
+  }
+}
+
+function isEnvelope(schema: SchemaObject): boolean {
+  return isObject(schema.properties) && 'error' in schema.properties && 'error_text' in schema.properties;
+}
+
+function compareEnvelope(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  const [baseProperties, headProperties] = [b.properties as SchemaObject, isObject(h.properties) ? h.properties : {}];
+  const [baseRequired, headRequired] = [requiredOf(b), requiredOf(h)];
+  for (const field of ENVELOPE_FIELDS) {
+    const before = baseProperties[field];
+    if (before === undefined) continue;
+    const after = headProperties[field];
+    const location = child(pointer, 'properties', field);
+    if (after === undefined) {
+      record(ctx, 'breaking', 'error-envelope-changed', location, `the envelope no longer carries \`${field}\``);
+      continue;
+    }
+    const [beforeTypes, afterTypes] = [resolve(ctx.base, { schema: before, pointer: location }), resolve(ctx.head, { schema: after, pointer: location })];
+    if (isObject(beforeTypes.schema) && isObject(afterTypes.schema) && quote(beforeTypes.schema.type) !== quote(afterTypes.schema.type)) {
+      record(ctx, 'breaking', 'error-envelope-changed', child(location, 'type'), `envelope \`${field}\` type ${quote(beforeTypes.schema.type)} → ${quote(afterTypes.schema.type)}`);
+    }
+    if (baseRequired.has(field) && !headRequired.has(field)) {
+      record(ctx, 'breaking', 'error-envelope-changed', child(pointer, 'required'), `envelope \`${field}\` is no longer always present`);
+    }
+  }
+}
+
+function requiredOf(schema: SchemaObject): Set<string> {
+  return new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
+}
+
+function compareRequired(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string, skip: Set<string>): void {
+  const [before, after] = [requiredOf(b), requiredOf(h)];
+  for (const name of after) {
+    if (before.has(name) || skip.has(name)) continue;
+    const severity: Severity = ctx.direction === 'request' ? 'breaking' : 'non-breaking';
+    record(ctx, severity, 'required-added', child(pointer, 'required'), `\`${name}\` is now required`);
+  }
+  for (const name of before) {
+    if (after.has(name) || skip.has(name)) continue;
+    const severity: Severity = ctx.direction === 'response' ? 'breaking' : 'non-breaking';
+    record(ctx, severity, 'required-removed', child(pointer, 'required'), `\`${name}\` is no longer required`);
+  }
+}
+
+function isClosed(schema: SchemaObject): boolean {
+  return schema.additionalProperties === false || schema.unevaluatedProperties === false;
+}
+
+function compareProperties(ctx: Context, b: Located, h: Located, skip: Set<string>): void {
+  const [bs, hs] = [b.schema as SchemaObject, h.schema as SchemaObject];
+  const [before, after] = [isObject(bs.properties) ? bs.properties : {}, isObject(hs.properties) ? hs.properties : {}];
+  for (const [name, schema] of Object.entries(before)) {
+    if (skip.has(name)) continue;
+    const location = child(b.pointer, 'properties', name);
+    if (!(name in after)) {
+      // A request property dropped from a closed object makes requests that send it invalid.
+      const breaking = ctx.direction === 'response' || isClosed(hs);
+      const message = ctx.direction === 'response' ? `answers no longer carry \`${name}\`` : `\`${name}\` is no longer accepted${breaking ? '' : ' (still allowed as an unknown property)'}`;
+      record(ctx, breaking ? 'breaking' : 'non-breaking', 'property-removed', location, message);
+      continue;
+    }
+    compareSchemas(ctx, { schema, pointer: location }, { schema: after[name] as Json, pointer: child(h.pointer, 'properties', name) });
+  }
+  for (const name of Object.keys(after)) {
+    if (!(name in before)) record(ctx, 'non-breaking', 'property-added', child(h.pointer, 'properties', name), `new property \`${name}\``);
+  }
+  if (!isClosed(bs) && isClosed(hs)) {
+    const severity: Severity = ctx.direction === 'request' ? 'breaking' : 'non-breaking';
+    record(ctx, severity, 'constraint-tightened', child(h.pointer, 'additionalProperties'), 'unknown properties are now refused');
+  }
+  if (isObject(bs.additionalProperties) && isObject(hs.additionalProperties)) {
+    compareSchemas(ctx, { schema: bs.additionalProperties, pointer: child(b.pointer, 'additionalProperties') }, { schema: hs.additionalProperties, pointer: child(h.pointer, 'additionalProperties') });
+  }
+}
+
+/** Pairs the branches of a oneOf/anyOf/allOf: by $ref where both sides use refs, else by position. */
+function compareBranches(ctx: Context, b: Located, h: Located, keyword: 'oneOf' | 'anyOf' | 'allOf'): void {
+  const [before, after] = [(b.schema as SchemaObject)[keyword], (h.schema as SchemaObject)[keyword]];
+  if (!Array.isArray(before) && !Array.isArray(after)) return;
+  const [bList, hList] = [Array.isArray(before) ? before : [], Array.isArray(after) ? after : []];
+  const refOf = (schema: Json) => (isObject(schema) && typeof schema.$ref === 'string' ? schema.$ref : undefined);
+  const byRef = bList.every(refOf) && hList.every(refOf);
+  const matched = new Set<number>();
+  bList.forEach((schema, index) => {
+    const headIndex = byRef ? hList.findIndex((candidate) => refOf(candidate) === refOf(schema)) : index < hList.length ? index : -1;
+    const location = child(b.pointer, keyword, index);
+    if (headIndex < 0) {
+      // Losing a alternative refuses requests that used it; losing an allOf part loosens a request.
+      const breaking = keyword === 'allOf' ? ctx.direction === 'response' : ctx.direction === 'request';
+      record(ctx, breaking ? 'breaking' : 'non-breaking', 'variant-removed', location, `${keyword} branch ${refOf(schema) ?? index} removed`);
+      return;
+    }
+    matched.add(headIndex);
+    compareSchemas(ctx, { schema, pointer: location }, { schema: hList[headIndex] as Json, pointer: child(h.pointer, keyword, headIndex) });
+  });
+  hList.forEach((schema, index) => {
+    if (matched.has(index)) return;
+    const breaking = keyword === 'allOf' ? ctx.direction === 'request' : ctx.direction === 'response';
+    record(ctx, breaking ? 'breaking' : 'non-breaking', 'variant-added', child(h.pointer, keyword, index), `${keyword} branch ${refOf(schema) ?? index} added`);
+  });
+}
+
+export function compareSchemas(ctx: Context, baseSide: Located, headSide: Located): void {
+  const [b, h] = [resolve(ctx.base, baseSide), resolve(ctx.head, headSide)];
+  const key = `${ctx.direction}|${ctx.xml}|${b.pointer}|${h.pointer}`;
+  if (ctx.seen.has(key)) return;
+  ctx.seen.add(key);
+  if (!isObject(b.schema) || !isObject(h.schema)) {
+    if (JSON.stringify(b.schema) !== JSON.stringify(h.schema)) {
+      // A boolean schema: `false` allows nothing, `true` everything.
+      const narrowed = ctx.direction === 'request' ? h.schema === false : b.schema === false;
+      record(ctx, narrowed ? 'breaking' : 'non-breaking', 'type-changed', h.pointer, `schema ${quote(b.schema)} → ${quote(h.schema)}`);
+    }
+    return;
+  }
+  const envelope = ctx.direction === 'response' && isEnvelope(b.schema);
+  const skip = new Set(envelope ? ENVELOPE_FIELDS : []);
+  compareTypes(ctx, b.schema, h.schema, h.pointer);
+  compareLimits(ctx, b.schema, h.schema, h.pointer);
+  compareEnums(ctx, b.schema, h.schema, h.pointer);
+  if (ctx.xml) compareXml(ctx, b.schema, h.schema, h.pointer);
+  if (envelope) compareEnvelope(ctx, b.schema, h.schema, h.pointer);
+  compareRequired(ctx, b.schema, h.schema, h.pointer, skip);
+  compareProperties(ctx, b, h, skip);
+  if (isObject(b.schema.items) && isObject(h.schema.items)) {
+    compareSchemas(ctx, { schema: b.schema.items, pointer: child(b.pointer, 'items') }, { schema: h.schema.items, pointer: child(h.pointer, 'items') });
+  }
+  for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) compareBranches(ctx, b, h, keyword);
+}
+
+function contentOf(document: Document, located: Located): { [mediaType: string]: Json } {
+  const resolved = resolve(document, located).schema;
+  return isObject(resolved) && isObject(resolved.content) ? resolved.content : {};
+}
+
+function compareContent(ctx: Omit<Context, 'xml'>, b: Located, h: Located, part: string): void {
+  const [before, after] = [contentOf(ctx.base, b), contentOf(ctx.head, h)];
+  const [bPointer, hPointer] = [resolve(ctx.base, b).pointer, resolve(ctx.head, h).pointer];
+  for (const [mediaType, media] of Object.entries(before)) {
+    const location = child(bPointer, 'content', mediaType);
+    const headMedia = after[mediaType];
+    const where = `${ctx.where} ${part} ${mediaType}`;
+    if (headMedia === undefined) {
+      // Removed or renamed: clients that send (or ask for) this media type fail.
+      ctx.changes.push({ severity: 'breaking', rule: 'media-type-removed', pointer: location, where, message: `${part} no longer offers ${mediaType}`, source: 'altcraft' });
+      continue;
+    }
+    if (!isObject(media) || !isObject(headMedia) || media.schema === undefined || headMedia.schema === undefined) continue;
+    const xml = /[/+]xml$/.test(mediaType.split(';')[0] ?? '');
+    compareSchemas({ ...ctx, xml, where }, { schema: media.schema, pointer: child(location, 'schema') }, { schema: headMedia.schema, pointer: child(hPointer, 'content', mediaType, 'schema') });
+  }
+  for (const mediaType of Object.keys(after)) {
+    if (!(mediaType in before)) {
+      ctx.changes.push({ severity: 'non-breaking', rule: 'media-type-added', pointer: child(hPointer, 'content', mediaType), where: `${ctx.where} ${part} ${mediaType}`, message: `${part} now also offers ${mediaType}`, source: 'altcraft' });
+    }
+  }
+}
+
+function compareOperationLimits(ctx: OperationContext, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  const [before, after] = [isObject(b['x-altcraft-limits']) ? b['x-altcraft-limits'] : {}, isObject(h['x-altcraft-limits']) ? h['x-altcraft-limits'] : {}];
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const [was, is] = [before[name], after[name]];
+    if (was === is) continue;
+    const lowered = typeof is === 'number' && (typeof was !== 'number' || is < was);
+    ctx.changes.push({
+      severity: lowered ? 'breaking' : 'non-breaking',
+      rule: lowered ? 'limit-lowered' : 'limit-raised',
+      pointer: child(pointer, 'x-altcraft-limits', name),
+      where: ctx.where,
+      message: `${name} ${quote(was)} → ${quote(is)}`,
+      source: 'altcraft',
+    });
+  }
+}
+
+interface Parameter {
+  name: string;
+  in: string;
+  required: boolean;
+  pointer: string;
+}
+
+/** The operation's parameters with the path item's, the operation's winning (OpenAPI's rule). */
+function parametersOf(document: Document, operationPointer: string): Map<string, Parameter> {
+  const found = new Map<string, Parameter>();
+  const itemPointer = operationPointer.slice(0, operationPointer.lastIndexOf('/'));
+  for (const owner of [itemPointer, operationPointer]) {
+    const list = at(document, child(owner, 'parameters'));
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, index) => {
+      const { schema: parameter, pointer } = resolve(document, { schema: entry, pointer: child(owner, 'parameters', index) });
+      if (!isObject(parameter) || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') return;
+      const name = parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name;
+      found.set(`${parameter.in} ${name}`, { name: parameter.name, in: parameter.in, required: parameter.required === true || parameter.in === 'path', pointer });
+    });
+  }
+  return found;
+}
+
+function compareParameters(ctx: OperationContext, basePointer: string, headPointer: string): void {
+  const [before, after] = [parametersOf(ctx.base, basePointer), parametersOf(ctx.head, headPointer)];
+  for (const [key, parameter] of after) {
+    const was = before.get(key);
+    if (!was) {
+      const severity: Severity = parameter.required ? 'breaking' : 'non-breaking';
+      ctx.changes.push({ severity, rule: 'parameter-added', pointer: parameter.pointer, where: ctx.where, message: `new ${parameter.required ? 'required' : 'optional'} ${parameter.in} parameter \`${parameter.name}\``, source: 'altcraft' });
+    } else if (parameter.required && !was.required) {
+      ctx.changes.push({ severity: 'breaking', rule: 'required-added', pointer: parameter.pointer, where: ctx.where, message: `${parameter.in} parameter \`${parameter.name}\` is now required`, source: 'altcraft' });
+    }
+  }
+  for (const [key, parameter] of before) {
+    if (!after.has(key)) {
+      ctx.changes.push({ severity: 'non-breaking', rule: 'parameter-removed', pointer: parameter.pointer, where: ctx.where, message: `${parameter.in} parameter \`${parameter.name}\` is no longer documented`, source: 'altcraft' });
+    }
+  }
+}
+
+/** The security alternatives an operation accepts (its own, else the document's); `{}` is anonymous. */
+function securityOf(document: Document, operation: SchemaObject): { alternatives: Set<string>; pointer: string } | undefined {
+  const own = operation.security;
+  const list = Array.isArray(own) ? own : Array.isArray(document.security) ? document.security : undefined;
+  if (!list) return undefined;
+  return { alternatives: new Set(list.map((requirement) => JSON.stringify(requirement))), pointer: Array.isArray(own) ? 'security' : '/security' };
+}
+
+function compareSecurity(ctx: OperationContext, b: SchemaObject, h: SchemaObject, headPointer: string): void {
+  const [before, after] = [securityOf(ctx.base, b), securityOf(ctx.head, h)];
+  const anyone = new Set(['{}']);
+  const [was, is] = [before?.alternatives ?? anyone, after?.alternatives ?? anyone];
+  const pointer = after?.pointer === 'security' ? child(headPointer, 'security') : '/security';
+  for (const requirement of was) {
+    if (!is.has(requirement)) {
+      // A client authenticating the way the base allowed (or anonymously) is now refused.
+      ctx.changes.push({ severity: 'breaking', rule: 'security-changed', pointer, where: ctx.where, message: `no longer accepts ${requirement === '{}' ? 'requests without credentials' : `security ${requirement}`}`, source: 'altcraft' });
+    }
+  }
+  for (const requirement of is) {
+    if (!was.has(requirement)) ctx.changes.push({ severity: 'non-breaking', rule: 'security-changed', pointer, where: ctx.where, message: `also accepts security ${requirement}`, source: 'altcraft' });
+  }
+}
+
+function operationsOf(document: Document): Map<string, { pointer: string; operation: SchemaObject }> {
+  const found = new Map<string, { pointer: string; operation: SchemaObject }>();
+  const paths = isObject(document.paths) ? document.paths : {};
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue;
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (isObject(operation)) found.set(`${method.toUpperCase()} ${path}`, { pointer: child('', 'paths', path, method), operation });
+    }
+  }
+  return found;
+}
+
+/** Every change between two bundled contracts that a client of the operations can notice. */
+export function compareContracts(base: Document, head: Document): Change[] {
+  const changes: Change[] = [];
+  const [before, after] = [operationsOf(base), operationsOf(head)];
+  for (const [where, { pointer, operation }] of before) {
+    const headSide = after.get(where);
+    if (!headSide) {
+      changes.push({ severity: 'breaking', rule: 'operation-removed', pointer, where, message: `${where} was removed`, source: 'altcraft' });
+      continue;
+    }
+    const ctx = { base, head, where, changes, seen: new Set<string>() };
+    const h = headSide.operation;
+    compareOperationLimits(ctx, operation, h, headSide.pointer);
+    compareParameters(ctx, pointer, headSide.pointer);
+    compareSecurity(ctx, operation, h, headSide.pointer);
+    if (operation.requestBody !== undefined && h.requestBody !== undefined) {
+      compareContent({ ...ctx, direction: 'request' }, { schema: operation.requestBody, pointer: child(pointer, 'requestBody') }, { schema: h.requestBody, pointer: child(headSide.pointer, 'requestBody') }, 'request');
+    }
+    const [baseResponses, headResponses] = [isObject(operation.responses) ? operation.responses : {}, isObject(h.responses) ? h.responses : {}];
+    for (const [status, response] of Object.entries(baseResponses)) {
+      const headResponse = headResponses[status];
+      if (headResponse === undefined) {
+        // An error the server stops documenting costs a client nothing; a success it stops sending does.
+        const severity: Severity = status.startsWith('2') ? 'breaking' : 'non-breaking';
+        changes.push({ severity, rule: 'response-removed', pointer: child(pointer, 'responses', status), where, message: `no ${status} answer any more`, source: 'altcraft' });
+        continue;
+      }
+      compareContent({ ...ctx, direction: 'response' }, { schema: response, pointer: child(pointer, 'responses', status) }, { schema: headResponse, pointer: child(headSide.pointer, 'responses', status) }, `${status} answer`);
+    }
+    for (const status of Object.keys(headResponses)) {
+      if (!(status in baseResponses)) changes.push({ severity: 'non-breaking', rule: 'response-added', pointer: child(headSide.pointer, 'responses', status), where, message: `new ${status} answer`, source: 'altcraft' });
+    }
+  }
+  for (const [where, { pointer }] of after) {
+    if (!before.has(where)) changes.push({ severity: 'non-breaking', rule: 'operation-added', pointer, where, message: `new operation ${where}`, source: 'altcraft' });
+  }
+  return changes;
+}

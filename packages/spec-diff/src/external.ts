@@ -1,0 +1,53 @@
+// api-smart-diff, a maintained OpenAPI differ, for everything our own checks (compare.ts) do not
+// model: parameters, security, servers, formats, defaults and the rest. Where our checks have an
+// opinion on a keyword, they alone speak for it (see OWNED_KEYWORDS).
+import { apiCompare, type Diff } from 'api-smart-diff';
+import type { Change } from './change.js';
+import type { Document } from './compare.js';
+
+/** The keywords compare.ts classifies itself; the external differ's word on them is dropped. */
+const OWNED_KEYWORDS = new Set([
+  'type', 'maxItems', 'minItems', 'maxLength', 'minLength', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum',
+  'maxProperties', 'minProperties', 'pattern', 'required', 'enum', 'const', 'properties', 'additionalProperties',
+  'unevaluatedProperties', 'items', 'oneOf', 'anyOf', 'allOf', 'xml', 'x-altcraft-xml-unwrap', 'x-altcraft-limits',
+  'content', 'responses', 'requestBody', 'paths', '$ref', 'security',
+]);
+
+/** Containers whose keys are names (of properties, media types, ...), not keywords. */
+const NAMED_CHILDREN = new Set(['properties', 'patternProperties', '$defs', 'content', 'responses', 'paths', 'examples', 'headers', 'encoding']);
+
+/** The keyword a change is about: `[..., 'properties', 'email']` is about `properties`, `[..., 'enum', 2]` about `enum`. */
+function keywordOf(path: (string | number)[]): string | undefined {
+  for (let index = path.length - 1; index >= 0; index -= 1) {
+    const segment = path[index];
+    if (typeof segment === 'number') continue;
+    const parent = path[index - 1];
+    return typeof parent === 'string' && NAMED_CHILDREN.has(parent) ? parent : segment;
+  }
+  return undefined;
+}
+
+function pointerOf(path: (string | number)[]): string {
+  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+function whereOf(path: (string | number)[]): string {
+  const [, route, method] = path;
+  return typeof route === 'string' && typeof method === 'string' ? `${method.toUpperCase()} ${route}` : 'document';
+}
+
+/** The external differ's changes inside operations (adding or removing one is ours), less the keywords our checks own. */
+export function externalChanges(base: Document, head: Document): Change[] {
+  const { diffs } = apiCompare(structuredClone(base), structuredClone(head));
+  return diffs
+    .filter((diff: Diff) => diff.path[0] === 'paths' && diff.path.length > 3 && !OWNED_KEYWORDS.has(keywordOf(diff.path) ?? ''))
+    .map((diff: Diff) => ({
+      // Annotations (descriptions, examples) and what it cannot classify do not break a client.
+      severity: diff.type === 'breaking' ? 'breaking' : 'non-breaking',
+      rule: `api-smart-diff:${diff.type}`,
+      pointer: pointerOf(diff.path),
+      where: whereOf(diff.path),
+      message: diff.description ?? `${diff.action} ${keywordOf(diff.path)}`,
+      source: 'api-smart-diff',
+    }));
+}

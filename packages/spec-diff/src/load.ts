@@ -1,0 +1,85 @@
+// Where the two sides of a diff come from: the released artefact (the default base), the current
+// bundle (the default head), any spec file, or the spec/ tree of any git revision.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Document } from './compare.js';
+
+const require = createRequire(import.meta.url);
+
+export interface Contract {
+  document: Document;
+  /** What was loaded, for the report: a path relative to the repository, or `git:REF`. */
+  label: string;
+}
+
+/** The repository this package lives in. */
+export const REPO_ROOT = resolve(new URL('../../../', import.meta.url).pathname);
+/** The bundle `pnpm version-packages` keeps as the last released contract. */
+export const RELEASED_PATH = join(REPO_ROOT, 'packages/contract/released/openapi.json');
+/** The bundle `pnpm build` makes of spec/. */
+export const CURRENT_PATH = join(REPO_ROOT, 'packages/contract/dist/openapi.json');
+
+function bundle(entry: string, config: string): Document {
+  const manifest = require('@redocly/cli/package.json') as { bin: Record<string, string> };
+  const cli = require.resolve(`@redocly/cli/${manifest.bin.redocly}`);
+  const out = mkdtempSync(join(tmpdir(), 'spec-diff-'));
+  try {
+    execFileSync(process.execPath, [cli, 'bundle', entry, '--config', config, '--output', join(out, 'openapi.json')], {
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off' },
+      stdio: 'pipe',
+    });
+    return JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'));
+  } catch (error) {
+    const { stderr } = error as { stderr?: Buffer };
+    throw new Error(`cannot bundle ${entry}: ${stderr?.toString().trim().split('\n').slice(-3).join(' ') ?? error}`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function hasExternalRef(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasExternalRef);
+  if (typeof node !== 'object' || node === null) return false;
+  return Object.entries(node).some(([key, value]) => (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) || hasExternalRef(value));
+}
+
+function git(args: string[], options: { input?: Buffer } = {}): Buffer {
+  return execFileSync('git', ['-C', REPO_ROOT, ...args], { stdio: ['pipe', 'pipe', 'pipe'], input: options.input, maxBuffer: 256 * 1024 * 1024 });
+}
+
+function fromGit(ref: string): Contract {
+  try {
+    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new Error(`"${ref}" is neither a file nor a git revision`);
+  }
+  const tree = mkdtempSync(join(tmpdir(), 'spec-diff-git-'));
+  try {
+    const archive = git(['archive', '--format=tar', ref, 'spec']);
+    execFileSync('tar', ['-x', '-C', tree], { input: archive });
+    const entry = join(tree, 'spec/openapi.yaml');
+    if (!existsSync(entry)) throw new Error(`${ref} has no spec/openapi.yaml`);
+    return { document: bundle(entry, join(REPO_ROOT, 'redocly.yaml')), label: `git:${ref}` };
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A contract from a file (a bundle, or a multi-file spec's root, which is bundled first) or a
+ * git revision. Relative paths are taken from `cwd`.
+ */
+export function loadContract(source: string, cwd = process.cwd()): Contract {
+  const path = isAbsolute(source) ? source : resolve(cwd, source);
+  if (!existsSync(path)) return fromGit(source);
+  const label = relative(REPO_ROOT, path).startsWith('..') ? path : relative(REPO_ROOT, path);
+  if (path.endsWith('.json')) {
+    // A bundle is used as it is; a JSON root with references to other files is bundled first.
+    const document = JSON.parse(readFileSync(path, 'utf8')) as Document;
+    if (!hasExternalRef(document)) return { document, label };
+  }
+  return { document: bundle(path, join(REPO_ROOT, 'redocly.yaml')), label };
+}
