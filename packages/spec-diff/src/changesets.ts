@@ -1,5 +1,8 @@
 import readChangesets from '@changesets/read';
 
+/** The package whose version follows the contract (spec/). */
+export const CONTRACT_PACKAGE = '@altcraft-api/contract';
+
 export type Bump = 'none' | 'patch' | 'minor' | 'major';
 const ORDER: Bump[] = ['none', 'patch', 'minor', 'major'];
 

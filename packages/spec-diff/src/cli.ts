@@ -2,12 +2,11 @@
 // `pnpm spec:diff [BASE]`: what changed in the contract since BASE (default: the last release),
 // each change classified as breaking or not for a client.
 import { parseArgs } from 'node:util';
-import { changesetProblem, pendingBump } from './changesets.js';
+import { CONTRACT_PACKAGE, changesetProblem, pendingBump } from './changesets.js';
 import { diffContracts } from './diff.js';
 import { formatText } from './format.js';
 import { CURRENT_PATH, RELEASED_PATH, REPO_ROOT, loadContract } from './load.js';
 
-const CONTRACT_PACKAGE = '@altcraft-api/contract';
 const USAGE = `usage: pnpm spec:diff [BASE] [--head HEAD] [--json] [--fail-on-breaking] [--require-changeset]
 
 BASE and HEAD are spec files (a bundle, or a spec root that is bundled first; relative paths

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONTRACT_PACKAGE, changesetProblem, pendingBump } from './changesets.js';
 import { diffContracts } from './diff.js';
 import { formatMarkdown } from './format.js';
 import { CURRENT_PATH, REPO_ROOT, loadContract } from './load.js';
@@ -32,16 +33,18 @@ function withContractChanges(changelog: string, version: string, changes: string
 
 const head = loadContract(current);
 const report = diffContracts(loadContract(releasedPath).document, head.document);
+// Checked before anything is written: a refused release leaves the workspace as it was.
+const problem = changesetProblem(report, await pendingBump(root, CONTRACT_PACKAGE), CONTRACT_PACKAGE);
+if (problem) {
+  console.error(`version-packages: ${problem}`);
+  process.exit(1);
+}
 const before = contractVersion();
 const changeset = createRequire(join(root, 'package.json')).resolve('@changesets/cli/bin.js');
 execFileSync(process.execPath, [changeset, 'version'], { cwd: root, stdio: 'inherit' });
 const after = contractVersion();
 
 if (after === before) {
-  if (report.changes.length > 0) {
-    console.error('version-packages: the contract changed since its last release, but no changeset bumps @altcraft-api/contract');
-    process.exit(1);
-  }
   console.log('version-packages: @altcraft-api/contract keeps its version; the released contract stays as it is');
 } else {
   const changelogPath = join(contractDir, 'CHANGELOG.md');

@@ -1,0 +1,86 @@
+// The built command, as `pnpm spec:diff` runs it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CURRENT_PATH, RELEASED_PATH } from '../src/load.js';
+
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'spec-diff-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function specDiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+/** The current bundle with the batch limit lowered: the breaking change this endpoint fears most. */
+function loweredBatchLimit(): string {
+  const document = JSON.parse(readFileSync(CURRENT_PATH, 'utf8'));
+  document.components.schemas.ProfileBatchItems.maxItems = 5000;
+  const path = join(work, 'lowered.json');
+  writeFileSync(path, JSON.stringify(document));
+  return path;
+}
+
+describe('pnpm spec:diff', () => {
+  it('compares the released contract with the current bundle by default', async () => {
+    const { code, stdout } = await specDiff();
+    expect(code).toBe(0);
+    expect(stdout).toContain('packages/contract/released/openapi.json → packages/contract/dist/openapi.json');
+  });
+
+  it('prints each breaking change with where it is and where a client meets it', async () => {
+    const { code, stdout } = await specDiff('--head', loweredBatchLimit());
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 breaking, 0 non-breaking change(s)');
+    expect(stdout).toContain('BREAKING  maxItems 10000 → 5000  [constraint-tightened]');
+    expect(stdout).toContain('at /components/schemas/ProfileBatchItems/maxItems');
+    expect(stdout).toContain('in POST /api/v1.1/workflows/import_and_start_batch request application/json (and 3 more)');
+  });
+
+  it('exits 1 on a breaking change with --fail-on-breaking, and speaks JSON with --json', async () => {
+    const { code, stdout } = await specDiff('--head', loweredBatchLimit(), '--fail-on-breaking', '--json');
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ breaking: true, base: 'packages/contract/released/openapi.json' });
+    expect(report.changes[0].where).toHaveLength(4);
+  });
+
+  it('refuses a breaking change without a major changeset (CI gate)', async () => {
+    const { code, stderr } = await specDiff('--head', loweredBatchLimit(), '--require-changeset');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/breaking changes, but the pending changesets bump @altcraft-api\/contract (only to \w+|not at all): add a major changeset/);
+  });
+
+  it("lets this repository's own contract through its gate", async () => {
+    const { code, stderr } = await specDiff('--require-changeset');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('bundles a spec root and reads a git revision', async () => {
+    const fromYaml = await specDiff(RELEASED_PATH, '--head', 'spec/openapi.yaml', '--json');
+    expect(fromYaml.code, fromYaml.stderr).toBe(0);
+    expect(JSON.parse(fromYaml.stdout)).toMatchObject({ head: 'spec/openapi.yaml', breaking: false });
+    const fromGit = await specDiff('HEAD', '--head', 'HEAD', '--json');
+    expect(fromGit.code, fromGit.stderr).toBe(0);
+    expect(JSON.parse(fromGit.stdout)).toMatchObject({ base: 'git:HEAD', head: 'git:HEAD', changes: [] });
+  }, 30_000);
+
+  it('says what is wrong with a base it cannot load, and exits 2', async () => {
+    const missing = await specDiff('no-such-revision-or-file');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('"no-such-revision-or-file" is neither a file nor a git revision');
+    const usage = await specDiff('a', 'b');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('one BASE at most');
+  });
+});
