@@ -43,6 +43,7 @@ function sampleExamples(operationId: OperationId): { json: ContractExample; xml:
 
 function curl(url: string, mediaType: string, body: string): string {
   const delimiter = mediaType === 'application/xml' ? 'XML' : 'JSON';
+  if (body.split('\n').includes(delimiter)) throw new Error(`a sample body holds the line "${delimiter}", which would end its here-document`);
   // A quoted here-document passes the body byte for byte: no shell quoting of the example needed.
   return [
     `curl --request POST '${url}' \\`,

@@ -88,7 +88,7 @@ function typesOf(schema: SchemaObject): Set<string> | undefined {
 
 function lostTypes(from: Set<string> | undefined, to: Set<string> | undefined): string[] {
   if (!to) return [];
-  if (!from) return ['any type but ' + [...to].join(', ')];
+  if (!from) return [`types other than ${[...to].join(', ')}`];
   return [...from].filter((type) => !to.has(type) && !(type === 'integer' && to.has('number')));
 }
 
@@ -249,7 +249,7 @@ function compareBranches(ctx: Context, b: Located, h: Located, keyword: 'oneOf' 
     const headIndex = byRef ? hList.findIndex((candidate) => refOf(candidate) === refOf(schema)) : index < hList.length ? index : -1;
     const location = child(b.pointer, keyword, index);
     if (headIndex < 0) {
-      // Losing a alternative refuses requests that used it; losing an allOf part loosens a request.
+      // Losing an alternative refuses requests that used it; losing an allOf part loosens a request.
       const breaking = keyword === 'allOf' ? ctx.direction === 'response' : ctx.direction === 'request';
       record(ctx, breaking ? 'breaking' : 'non-breaking', 'variant-removed', location, `${keyword} branch ${refOf(schema) ?? index} removed`);
       return;
