@@ -13,10 +13,10 @@ const OWNED_KEYWORDS = new Set([
   'content', 'responses', 'requestBody', 'paths', '$ref', 'security',
 ]);
 
-/** Containers whose keys are names (of properties, media types, ...), not keywords. */
-const NAMED_CHILDREN = new Set(['properties', 'patternProperties', '$defs', 'content', 'responses', 'paths', 'examples', 'headers', 'encoding']);
+/** Containers whose keys are names (of properties, media types, ...) or fields of one keyword (`xml.name`), not keywords. */
+const NAMED_CHILDREN = new Set(['properties', 'patternProperties', '$defs', 'content', 'responses', 'paths', 'examples', 'headers', 'encoding', 'xml', 'x-altcraft-limits']);
 
-/** The keyword a change is about: `[..., 'properties', 'email']` is about `properties`, `[..., 'enum', 2]` about `enum`. */
+/** The keyword a change is about: `[..., 'properties', 'email']` is about `properties`, `[..., 'xml', 'name']` about `xml`, `[..., 'enum', 2]` about `enum`. */
 function keywordOf(path: (string | number)[]): string | undefined {
   for (let index = path.length - 1; index >= 0; index -= 1) {
     const segment = path[index];

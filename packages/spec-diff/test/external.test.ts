@@ -6,6 +6,7 @@ import { apiCompare } from 'api-smart-diff';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { diffContracts } from '../src/diff.js';
 
 const casesDir = new URL('./cases/', import.meta.url);
 const base = parse(readFileSync(new URL('base.yaml', casesDir), 'utf8'));
@@ -21,6 +22,15 @@ const verdicts = readdirSync(casesDir, { withFileTypes: true })
     const spec = JSON.parse(readFileSync(new URL(`${entry.name}/case.json`, casesDir), 'utf8'));
     return { name: entry.name, breaking: spec.verdict === 'breaking', alone: aloneSaysBreaking(spec.patch) };
   });
+
+describe('api-smart-diff within spec:diff', () => {
+  it('is not heard on what our checks own (here, an XML name it calls unclassified)', () => {
+    const spec = JSON.parse(readFileSync(new URL('xml-item-name-changed/case.json', casesDir), 'utf8'));
+    const head = fastJsonPatch.applyPatch(structuredClone(base), spec.patch, true, false).newDocument;
+    expect(apiCompare(structuredClone(base), head).diffs.length).toBeGreaterThan(0);
+    expect(diffContracts(base, head).changes.map((change) => change.rule)).toEqual(['xml-changed']);
+  });
+});
 
 describe('api-smart-diff alone', () => {
   it('misses these breaking changes', () => {
