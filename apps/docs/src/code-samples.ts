@@ -32,8 +32,8 @@ export function defaultServerUrl(document: OpenApiDocument): string {
   });
 }
 
-/** The request example the samples show: the operation's first JSON example, and its XML twin of the same name. */
-function sampleExamples(operationId: OperationId): { json: ContractExample; xml: ContractExample } {
+/** The request example the samples (and the Postman requests) show: the operation's first JSON example, and its XML twin of the same name. */
+export function sampleExamples(operationId: OperationId): { json: ContractExample; xml: ContractExample } {
   const requests = listExamples().filter((example) => example.operationId === operationId && example.part === 'request');
   const json = requests.find((example) => example.mediaType === 'application/json');
   const xml = requests.find((example) => example.mediaType === 'application/xml' && example.name === json?.name);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { listExamples, type OpenApiDocument } from '@altcraft-api/contract';
+import type { OpenApiDocument, OperationId } from '@altcraft-api/contract';
 import { convertV2 } from 'openapi-to-postmanv2';
+import { sampleExamples } from './code-samples.js';
 
 /** The parts of a Postman v2.1 collection this module reads or writes. */
 export interface PostmanRequest {
@@ -55,9 +56,9 @@ function withXmlTwin(item: PostmanItem, xmlBody: string): PostmanItem[] {
   return [item, xml];
 }
 
-function operationIdOf(item: PostmanItem, document: OpenApiDocument): string | undefined {
+function operationIdOf(item: PostmanItem, document: OpenApiDocument): OperationId | undefined {
   const path = `/${item.request?.url.path.join('/')}`;
-  return (document.paths[path]?.post as { operationId?: string } | undefined)?.operationId;
+  return (document.paths[path]?.post as { operationId?: OperationId } | undefined)?.operationId;
 }
 
 /**
@@ -66,15 +67,12 @@ function operationIdOf(item: PostmanItem, document: OpenApiDocument): string | u
  */
 export async function toPostmanCollection(document: OpenApiDocument): Promise<PostmanCollection> {
   const collection = await convert(document);
-  const examples = listExamples().filter((example) => example.part === 'request');
   const addXml = (items: PostmanItem[]): PostmanItem[] =>
     items.flatMap((item) => {
       if (item.item) return [{ ...item, item: addXml(item.item) }];
       const operationId = operationIdOf(item, document);
-      const json = examples.find((example) => example.operationId === operationId && example.mediaType === 'application/json');
-      const xml = examples.find((example) => example.operationId === operationId && example.mediaType === 'application/xml' && example.name === json?.name);
-      if (!xml) throw new Error(`Postman: no XML request example for "${item.name}"`);
-      return withXmlTwin(item, String(xml.value));
+      if (!operationId) throw new Error(`Postman: "${item.name}" is not an operation of the contract`);
+      return withXmlTwin(item, String(sampleExamples(operationId).xml.value));
     });
   collection.item = addXml(collection.item);
   return withStableIds(collection);

@@ -75,7 +75,10 @@ function quote(value: Json | undefined): string {
   return value === undefined ? 'none' : JSON.stringify(value);
 }
 
-function record(ctx: Context, severity: Severity, rule: string, pointer: string, message: string): void {
+/** Where a check writes what it found: the report so far, and where in the operation it looks. */
+type Recorder = Pick<Context, 'changes' | 'where'>;
+
+function record(ctx: Recorder, severity: Severity, rule: string, pointer: string, message: string): void {
   ctx.changes.push({ severity, rule, pointer, where: ctx.where, message, source: 'altcraft' });
 }
 
@@ -178,9 +181,9 @@ function compareEnvelope(ctx: Context, b: SchemaObject, h: SchemaObject, pointer
       record(ctx, 'breaking', 'error-envelope-changed', location, `the envelope no longer carries \`${field}\``);
       continue;
     }
-    const [beforeTypes, afterTypes] = [resolve(ctx.base, { schema: before, pointer: location }), resolve(ctx.head, { schema: after, pointer: location })];
-    if (isObject(beforeTypes.schema) && isObject(afterTypes.schema) && quote(beforeTypes.schema.type) !== quote(afterTypes.schema.type)) {
-      record(ctx, 'breaking', 'error-envelope-changed', child(location, 'type'), `envelope \`${field}\` type ${quote(beforeTypes.schema.type)} → ${quote(afterTypes.schema.type)}`);
+    const [was, is] = [resolve(ctx.base, { schema: before, pointer: location }).schema, resolve(ctx.head, { schema: after, pointer: location }).schema];
+    if (isObject(was) && isObject(is) && quote(was.type) !== quote(is.type)) {
+      record(ctx, 'breaking', 'error-envelope-changed', child(location, 'type'), `envelope \`${field}\` type ${quote(was.type)} → ${quote(is.type)}`);
     }
     if (baseRequired.has(field) && !headRequired.has(field)) {
       record(ctx, 'breaking', 'error-envelope-changed', child(pointer, 'required'), `envelope \`${field}\` is no longer always present`);
@@ -306,7 +309,7 @@ function compareContent(ctx: Omit<Context, 'xml'>, b: Located, h: Located, part:
     const where = `${ctx.where} ${part} ${mediaType}`;
     if (headMedia === undefined) {
       // Removed or renamed: clients that send (or ask for) this media type fail.
-      ctx.changes.push({ severity: 'breaking', rule: 'media-type-removed', pointer: location, where, message: `${part} no longer offers ${mediaType}`, source: 'altcraft' });
+      record({ changes: ctx.changes, where }, 'breaking', 'media-type-removed', location, `${part} no longer offers ${mediaType}`);
       continue;
     }
     if (!isObject(media) || !isObject(headMedia) || media.schema === undefined || headMedia.schema === undefined) continue;
@@ -315,7 +318,7 @@ function compareContent(ctx: Omit<Context, 'xml'>, b: Located, h: Located, part:
   }
   for (const mediaType of Object.keys(after)) {
     if (!(mediaType in before)) {
-      ctx.changes.push({ severity: 'non-breaking', rule: 'media-type-added', pointer: child(hPointer, 'content', mediaType), where: `${ctx.where} ${part} ${mediaType}`, message: `${part} now also offers ${mediaType}`, source: 'altcraft' });
+      record({ changes: ctx.changes, where: `${ctx.where} ${part} ${mediaType}` }, 'non-breaking', 'media-type-added', child(hPointer, 'content', mediaType), `${part} now also offers ${mediaType}`);
     }
   }
 }
@@ -326,14 +329,7 @@ function compareOperationLimits(ctx: OperationContext, b: SchemaObject, h: Schem
     const [was, is] = [before[name], after[name]];
     if (was === is) continue;
     const lowered = typeof is === 'number' && (typeof was !== 'number' || is < was);
-    ctx.changes.push({
-      severity: lowered ? 'breaking' : 'non-breaking',
-      rule: lowered ? 'limit-lowered' : 'limit-raised',
-      pointer: child(pointer, 'x-altcraft-limits', name),
-      where: ctx.where,
-      message: `${name} ${quote(was)} → ${quote(is)}`,
-      source: 'altcraft',
-    });
+    record(ctx, lowered ? 'breaking' : 'non-breaking', lowered ? 'limit-lowered' : 'limit-raised', child(pointer, 'x-altcraft-limits', name), `${name} ${quote(was)} → ${quote(is)}`);
   }
 }
 
@@ -367,14 +363,14 @@ function compareParameters(ctx: OperationContext, basePointer: string, headPoint
     const was = before.get(key);
     if (!was) {
       const severity: Severity = parameter.required ? 'breaking' : 'non-breaking';
-      ctx.changes.push({ severity, rule: 'parameter-added', pointer: parameter.pointer, where: ctx.where, message: `new ${parameter.required ? 'required' : 'optional'} ${parameter.in} parameter \`${parameter.name}\``, source: 'altcraft' });
+      record(ctx, severity, 'parameter-added', parameter.pointer, `new ${parameter.required ? 'required' : 'optional'} ${parameter.in} parameter \`${parameter.name}\``);
     } else if (parameter.required && !was.required) {
-      ctx.changes.push({ severity: 'breaking', rule: 'required-added', pointer: parameter.pointer, where: ctx.where, message: `${parameter.in} parameter \`${parameter.name}\` is now required`, source: 'altcraft' });
+      record(ctx, 'breaking', 'required-added', parameter.pointer, `${parameter.in} parameter \`${parameter.name}\` is now required`);
     }
   }
   for (const [key, parameter] of before) {
     if (!after.has(key)) {
-      ctx.changes.push({ severity: 'non-breaking', rule: 'parameter-removed', pointer: parameter.pointer, where: ctx.where, message: `${parameter.in} parameter \`${parameter.name}\` is no longer documented`, source: 'altcraft' });
+      record(ctx, 'non-breaking', 'parameter-removed', parameter.pointer, `${parameter.in} parameter \`${parameter.name}\` is no longer documented`);
     }
   }
 }
@@ -395,11 +391,11 @@ function compareSecurity(ctx: OperationContext, b: SchemaObject, h: SchemaObject
   for (const requirement of was) {
     if (!is.has(requirement)) {
       // A client authenticating the way the base allowed (or anonymously) is now refused.
-      ctx.changes.push({ severity: 'breaking', rule: 'security-changed', pointer, where: ctx.where, message: `no longer accepts ${requirement === '{}' ? 'requests without credentials' : `security ${requirement}`}`, source: 'altcraft' });
+      record(ctx, 'breaking', 'security-changed', pointer, `no longer accepts ${requirement === '{}' ? 'requests without credentials' : `security ${requirement}`}`);
     }
   }
   for (const requirement of is) {
-    if (!was.has(requirement)) ctx.changes.push({ severity: 'non-breaking', rule: 'security-changed', pointer, where: ctx.where, message: `also accepts security ${requirement}`, source: 'altcraft' });
+    if (!was.has(requirement)) record(ctx, 'non-breaking', 'security-changed', pointer, `also accepts security ${requirement}`);
   }
 }
 
@@ -423,7 +419,7 @@ export function compareContracts(base: Document, head: Document): Change[] {
   for (const [where, { pointer, operation }] of before) {
     const headSide = after.get(where);
     if (!headSide) {
-      changes.push({ severity: 'breaking', rule: 'operation-removed', pointer, where, message: `${where} was removed`, source: 'altcraft' });
+      record({ changes, where }, 'breaking', 'operation-removed', pointer, `${where} was removed`);
       continue;
     }
     const ctx = { base, head, where, changes, seen: new Set<string>() };
@@ -440,17 +436,17 @@ export function compareContracts(base: Document, head: Document): Change[] {
       if (headResponse === undefined) {
         // An error the server stops documenting costs a client nothing; a success it stops sending does.
         const severity: Severity = status.startsWith('2') ? 'breaking' : 'non-breaking';
-        changes.push({ severity, rule: 'response-removed', pointer: child(pointer, 'responses', status), where, message: `no ${status} answer any more`, source: 'altcraft' });
+        record(ctx, severity, 'response-removed', child(pointer, 'responses', status), `no ${status} answer any more`);
         continue;
       }
       compareContent({ ...ctx, direction: 'response' }, { schema: response, pointer: child(pointer, 'responses', status) }, { schema: headResponse, pointer: child(headSide.pointer, 'responses', status) }, `${status} answer`);
     }
     for (const status of Object.keys(headResponses)) {
-      if (!(status in baseResponses)) changes.push({ severity: 'non-breaking', rule: 'response-added', pointer: child(headSide.pointer, 'responses', status), where, message: `new ${status} answer`, source: 'altcraft' });
+      if (!(status in baseResponses)) record(ctx, 'non-breaking', 'response-added', child(headSide.pointer, 'responses', status), `new ${status} answer`);
     }
   }
   for (const [where, { pointer }] of after) {
-    if (!before.has(where)) changes.push({ severity: 'non-breaking', rule: 'operation-added', pointer, where, message: `new operation ${where}`, source: 'altcraft' });
+    if (!before.has(where)) record({ changes, where }, 'non-breaking', 'operation-added', pointer, `new operation ${where}`);
   }
   return changes;
 }
