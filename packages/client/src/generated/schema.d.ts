@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Batch import and engage profiles in a scenario
-         * @description Imports (or updates) up to 10,000 profiles and sends each one into the automation scenario
+         * @description Imports (or updates) a batch of profiles and sends each one into the automation scenario
          *     `workflow_id`, waiting for the import: the answer has one `result` item per profile, in the
          *     order sent, with the profile's identifier. The batch version of "Import and engage profile
          *     in scenario".
@@ -19,9 +19,11 @@ export interface paths {
          *     Each profile is matched against the database by the `matching` mode (default `email`) using
          *     the value in its own `data` item, or selected by `custom_request` instead.
          *
-         *     **Limits**: at most 10,000 profiles and at most 10,485,760 bytes (10 MiB) of request body
-         *     (`x-altcraft-limits`). A larger body is refused with HTTP 400 and
-         *     `error_debug: "http: request body too large"`.
+         *     **Limits**: at most 10,485,760 bytes (10 MiB) of request body; a larger body is refused
+         *     with HTTP 400 and `error_debug: "http: request body too large"`. The page does not
+         *     recommend more than 10,000 profiles per request: more is a warning (advice), not a
+         *     refusal, and the batch sender sends at most 10,000. Both numbers are in
+         *     `x-altcraft-limits`.
          */
         post: operations["importAndStartBatch"];
         delete?: never;
@@ -45,9 +47,11 @@ export interface paths {
          *     background: the answer comes as soon as the batch is queued and carries the task's
          *     `task_id` instead of per-profile results.
          *
-         *     **Limits**: at most 10,000 profiles and at most 10,485,760 bytes (10 MiB) of request body
-         *     (`x-altcraft-limits`). A larger body is refused with HTTP 400 and
-         *     `error_debug: "http: request body too large"`.
+         *     **Limits**: at most 10,485,760 bytes (10 MiB) of request body; a larger body is refused
+         *     with HTTP 400 and `error_debug: "http: request body too large"`. The page does not
+         *     recommend more than 10,000 profiles per request: more is a warning (advice), not a
+         *     refusal, and the batch sender sends at most 10,000. Both numbers are in
+         *     `x-altcraft-limits`.
          */
         post: operations["importAndStartBatchTask"];
         delete?: never;
@@ -461,6 +465,7 @@ export interface components {
          */
         MatchByCustomRequest: {
             matching?: never;
+            custom_request: components["schemas"]["CustomRequest"];
         } & WithRequired<components["schemas"]["BatchRequestCommon"], "custom_request">;
         /**
          * ImportAndStartBatchRequest
@@ -631,7 +636,8 @@ export interface components {
     parameters: never;
     requestBodies: {
         /**
-         * @description The batch: at most 10,000 profiles and at most 10,485,760 bytes of body, as JSON or as XML.
+         * @description The batch: at most 10,485,760 bytes of body (10,000 profiles per request recommended), as
+         *     JSON or as XML.
          *     Both encodings carry the same model; `Content-Type` states which one is sent.
          */
         ImportAndStartBatchBody: {
