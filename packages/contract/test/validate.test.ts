@@ -230,6 +230,17 @@ describe('warnings (the advice tier)', () => {
     ]);
   });
 
+  it('stop with the violations: past their cap, warningsTruncated says advice may be missing', () => {
+    const data = [...Array.from({ length: 5 }, () => ({ data: { email: 42 } })), profile({ email: 'nope' })];
+    const result = validateRequest({ ...base, data }, { maxViolations: 3 });
+    expect(result.truncated).toBe(true);
+    expect(result.warnings).toEqual([]);
+    expect(result.warningsTruncated).toBe(true);
+    const all = validateRequest({ ...base, data });
+    expect(all.warnings).toEqual([{ pointer: '/data/5/data/email', message: 'does not look like an email address' }]);
+    expect(all.warningsTruncated).toBe(false);
+  });
+
   it('are not computed with advice: false', () => {
     expect(validateRequest(manyBadEmails(3), { advice: false })).toEqual({ valid: true, violations: [], truncated: false, warnings: [], warningsTruncated: false });
   });
