@@ -50,6 +50,17 @@ describe('the bundled contract', () => {
     expect([...declared].sort()).toEqual([...PAGE_PARAMETERS, ...SIBLING_PARAMETERS].sort());
   });
 
+  it("names, in each variant's unknown-field advice, exactly the fields that variant declares", () => {
+    type Variant = { properties: Record<string, unknown>; 'x-altcraft-advice': { schema?: { propertyNames?: { enum: string[] } } }[] };
+    const common = Object.keys((resolveSchemaRef('#/components/schemas/BatchRequestCommon') as Variant).properties);
+    for (const { $ref } of (document.components.schemas.ImportAndStartBatchRequest as { anyOf: { $ref: string }[] }).anyOf) {
+      const variant = resolveSchemaRef($ref) as Variant;
+      const own = Object.entries(variant.properties).filter(([, schema]) => schema !== false).map(([name]) => name);
+      const advised = variant['x-altcraft-advice'].find((entry) => entry.schema?.propertyNames)?.schema?.propertyNames?.enum;
+      expect([...(advised ?? [])].sort(), $ref).toEqual([...new Set([...common, ...own])].sort());
+    }
+  });
+
   it('holds the vendor page examples for both encodings', () => {
     const names = (part: string, mediaType: string) =>
       examples.filter((e) => e.operationId === 'importAndStartBatch' && e.part === part && e.mediaType === mediaType).map((e) => e.name);
