@@ -5,6 +5,7 @@ import {
   responseXml,
   validateRequest,
   type OperationId,
+  type Violation,
 } from '@altcraft-api/contract';
 import createClient from 'openapi-fetch';
 import {
@@ -42,8 +43,21 @@ export interface AltcraftClientOptions {
   timeoutMs?: number;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
-  /** Check every request against the contract before sending it (AltcraftValidationError). */
-  validate?: boolean;
+  /**
+   * Check every request against the contract before sending it:
+   * - `false` (default): send as is; the platform is the judge.
+   * - `'warn'`: refuse a request that breaks the contract (AltcraftValidationError, nothing
+   *   sent); send one that only goes against our advice (more than 10,000 profiles, an email
+   *   that does not look like one, ...) and pass its warnings to `onWarnings`.
+   * - `true`: strict: warnings refuse the request too (AltcraftValidationError lists both).
+   */
+  validate?: boolean | 'warn';
+  /**
+   * Called (before sending) with the advice-tier warnings of a request sent under
+   * `validate: 'warn'`: at most 100, `truncated` when there were more. Texts are redacted.
+   * Default: none (the warnings are dropped).
+   */
+  onWarnings?: (warnings: Violation[], context: { operation: OperationId; truncated: boolean }) => void;
 }
 
 export interface CallOptions {
@@ -225,8 +239,9 @@ function describeLocation(location: string | null, requestUrl: string, redact: (
 }
 
 export function createAltcraftClient(options: AltcraftClientOptions): AltcraftClient {
-  const { token, auth = 'body', timeoutMs = 120_000, validate = false } = options;
+  const { token, auth = 'body', timeoutMs = 120_000, validate = false, onWarnings } = options;
   checkToken(token, auth);
+  if (validate !== true && validate !== false && validate !== 'warn') throw new AltcraftConfigError('validate', "must be true, false or 'warn'");
   const root = checkBaseUrl(options.baseUrl);
   const redact = createRedactor(token);
   const rawText = new WeakMap<Response, string>();
@@ -317,9 +332,12 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
   function encode(operationId: OperationId, request: ImportAndStartBatchRequest, format: Format): SerializedBody {
     const body = { ...request, ...envelope };
     if (format === 'xml' && !('format' in request)) Object.assign(body, { format: 'xml' });
-    if (validate) {
-      const { violations } = validateRequest(body);
-      if (violations.length > 0) throw new AltcraftValidationError(operationId, violations.map((v) => ({ ...v, message: redact(v.message) })));
+    if (validate !== false) {
+      const strict = validate === true;
+      const result = validateRequest(body, { advice: strict || onWarnings !== undefined, strict });
+      const clean = (list: Violation[]) => list.map((v) => ({ pointer: redact(v.pointer), message: redact(v.message) }));
+      if (!result.valid) throw new AltcraftValidationError(operationId, clean(strict ? [...result.violations, ...result.warnings] : result.violations));
+      if (result.warnings.length > 0) onWarnings?.(clean(result.warnings), { operation: operationId, truncated: result.warningsTruncated });
     }
     try {
       return { format, text: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body) };
