@@ -174,14 +174,18 @@ function checkBaseUrl(baseUrl: unknown): string {
 }
 
 /** An answer's body, over MAX_ANSWER_BYTES: not read further. */
-class AnswerTooLarge extends Error {}
+class AnswerTooLarge extends Error {
+  constructor(readonly status: number) {
+    super('answer too large');
+  }
+}
 
 /** Reads a body as text, at most `limit` bytes: beyond that the stream is cancelled (the connection closes). */
 async function readCapped(response: Response, limit: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '');
   if (declared > limit) {
     await response.body?.cancel().catch(() => undefined);
-    throw new AnswerTooLarge();
+    throw new AnswerTooLarge(response.status);
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
@@ -193,7 +197,7 @@ async function readCapped(response: Response, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLarge();
+      throw new AnswerTooLarge(response.status);
     }
     chunks.push(value);
   }
@@ -286,7 +290,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) throw new AltcraftTimeoutError(operationId, timeoutMs);
-      if (error instanceof AnswerTooLarge) throw new AltcraftResponseError(operationId, 0, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
+      if (error instanceof AnswerTooLarge) throw new AltcraftResponseError(operationId, error.status, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
       const code = causeCode(error);
       // No `cause`: undici's errors can quote a header value, and a header may carry the token.
       throw new AltcraftNetworkError(operationId, !notSent(code), code === undefined ? undefined : redact(code));
