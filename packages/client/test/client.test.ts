@@ -1,6 +1,6 @@
-import { requestXml } from '@altcraft-api/contract';
+import { operations, requestXml } from '@altcraft-api/contract';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAltcraftClient } from '../src/client.js';
+import { PATH, createAltcraftClient } from '../src/client.js';
 import {
   AltcraftApiError,
   AltcraftNetworkError,
@@ -35,6 +35,10 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection');
 }
+
+it("the client's typed paths are the contract's", () => {
+  for (const [operationId, path] of Object.entries(PATH)) expect(path).toBe(operations[operationId as keyof typeof PATH].path);
+});
 
 describe('importAndStartBatch', () => {
   it('sends JSON once-serialised with the token in the body, and returns the typed result', async () => {
@@ -115,6 +119,16 @@ describe('failures', () => {
     });
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
     expect(await rejection(client.importAndStartBatch(request))).toMatchObject({ status: 502, code: 502, text: 'Bad Gateway', debug: '<html>Bad gateway</html>' });
+  });
+
+  it('debug is the bytes received, not a re-serialisation of them', async () => {
+    const body = '{ "message" :  "upstream down",\n  "n": 1.50 }';
+    server = await startServer((_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
+    expect(await rejection(client.importAndStartBatch(request))).toMatchObject({ status: 502, code: 502, debug: body });
   });
 
   it('429 carries Retry-After', async () => {
