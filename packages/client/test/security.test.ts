@@ -2,11 +2,13 @@
 // another origin, no token piece reaches an error, an outcome or a log line, and nothing is sent
 // with a token or a base URL that cannot be sent.
 import { execFileSync } from 'node:child_process';
+import { Console } from 'node:console';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient } from '../src/client.js';
@@ -36,9 +38,15 @@ function leaksToken(text: string): boolean {
   return false;
 }
 
+/** Every way an error ends up as text: message, String, JSON, stack, inspect, console.error lines. */
 function renderings(value: unknown): string {
   const error = value as Error;
-  return [String(error?.message), String(value), JSON.stringify(value) ?? '', String(error?.stack), inspect(value, { depth: 10, showHidden: true })].join('\n');
+  const logged: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => (logged.push(String(chunk)), done()) });
+  const logger = new Console({ stdout: sink, stderr: sink });
+  logger.error(value);
+  logger.error('failed: %s %o', value, value);
+  return [String(error?.message), String(value), JSON.stringify(value) ?? '', String(error?.stack), inspect(value, { depth: 10, showHidden: true }), ...logged].join('\n');
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
