@@ -4,7 +4,7 @@ import { profileIdOf, startFaultServer, type Action, type FaultServer, type Rece
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient } from '../src/client.js';
 import { importProfiles, type ImportProfilesOptions, type ProfileOutcome } from '../src/import-profiles.js';
-import { splitBudget } from '../src/policy.js';
+import { namedProfiles, splitBudget } from '../src/policy.js';
 
 let server: FaultServer | undefined;
 afterEach(async () => {
@@ -142,5 +142,21 @@ describe('bisection', () => {
     );
     expect(summary).toMatchObject({ failed: 16, requests: 3 });
     expect(outcomes.every((o) => o.status === 'failed' && o.error.retryable)).toBe(true);
+  });
+});
+
+describe('namedProfiles reads the pointers of an error_debug', () => {
+  it.each([
+    ['/data/12/data/email: does not look like one', 20, [12], false],
+    ['/data/0/data/CRM_ID: is required; /data/7/data/phones/1: too long; and more', 10, [0, 7], false],
+    ["field '/data/3/data/_bdate' is invalid", 10, [3], false],
+    ['/data/12/data/email: x', 5, [], true],
+    ['/data: must NOT have more than 10000 items', 20_000, [], true],
+    ['/workflow_id: must be >= 1', 10, [], true],
+    ['/: must be an object', 10, [], false],
+    ['http: request body too large', 10, [], false],
+    [undefined, 10, [], false],
+  ] as const)('%s (%i profiles)', (debug, count, named, other) => {
+    expect(namedProfiles(debug, count)).toEqual({ named, other });
   });
 });
