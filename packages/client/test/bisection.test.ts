@@ -69,6 +69,38 @@ describe('bisection', () => {
     expect(summary.requests - summary.retries).toBeLessThanOrEqual(3 + 3 * badIndexes.length);
   }, 120_000);
 
+  it('random 500s, 429s, 503s in a 200 and resets around 5 marked profiles: one outcome each, no double import, the marked never imported', async () => {
+    const marked = [3, 9_999, 10_000, 15_555, 19_998];
+    const bad = new Set(marked.map((i) => `p${i}@example.com`));
+    const refuse = namingBad(bad);
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const { summary, outcomes } = await run(
+      20_000,
+      (request) => {
+        const roll = random();
+        if (roll < 0.15) return { answer: 'status', status: 500, body: { error: 500, error_text: 'Internal server error' } };
+        if (roll < 0.25) return { answer: 'status', status: 429, body: { error: 429, error_text: 'Too many requests' }, headers: { 'Retry-After': '0' } };
+        if (roll < 0.3) return { answer: 'status', status: 200, body: { error: 503, error_text: 'Service unavailable' } };
+        if (roll < 0.35) return { answer: 'reset' };
+        return refuse(request) ?? { answer: 'ok' };
+      },
+      { maxProfilesPerRequest: 2_000, concurrency: 3, retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
+    expect(outcomes.map((o) => o.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    expect(summary.imported + summary.failed + summary.unknown).toBe(20_000);
+    const acknowledged = server!.acknowledged();
+    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+    expect(summary.imported).toBe(acknowledged.length);
+    for (const email of bad) expect(acknowledged).not.toContain(email);
+    // Every failure is a marked profile refused for itself; resets leave their batch unknown.
+    for (const outcome of outcomes.filter((o) => o.status === 'failed')) {
+      expect(marked).toContain(outcome.index);
+      expect(outcome).toMatchObject({ error: { status: 400, retryable: false } });
+    }
+    for (const outcome of outcomes.filter((o) => o.status === 'unknown')) expect(outcome).toMatchObject({ error: { kind: 'network', retryable: false } });
+  }, 120_000);
+
   it.each(['json', 'xml'] as const)('splits around the profiles that error_debug names, in %s', async (format) => {
     const bad = new Set(['p3@example.com', 'p14@example.com']);
     const refuse = namingBad(bad);
