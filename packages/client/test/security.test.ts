@@ -217,6 +217,23 @@ describe('the base URL is checked up front', () => {
 });
 
 describe('a failure before any byte was sent is "not sent"', () => {
+  it.each(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])('%s was not sent', async (code) => {
+    const failing: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code} api.example.invalid`), { code }) });
+    };
+    const error = await failure(createAltcraftClient({ baseUrl: 'https://api.example.invalid/api/v1.1', token: TOKEN, fetch: failing }).importAndStartBatch(request));
+    expect(error).toBeInstanceOf(AltcraftNetworkError);
+    expect(error).toMatchObject({ mayHaveReachedServer: false, causeCode: code });
+  });
+
+  it.each(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', undefined])('%s may have reached the server', async (code) => {
+    const failing: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code }) });
+    };
+    const error = await failure(createAltcraftClient({ baseUrl: 'https://api.example.invalid/api/v1.1', token: TOKEN, fetch: failing }).importAndStartBatch(request));
+    expect(error).toMatchObject({ mayHaveReachedServer: true });
+  });
+
   it('a TLS handshake that fails (plain HTTP server behind https://) was not sent', async () => {
     const api = await serve((_req, res) => answer(res, 200, {}));
     const error = await failure(createAltcraftClient({ baseUrl: api.baseUrl.replace('http:', 'https:'), token: TOKEN }).importAndStartBatch(request));
