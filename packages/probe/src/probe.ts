@@ -1,0 +1,129 @@
+// Runs the probes one after the other and compares each answer with what the contract assumes.
+import type { Assumption } from './assumptions.js';
+import { emailOf, selectQuestions, type ProbeContext } from './questions.js';
+import { endpointUrl, isAccepted, send, type Answer } from './send.js';
+
+export interface ProbeOptions {
+  /** The installation's origin or API root, e.g. https://example.com or https://example.com/api/v1.1 */
+  upstream: string;
+  workflowId: number;
+  token: string;
+  /** Question ids to ask (the baseline always runs); all by default. */
+  only?: readonly string[];
+  /** The field `custom_sub` matches on (default `email`). */
+  fieldName?: string;
+  /** The key the `attach` probes name (default `probe-file-key`). */
+  fileKey?: string;
+  /** Time to wait for each answer (default 120 s: the largest probe uploads 10 MiB). */
+  timeoutMs?: number;
+  /** Called with each row as soon as its answer is in. */
+  onRow?: (row: Row) => void;
+}
+
+export interface Row {
+  id: string;
+  question: string;
+  /** The profile this probe imports, if the platform accepts it. */
+  profile: string;
+  /** The answer in words, token redacted. */
+  answer: string;
+  /** What the contract assumes, in words. */
+  assumes: string;
+  /** true/false when the answer settles the question; null when no usable answer came. */
+  agree: boolean | null;
+  /** The answer's fields, token redacted. */
+  details: Answer;
+}
+
+export interface ProbeReport {
+  endpoint: string;
+  workflowId: number;
+  rows: Row[];
+  agree: number;
+  disagree: number;
+  unsettled: number;
+  /** Why the run stopped after the baseline, if it did. */
+  stopped?: string;
+}
+
+/** Replaces the token, and the forms it takes in JSON, XML and URLs, in any text. */
+export function redactor(token: string): (text: string) => string {
+  const forms = [...new Set([token, JSON.stringify(token).slice(1, -1), encodeURIComponent(token), token.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')])]
+    .filter((form) => form.length > 0)
+    .sort((a, b) => b.length - a.length);
+  return (text) => forms.reduce((out, form) => out.split(form).join('[token]'), text);
+}
+
+const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function quoted(error: number | undefined, text: string | undefined, debug: string | undefined): string {
+  const words = [text, debug].filter((part): part is string => typeof part === 'string' && part !== '').join(': ');
+  return `${error === undefined ? 'no error code' : `error ${error}`}${words ? ` "${clip(words)}"` : ''}`;
+}
+
+/** The answer in words. */
+export function describeAnswer(answer: Answer): string {
+  if (answer.failure !== undefined) return `no answer (${answer.failure})`;
+  if (answer.location !== undefined) return `HTTP ${answer.status} redirect to ${answer.location} (not followed)`;
+  const http = `HTTP ${answer.status}`;
+  if (isAccepted(answer)) return `accepted (${http}, error 0)`;
+  if (answer.itemError) {
+    const { index, error, text } = answer.itemError;
+    return `rejected for the profile (${http}, result[${index}]: ${quoted(error, text, undefined)}${answer.itemErrors! > 1 ? `, ${answer.itemErrors} such items` : ''})`;
+  }
+  return `rejected (${http}, ${quoted(answer.error, answer.errorText, answer.errorDebug)})`;
+}
+
+/** Whether `answer` matches `assumption`; null when the answer cannot tell. */
+export function judge(assumption: Assumption, answer: Answer): { answer: string; agree: boolean | null } {
+  const words = describeAnswer(answer);
+  if (answer.failure !== undefined || answer.location !== undefined) return { answer: words, agree: null };
+  switch (assumption.kind) {
+    case 'acceptance':
+      return { answer: words, agree: isAccepted(answer) === assumption.accepted };
+    case 'encoding':
+      return { answer: `${answer.encoding === 'other' ? 'neither JSON nor XML' : answer.encoding}, ${words}`, agree: answer.encoding === assumption.encoding };
+    case 'refusal': {
+      // The envelope's `error` is authoritative (DECISIONS row 15), so either code counts.
+      const code = answer.status === assumption.status || answer.error === assumption.status;
+      const text = [answer.errorDebug, answer.errorText].some((part) => part?.includes(assumption.text));
+      return { answer: words, agree: code && text };
+    }
+  }
+}
+
+const redactAnswer = (answer: Answer, redact: (text: string) => string): Answer =>
+  JSON.parse(JSON.stringify(answer), (_, value: unknown) => (typeof value === 'string' ? redact(value) : value)) as Answer;
+
+/** Asks every selected question, in order; stops after the baseline if that was not accepted. */
+export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
+  const redact = redactor(options.token);
+  const url = endpointUrl(options.upstream);
+  const context: ProbeContext = { workflowId: options.workflowId, fieldName: options.fieldName ?? 'email', fileKey: options.fileKey ?? 'probe-file-key' };
+  const report: ProbeReport = { endpoint: url.href, workflowId: options.workflowId, rows: [], agree: 0, disagree: 0, unsettled: 0 };
+  for (const { question, n } of selectQuestions(options.only)) {
+    const request = question.request(n, context);
+    const assumption = question.assumes(request);
+    const answer = await send(url, request, options.token, options.timeoutMs ?? 120_000);
+    const verdict = judge(assumption, answer);
+    const row: Row = {
+      id: question.id,
+      question: question.question,
+      profile: emailOf(n),
+      answer: redact(verdict.answer),
+      assumes: assumption.says,
+      agree: verdict.agree,
+      details: redactAnswer(answer, redact),
+    };
+    report.rows.push(row);
+    if (row.agree === true) report.agree++;
+    else if (row.agree === false) report.disagree++;
+    else report.unsettled++;
+    options.onRow?.(row);
+    if (question.id === 'baseline' && !isAccepted(answer)) {
+      report.stopped = `the baseline request was not accepted (${row.answer}): check the URL, the token and the workflow id; no other question was asked`;
+      break;
+    }
+  }
+  return report;
+}
