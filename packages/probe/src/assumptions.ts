@@ -9,7 +9,8 @@ export type Encoding = 'json' | 'xml';
 export type Assumption =
   | { kind: 'acceptance'; accepted: boolean; says: string }
   | { kind: 'encoding'; encoding: Encoding; says: string }
-  | { kind: 'refusal'; status: number; text: string; says: string };
+  | { kind: 'refusal'; status: number; text?: string; says: string }
+  | { kind: 'order'; ordered: boolean; says: string };
 
 const describe = (v: Violation) => `${v.pointer || '/'}: ${v.message}`;
 
@@ -80,6 +81,25 @@ export function oversizeRefusal(operationId = 'importAndStartBatch'): Assumption
     }
   }
   return { kind: 'refusal', status: 400, text: BODY_TOO_LARGE_DEBUG, says: `refused with "${BODY_TOO_LARGE_DEBUG}" (no status documented)` };
+}
+
+/** The HTTP status the contract documents for a request without any token. */
+export function missingTokenRefusal(operationId = 'importAndStartBatch'): Assumption {
+  const responses = operation(operationId).responses as Node;
+  const status = Object.keys(responses).find((code) => code === '401');
+  return status
+    ? { kind: 'refusal', status: 401, says: 'refused: HTTP 401 (a documented answer of the operation)' }
+    : { kind: 'acceptance', accepted: false, says: 'refused (no 401 documented; status not stated)' };
+}
+
+/** Whether the contract says the results come in the order of the profiles sent. */
+export function resultOrder(operationId = 'importAndStartBatch'): Assumption {
+  const responses = operation(operationId).responses as Node;
+  const ok = resolve(responses['200']);
+  const description = isNode(ok) && typeof ok.description === 'string' ? ok.description : '';
+  return /in the order sent/i.test(description)
+    ? { kind: 'order', ordered: true, says: 'one result per profile, in the order sent (its 200 answer\'s description)' }
+    : { kind: 'order', ordered: false, says: 'the order of the results is not stated' };
 }
 
 /** Whether the contract lets the token travel as `Authorization: Bearer` instead of the body. */

@@ -74,8 +74,18 @@ export function describeAnswer(answer: Answer): string {
   return `rejected (${http}, ${quoted(answer.error, answer.errorText, answer.errorDebug)})`;
 }
 
+function orderOf(answer: Answer, baselineProfileId: string | undefined): { words: string; ordered: boolean | null } {
+  if (!isAccepted(answer)) return { words: describeAnswer(answer), ordered: null };
+  const [first, second] = answer.profileIds ?? [];
+  if (answer.results !== 2) return { words: `${answer.results ?? 'no'} results for 2 profiles (${describeAnswer(answer)})`, ordered: null };
+  if (baselineProfileId === undefined || first === undefined || second === undefined) return { words: `no profile ids to compare (${describeAnswer(answer)})`, ordered: null };
+  if (second === baselineProfileId && first !== baselineProfileId) return { words: `in the order sent: result[1] is probe+1 (${baselineProfileId})`, ordered: true };
+  if (first === baselineProfileId && second !== baselineProfileId) return { words: `reversed: result[0] is probe+1 (${baselineProfileId})`, ordered: false };
+  return { words: `neither result is probe+1 (${baselineProfileId}): ${first}, ${second}`, ordered: null };
+}
+
 /** Whether `answer` matches `assumption`; null when the answer cannot tell. */
-export function judge(assumption: Assumption, answer: Answer): { answer: string; agree: boolean | null } {
+export function judge(assumption: Assumption, answer: Answer, context: { baselineProfileId?: string } = {}): { answer: string; agree: boolean | null } {
   const words = describeAnswer(answer);
   if (answer.failure !== undefined || answer.location !== undefined) return { answer: words, agree: null };
   switch (assumption.kind) {
@@ -84,10 +94,14 @@ export function judge(assumption: Assumption, answer: Answer): { answer: string;
     case 'encoding':
       return { answer: `${answer.encoding === 'other' ? 'neither JSON nor XML' : answer.encoding}, ${words}`, agree: answer.encoding === assumption.encoding };
     case 'refusal': {
-      // The envelope's `error` is authoritative (DECISIONS row 15), so either code counts.
-      const code = answer.status === assumption.status || answer.error === assumption.status;
-      const text = [answer.errorDebug, answer.errorText].some((part) => part?.includes(assumption.text));
-      return { answer: words, agree: code && text };
+      // The HTTP status itself, not only the envelope's `error`: whether the platform ever
+      // answers errors with a non-200 status is one of the questions.
+      const text = assumption.text === undefined || [answer.errorDebug, answer.errorText].some((part) => part?.includes(assumption.text!));
+      return { answer: words, agree: answer.status === assumption.status && text };
+    }
+    case 'order': {
+      const { words: order, ordered } = orderOf(answer, context.baselineProfileId);
+      return { answer: order, agree: ordered === null ? null : ordered === assumption.ordered };
     }
   }
 }
@@ -105,7 +119,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     const request = question.request(n, context);
     const assumption = question.assumes(request);
     const answer = await send(url, request, options.token, options.timeoutMs ?? 120_000);
-    const verdict = judge(assumption, answer);
+    const verdict = judge(assumption, answer, context);
     const row: Row = {
       id: question.id,
       question: question.question,
@@ -120,9 +134,12 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     else if (row.agree === false) report.disagree++;
     else report.unsettled++;
     options.onRow?.(row);
-    if (question.id === 'baseline' && !isAccepted(answer)) {
-      report.stopped = `the baseline request was not accepted (${row.answer}): check the URL, the token and the workflow id; no other question was asked`;
-      break;
+    if (question.id === 'baseline') {
+      if (!isAccepted(answer)) {
+        report.stopped = `the baseline request was not accepted (${row.answer}): check the URL, the token and the workflow id; no other question was asked`;
+        break;
+      }
+      context.baselineProfileId = answer.profileIds?.[0];
     }
   }
   return report;

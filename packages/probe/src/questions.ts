@@ -1,6 +1,6 @@
 // The open questions of the contract, each as one small request whose answer settles it.
 import { MAX_BODY_BYTES, MAX_PROFILES } from '@altcraft-api/contract';
-import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, oversizeRefusal, type Assumption, type Encoding } from './assumptions.js';
+import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, missingTokenRefusal, oversizeRefusal, resultOrder, type Assumption, type Encoding } from './assumptions.js';
 
 /** One request of the probe, before the token is added. */
 export interface ProbeRequest {
@@ -8,8 +8,8 @@ export interface ProbeRequest {
   body: Record<string, unknown>;
   /** The request's encoding (its Content-Type). */
   encoding: Encoding;
-  /** Where the token travels: the body's `token` (the default) or `Authorization: Bearer`. */
-  auth: 'body' | 'bearer';
+  /** Where the token travels: the body's `token` (the default), `Authorization: Bearer`, or nowhere. */
+  auth: 'body' | 'bearer' | 'none';
   /** Pad the JSON text with whitespace inside the object to exactly this many bytes. */
   padToBytes?: number;
 }
@@ -20,6 +20,8 @@ export interface ProbeContext {
   fieldName: string;
   /** The key the `attach` probes name. */
   fileKey: string;
+  /** The profile id the baseline's answer gave probe+1, once known. */
+  baselineProfileId?: string;
 }
 
 export interface Question {
@@ -83,6 +85,21 @@ export const QUESTIONS: readonly Question[] = [
     question: 'Is the token accepted as `Authorization: Bearer` (none in the body)?',
     request: (n, context) => ({ ...json(base(n, context)), auth: 'bearer' }),
     assumes: () => bearerAcceptance(),
+  },
+  {
+    id: 'no-token',
+    question: 'How is a request without any token answered (HTTP status)?',
+    request: (n, context) => ({ ...json(base(n, context)), auth: 'none' }),
+    assumes: () => missingTokenRefusal(),
+  },
+  {
+    id: 'result-order',
+    question: 'Do the results come in the order sent (a new profile, then the baseline\'s probe+1)?',
+    request: (n, context) => {
+      const body = base(n, context);
+      return json({ ...body, data: [...(body.data as unknown[]), { data: { email: emailOf(1) } }] });
+    },
+    assumes: () => resultOrder(),
   },
   {
     id: 'profiles-over-limit',

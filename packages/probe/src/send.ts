@@ -17,6 +17,9 @@ export interface Answer {
   /** Per-profile errors of a 200 answer: the first one and how many. */
   itemError?: { index: number; error?: number; text?: string };
   itemErrors?: number;
+  /** How many results a 200 answer holds, and the profile ids of the first three. */
+  results?: number;
+  profileIds?: (string | undefined)[];
   /** A 3xx answer's Location (never followed: the token must not go to another origin). */
   location?: string;
   /** Why no answer came (timeout, connection refused, ...). */
@@ -111,6 +114,10 @@ function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefi
       ? [{ index, error: typeof item.error === 'number' ? item.error : undefined, text: typeof item.error_text === 'string' ? item.error_text : undefined }]
       : [],
   );
+  if (Array.isArray(envelope.result)) {
+    answer.results = result.length;
+    answer.profileIds = result.slice(0, 3).map((item) => (isObject(item) && typeof item.profile_id === 'string' ? item.profile_id : undefined));
+  }
   if (failed.length > 0) {
     answer.itemError = failed[0];
     answer.itemErrors = failed.length;

@@ -1,6 +1,6 @@
 import { BODY_TOO_LARGE_DEBUG, validateRequest } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
-import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, oversizeRefusal } from '../src/assumptions.js';
+import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, missingTokenRefusal, oversizeRefusal, resultOrder } from '../src/assumptions.js';
 import { QUESTIONS } from '../src/questions.js';
 
 const context = { workflowId: 12, fieldName: 'email', fileKey: 'probe-file-key' };
@@ -26,5 +26,10 @@ describe('what the contract assumes', () => {
   it('reads Bearer from the security schemes, and the answer encoding from `format`', () => {
     expect(bearerAcceptance()).toMatchObject({ kind: 'acceptance', accepted: true });
     expect(answerEncodingWithoutFormat('xml')).toMatchObject({ kind: 'encoding' });
+  });
+
+  it('reads the missing-token status and the result order from the documented responses', () => {
+    expect(missingTokenRefusal()).toMatchObject({ kind: 'refusal', status: 401 });
+    expect(resultOrder()).toMatchObject({ kind: 'order', ordered: true });
   });
 });

@@ -51,7 +51,8 @@ describe('against a fake that does the opposite of the contract', () => {
       expect(request.url).toBe('/api/v1.1/workflows/import_and_start_batch');
       expect(request.body).toMatchObject({ workflow_id: 4711, skip_triggers: true });
       const emails = new Set((request.body!.data as { data: { email: string } }[]).map((item) => item.data.email));
-      expect([...emails]).toEqual([`probe+${index + 1}@example.invalid`]);
+      // The order question adds the baseline's profile as the second item.
+      expect([...emails]).toEqual(request.question === 'result-order' ? [`probe+${index + 1}@example.invalid`, 'probe+1@example.invalid'] : [`probe+${index + 1}@example.invalid`]);
     });
   }, 60_000);
 
@@ -71,7 +72,14 @@ describe('against a fake that does the opposite of the contract', () => {
     expect(validateRequest(by('body-over-limit').body).valid).toBe(true);
     expect(by('attach-flie_key').body!.attach).toEqual([expect.objectContaining({ flie_key: 'probe-file-key' })]);
     expect(by('matching-custom_sub').body).toMatchObject({ matching: 'custom_sub', field_name: 'email' });
-    expect(by('matching-with-custom-request').body).toMatchObject({ matching: 'email', custom_request: { email: 'probe+11@example.invalid' } });
+    const n = QUESTIONS.findIndex((q) => q.id === 'matching-with-custom-request') + 1;
+    expect(by('matching-with-custom-request').body).toMatchObject({ matching: 'email', custom_request: { email: `probe+${n}@example.invalid` } });
+    expect(by('no-token').body).not.toHaveProperty('token');
+    expect(by('no-token').headers.authorization).toBeUndefined();
+    expect((by('result-order').body!.data as { data: { email: string } }[]).map((item) => item.data.email)).toEqual([
+      `probe+${QUESTIONS.findIndex((q) => q.id === 'result-order') + 1}@example.invalid`,
+      'probe+1@example.invalid',
+    ]);
   }, 60_000);
 
   it('stops after the baseline when the installation refuses it', async () => {

@@ -31,7 +31,8 @@ export interface FakePlatform {
   close(): Promise<void>;
 }
 
-const ok = (): Reply => ({ status: 200, body: { error: 0, error_text: 'Successful operation', result: [{ profile_id: 'abcdefghijklmnqrstuvwxyz' }] } });
+export const BASELINE_ID = 'abcdefghijklmnqrstuvwxyz';
+const ok = (ids = [BASELINE_ID]): Reply => ({ status: 200, body: { error: 0, error_text: 'Successful operation', result: ids.map((profile_id) => ({ profile_id })) } });
 const refused = (status: number, text: string, debug: string): Reply => ({ status, body: { error: status, error_text: text, error_debug: debug } });
 
 /** The opposite of the contract, question by question. */
@@ -42,6 +43,10 @@ export function contrarian(received: Received): Reply {
       return ok();
     case 'bearer':
       return typeof body.token === 'string' ? ok() : refused(401, 'Unauthorized', 'token is required in the body');
+    case 'no-token':
+      return ok();
+    case 'result-order':
+      return ok([BASELINE_ID, '843vfdkisfh934hfe834rhkk']);
     case 'xml-answer-encoding': {
       const assumed = answerEncodingWithoutFormat('xml');
       return { ...ok(), encoding: assumed.kind === 'encoding' && assumed.encoding === 'xml' ? 'json' : 'xml' };
