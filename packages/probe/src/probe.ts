@@ -71,6 +71,10 @@ export function describeAnswer(answer: Answer): string {
     const { index, error, text } = answer.itemError;
     return `rejected for the profile (${http}, result[${index}]: ${quoted(error, text, undefined)}${answer.itemErrors! > 1 ? `, ${answer.itemErrors} such items` : ''})`;
   }
+  if (answer.error === undefined && answer.errorText === undefined && answer.errorDebug === undefined) {
+    // An nginx 413 page and the like: something in front of the platform answered.
+    return `rejected (${http}, not the API's envelope${answer.encoding === 'other' ? ': perhaps a proxy in front of the platform' : ''})`;
+  }
   return `rejected (${http}, ${quoted(answer.error, answer.errorText, answer.errorDebug)})`;
 }
 

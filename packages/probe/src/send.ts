@@ -8,7 +8,7 @@ import type { ProbeRequest } from './questions.js';
 export interface Answer {
   /** HTTP status; absent when no answer came (see `failure`). */
   status?: number;
-  /** Encoding of the answer's body, from its Content-Type or its first character. */
+  /** Encoding of the answer's body, from its Content-Type (or, without one, its first character). */
   encoding?: Encoding | 'other';
   /** The envelope's `error`, `error_text`, `error_debug`. */
   error?: number;
@@ -31,8 +31,11 @@ export function endpointUrl(upstream: string, operationId: 'importAndStartBatch'
   const url = new URL(upstream);
   const path = operations[operationId].path;
   const prefix = path.slice(0, path.indexOf('/workflows/'));
-  const root = url.pathname.replace(/\/+$/, '');
-  return new URL((root.endsWith(prefix) ? root.slice(0, -prefix.length) : root) + path, url.origin);
+  let root = url.pathname.replace(/\/+$/, '');
+  // The endpoint itself, the API root or the origin: all name the same installation.
+  if (root.endsWith(path)) root = root.slice(0, -path.length);
+  else if (root.endsWith(prefix)) root = root.slice(0, -prefix.length);
+  return new URL(root + path, url.origin);
 }
 
 /** The bytes and headers of `request` with `token` placed where the request says. */
@@ -69,6 +72,7 @@ function encodingOf(contentType: string | null, text: string): Answer['encoding'
   const media = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
   if (media === 'application/json' || media.endsWith('+json')) return 'json';
   if (media === 'application/xml' || media === 'text/xml' || media.endsWith('+xml')) return 'xml';
+  if (media !== '') return 'other';
   const first = text.trimStart()[0];
   return first === '{' ? 'json' : first === '<' ? 'xml' : 'other';
 }

@@ -153,3 +153,20 @@ describe('an installation that does not answer', () => {
     }
   });
 });
+
+describe('an answer that is not the API envelope', () => {
+  it('says something in front of the platform answered', async () => {
+    const proxy = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(413, { 'Content-Type': 'text/html' }).end('<html><body>413 Request Entity Too Large</body></html>'));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const report = await runProbe({ upstream: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, workflowId: 12, token: TOKEN });
+      expect(report.rows[0]).toMatchObject({ agree: false, answer: "rejected (HTTP 413, not the API's envelope: perhaps a proxy in front of the platform)" });
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+});

@@ -5,8 +5,9 @@ import { encodeRequest, endpointUrl } from '../src/send.js';
 const body = { workflow_id: 12, skip_triggers: true, data: [{ data: { email: 'probe+1@example.invalid' } }] };
 
 describe('endpointUrl', () => {
-  it('takes the origin or the API root, with or without a trailing slash', () => {
-    for (const upstream of ['https://example.com', 'https://example.com/', 'https://example.com/api/v1.1', 'https://example.com/api/v1.1/']) {
+  it('takes the origin, the API root or the endpoint, with or without a trailing slash', () => {
+    const endpoint = 'https://example.com/api/v1.1/workflows/import_and_start_batch';
+    for (const upstream of ['https://example.com', 'https://example.com/', 'https://example.com/api/v1.1', 'https://example.com/api/v1.1/', endpoint]) {
       expect(endpointUrl(upstream).href).toBe('https://example.com/api/v1.1/workflows/import_and_start_batch');
     }
     expect(endpointUrl('https://example.com/altcraft/api/v1.1').href).toBe('https://example.com/altcraft/api/v1.1/workflows/import_and_start_batch');
