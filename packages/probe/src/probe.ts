@@ -61,6 +61,9 @@ function quoted(error: number | undefined, text: string | undefined, debug: stri
   return `${error === undefined ? 'no error code' : `error ${error}`}${words ? ` "${clip(words)}"` : ''}`;
 }
 
+const hasEnvelope = (answer: Answer) => answer.error !== undefined || answer.errorText !== undefined || answer.errorDebug !== undefined;
+const isSuccess = (answer: Answer) => answer.status !== undefined && answer.status >= 200 && answer.status < 300;
+
 /** The answer in words. */
 export function describeAnswer(answer: Answer): string {
   if (answer.failure !== undefined) return `no answer (${answer.failure})`;
@@ -71,9 +74,10 @@ export function describeAnswer(answer: Answer): string {
     const { index, error, text } = answer.itemError;
     return `rejected for the profile (${http}, result[${index}]: ${quoted(error, text, undefined)}${answer.itemErrors! > 1 ? `, ${answer.itemErrors} such items` : ''})`;
   }
-  if (answer.error === undefined && answer.errorText === undefined && answer.errorDebug === undefined) {
+  if (!hasEnvelope(answer)) {
     // An nginx 413 page and the like: something in front of the platform answered.
-    return `rejected (${http}, not the API's envelope${answer.encoding === 'other' ? ': perhaps a proxy in front of the platform' : ''})`;
+    const what = `not the API's envelope${answer.encoding === 'other' ? ': perhaps a proxy in front of the platform' : ''}`;
+    return isSuccess(answer) ? `answered (${http}, ${what})` : `rejected (${http}, ${what})`;
   }
   return `rejected (${http}, ${quoted(answer.error, answer.errorText, answer.errorDebug)})`;
 }
@@ -94,7 +98,8 @@ export function judge(assumption: Assumption, answer: Answer, context: { baselin
   if (answer.failure !== undefined || answer.location !== undefined) return { answer: words, agree: null };
   switch (assumption.kind) {
     case 'acceptance':
-      return { answer: words, agree: isAccepted(answer) === assumption.accepted };
+      // A 2xx without the envelope says neither yes nor no.
+      return { answer: words, agree: isSuccess(answer) && !hasEnvelope(answer) ? null : isAccepted(answer) === assumption.accepted };
     case 'encoding':
       return { answer: `${answer.encoding === 'other' ? 'neither JSON nor XML' : answer.encoding}, ${words}`, agree: answer.encoding === assumption.encoding };
     case 'refusal': {

@@ -169,4 +169,12 @@ describe('an answer that is not the API envelope', () => {
       await new Promise((resolve) => proxy.close(resolve));
     }
   });
+
+  it('leaves an acceptance question open when a 2xx carries no envelope', async () => {
+    fake = await startFakePlatform((r) =>
+      r.question === 'baseline' ? { status: 200, body: { error: 0, result: [{ profile_id: 'x' }] } } : { status: 200, body: {}, headers: { 'Content-Type': 'text/plain' } },
+    );
+    const report = await runProbe({ upstream: fake.baseUrl, workflowId: 12, token: TOKEN, only: ['unknown-field'] });
+    expect(report.rows[1]).toMatchObject({ agree: null, answer: "answered (HTTP 200, not the API's envelope: perhaps a proxy in front of the platform)" });
+  });
 });
