@@ -127,16 +127,18 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   for (const { question, n } of selectQuestions(options.only)) {
     const request = question.request(n, context);
     const assumption = question.assumes(request);
-    const answer = await send(url, request, options.token, options.timeoutMs ?? 120_000);
+    // Redacted before anything is put into words: a clipped text could otherwise cut the token
+    // in half and print its first part.
+    const answer = redactAnswer(await send(url, request, options.token, options.timeoutMs ?? 120_000), redact);
     const verdict = judge(assumption, answer, context);
     const row: Row = {
       id: question.id,
       question: question.question,
       profile: emailOf(n),
-      answer: redact(verdict.answer),
+      answer: verdict.answer,
       assumes: assumption.says,
       agree: verdict.agree,
-      details: redactAnswer(answer, redact),
+      details: answer,
     };
     report.rows.push(row);
     if (row.agree === true) report.agree++;

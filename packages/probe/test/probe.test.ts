@@ -134,6 +134,13 @@ describe('the token', () => {
     for (const form of [hostile, JSON.stringify(hostile).slice(1, -1), encodeURIComponent(hostile), TOKEN]) expect(printed).not.toContain(form);
   });
 
+  it('is redacted before a long text is clipped, so no part of it shows', async () => {
+    fake = await startFakePlatform(() => ({ status: 400, body: { error: 400, error_text: `${'x'.repeat(190)}${TOKEN}${'y'.repeat(100)}` } }));
+    const report = await runProbe({ upstream: fake.baseUrl, workflowId: 12, token: TOKEN });
+    expect(report.rows[0]!.answer).toContain('…');
+    expect(JSON.stringify(report)).not.toContain(TOKEN.slice(0, 8));
+  });
+
   it('redactor replaces the longest form first', () => {
     expect(redactor('a/b')('x a/b y a%2Fb z')).toBe('x [token] y [token] z');
   });
