@@ -7,6 +7,12 @@ import { startFakePlatform, type FakePlatform } from './support/fake-platform.js
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'cli-test-token-91d0e7';
+// Each test starts one to three processes: 0.4 s each on an idle machine, up to 13 s each when
+// `pnpm test` runs every suite at once on two cores (measured); the budget leaves room for that.
+const SPAWN_BUDGET = 120_000;
+// Each process is killed past this deadline (a hang then fails its test with code null, and
+// leaves no process behind); three of them fit in the budget.
+const PROCESS_DEADLINE = 35_000;
 
 interface Run {
   code: number | null;
@@ -23,14 +29,18 @@ function runCli(args: string[], env: Record<string, string | undefined> = {}): P
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.stdin.end('y\n');
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const deadline = setTimeout(() => child.kill('SIGKILL'), PROCESS_DEADLINE);
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
 const shellQuote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 // The same command on a pseudo-terminal, by util-linux's `script`: `answer` is typed once the
-// prompt shows. There is no deadline here: vitest's budget of the test bounds the wait.
+// prompt shows.
 function runOnTerminal(args: string[], answer: string): Promise<Run> {
   return new Promise((resolve) => {
     const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
@@ -46,7 +56,11 @@ function runOnTerminal(args: string[], answer: string): Promise<Run> {
       }
     });
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const deadline = setTimeout(() => child.kill('SIGKILL'), PROCESS_DEADLINE);
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -66,7 +80,7 @@ describe('pnpm probe', () => {
     expect(stdout).toContain('skip_triggers: true');
     expect(stdout).toContain('ALTCRAFT_TOKEN');
     for (const question of QUESTIONS) expect(stdout).toContain(question.id);
-  });
+  }, SPAWN_BUDGET);
 
   it('refuses --token, says why, and never echoes its value', async () => {
     fake = await startFakePlatform();
@@ -77,7 +91,7 @@ describe('pnpm probe', () => {
       expect(stdout + stderr).not.toContain('argv-secret-1');
     }
     expect(fake.received).toHaveLength(0);
-  });
+  }, SPAWN_BUDGET);
 
   it('refuses to run without --yes when there is no terminal to confirm on', async () => {
     fake = await startFakePlatform();
@@ -87,7 +101,7 @@ describe('pnpm probe', () => {
     expect(stderr).toContain('--yes');
     expect(stdout).toBe('');
     expect(fake.received).toHaveLength(0);
-  });
+  }, SPAWN_BUDGET);
 
   it('on a terminal, asks y/N and sends nothing unless the answer is yes', async () => {
     fake = await startFakePlatform();
@@ -99,7 +113,7 @@ describe('pnpm probe', () => {
     const yes = await runOnTerminal(['--upstream', fake.baseUrl, '--workflow', '12', '--only', 'bearer'], 'y\n');
     expect(yes.code).toBe(2);
     expect(fake.received.map((r) => r.question)).toEqual(['baseline', 'bearer']);
-  }, 60_000);
+  }, SPAWN_BUDGET);
 
   it('needs ALTCRAFT_TOKEN', async () => {
     fake = await startFakePlatform();
@@ -107,7 +121,7 @@ describe('pnpm probe', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('ALTCRAFT_TOKEN is not set');
     expect(fake.received).toHaveLength(0);
-  });
+  }, SPAWN_BUDGET);
 
   it('prints the table, one row per question, and exits 2 when answers disagree', async () => {
     fake = await startFakePlatform();
@@ -118,7 +132,7 @@ describe('pnpm probe', () => {
     expect(lines.filter((line) => line.endsWith('| NO |'))).toHaveLength(QUESTIONS.length - 1);
     expect(lines.filter((line) => line.endsWith('| yes |'))).toHaveLength(1);
     expect(stdout).toContain(`1 agree, ${QUESTIONS.length - 1} disagree, 0 unsettled`);
-  }, 60_000);
+  }, SPAWN_BUDGET);
 
   it('--json prints the same report as JSON; --only narrows it to the baseline and the named questions', async () => {
     fake = await startFakePlatform();
@@ -132,7 +146,7 @@ describe('pnpm probe', () => {
       ['regurl-without-scheme', false],
     ]);
     expect(fake.received).toHaveLength(3);
-  }, 60_000);
+  }, SPAWN_BUDGET);
 
   it('never prints the token, even when the installation echoes it', async () => {
     fake = await startFakePlatform((r) => ({
@@ -146,7 +160,7 @@ describe('pnpm probe', () => {
       expect(stdout).toContain('[token]');
       expect(stdout + stderr).not.toContain(TOKEN);
     }
-  }, 60_000);
+  }, SPAWN_BUDGET);
 
   it('refuses an --upstream that could carry a secret', async () => {
     for (const upstream of ['https://user:pw@example.com', 'https://example.com/?token=x', 'ftp://example.com']) {
@@ -154,5 +168,5 @@ describe('pnpm probe', () => {
       expect(code).toBe(1);
       expect(stderr).toMatch(/--upstream must be/);
     }
-  });
+  }, SPAWN_BUDGET);
 });
