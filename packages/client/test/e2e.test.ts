@@ -69,16 +69,17 @@ describe.each([['json'], ['xml']] as const)('error paths in %s', (format) => {
 
   it('a request the mock finds invalid comes back with the pointers in debug', async () => {
     const client = createAltcraftClient({ baseUrl: mock.baseUrl, token: TOKEN });
-    const invalid = { ...request, data: [{ data: { _fname: 'Alina' } }] } as ImportAndStartBatchRequest;
+    // _status is an integer on the profile data page: a word there is a contract violation in JSON and XML alike.
+    const invalid = { ...request, data: [{ data: { CRM_ID: '00066', _status: 'active' } }] } as unknown as ImportAndStartBatchRequest;
     const error = await client.importAndStartBatch(invalid, { format }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 400, code: 400, debug: expect.stringContaining('/data/0/data/CRM_ID: is required') });
+    expect(error).toMatchObject({ status: 400, code: 400, debug: expect.stringContaining('/data/0/data/_status: must be integer') });
   });
 });
 
 describe.each([['json'], ['xml']] as const)('importProfiles against the mock in %s', (format) => {
   it('isolates exactly the profiles the mock refuses (by the pointers of its error_debug), imports the rest', async () => {
     const bad = new Set([4, 17, 18]);
-    const profiles = Array.from({ length: 30 }, (_, i) => (bad.has(i) ? { email: `p${i}@example.com` } : { email: `p${i}@example.com`, CRM_ID: String(i).padStart(5, '0') }));
+    const profiles = Array.from({ length: 30 }, (_, i) => ({ email: `p${i}@example.com`, CRM_ID: String(i).padStart(5, '0'), ...(bad.has(i) ? { _status: 'active' } : {}) }));
     const outcomes: ProfileOutcome[] = [];
     const summary = await importProfiles(createAltcraftClient({ baseUrl: mock.baseUrl, token: TOKEN }), {
       workflow_id: 12,
@@ -93,7 +94,7 @@ describe.each([['json'], ['xml']] as const)('importProfiles against the mock in 
     expect(summary.stopped).toBeUndefined();
     const failed = outcomes.filter((o) => o.status === 'failed');
     expect(failed.map((o) => o.index).sort((a, b) => a - b)).toEqual([4, 17, 18]);
-    for (const outcome of failed) expect(outcome).toMatchObject({ error: { status: 400, retryable: false, debug: expect.stringContaining('/data/0/data/CRM_ID') } });
+    for (const outcome of failed) expect(outcome).toMatchObject({ error: { status: 400, retryable: false, debug: expect.stringContaining('/data/0/data/_status') } });
     // The batch, then [0..3], [4], [5..16], [17], [18], [19..29]: no halving.
     expect(summary.requests).toBe(7);
   });

@@ -6,7 +6,8 @@ const client = createAltcraftClient({
   baseUrl: 'http://127.0.0.1:4010/api/v1.1',
   token: 'abcdefghijklmnqrstuvwxyz',
   auth: 'bearer', // Authorization: Bearer <token>; the default, 'body', sends it as `token`
-  validate: true, // check each request against the contract before sending it
+  validate: 'warn', // refuse contract violations before sending; report advice as warnings
+  onWarnings: (warnings) => console.warn(warnings), // [{ pointer: '/data/0/data/email', message: '...' }]
   timeoutMs: 30_000,
 });
 

@@ -16,10 +16,13 @@ const summary = await importProfiles(client, {
   profiles: customers(),
   format: 'json', // or 'xml'
   concurrency: 4,
+  onSend: ({ first, count }) => console.log(`sending profiles ${first}..${first + count - 1}`),
   onOutcome: (outcome) => {
     // { index, status: 'imported', profileId } | { index, status: 'failed' | 'unknown', error }
-    if (outcome.status !== 'imported') console.error(outcome.index, outcome.status);
+    if (outcome.status === 'failed') console.error(outcome.index, outcome.error.kind, outcome.error.retryable ? 'resend later' : 'fix the profile');
+    if (outcome.status === 'unknown') console.error(outcome.index, 'may have been imported');
   },
   onProgress: ({ settled, requests, checkpoint }) => console.log(settled, requests, checkpoint),
 });
 console.log(summary.imported, summary.failed, summary.unknown, summary.checkpoint);
+if (summary.stopped) console.error(`stopped (${summary.stopped.reason}): ${summary.stopped.error?.message ?? ''}`);
