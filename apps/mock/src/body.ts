@@ -11,7 +11,7 @@ export type BodyRead = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-l
 export function readBody(request: IncomingMessage, limit: number): Promise<BodyRead> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: 'too-large' });
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
     const onData = (chunk: Buffer) => {
@@ -27,11 +27,13 @@ export function readBody(request: IncomingMessage, limit: number): Promise<BodyR
     };
     request.on('data', onData);
     request.once('end', () => resolve({ ok: true, bytes: Buffer.concat(chunks, received) }));
-    request.once('close', () => {
+    // A client that leaves mid-upload ('aborted' error, then 'close') is not a failure of the mock.
+    const gone = () => {
       chunks.length = 0;
       resolve({ ok: false, reason: 'gone' });
-    });
-    request.once('error', reject);
+    };
+    request.once('close', gone);
+    request.once('error', gone);
   });
 }
 

@@ -1,0 +1,113 @@
+import { responseXml } from '@altcraft-api/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMock } from '../src/http.js';
+import { startMock } from '../src/server.js';
+import { send } from './support/http.js';
+
+const PATH = '/api/v1.1/workflows/import_and_start_batch';
+const logged: string[] = [];
+
+let mock: RunningMock;
+beforeAll(async () => {
+  mock = await startMock({ port: 0, log: (line) => logged.push(line) });
+  await mock.prismReady;
+});
+afterAll(() => mock.close());
+
+const post = (body: string, headers: Record<string, string> = {}) => send(mock.url + PATH, { headers: { 'Content-Type': 'application/json', ...headers }, body });
+
+/** JSON text of `depth` arrays or objects around 1. */
+const nested = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? '['.repeat(depth) + '1' + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+
+describe('bad input never gets a 5xx', () => {
+  it('an unknown field whose name has a control character, answered in XML: a well-formed 400', async () => {
+    const answer = await post(JSON.stringify({ token: 't', workflow_id: 12, format: 'xml', 'bad\u0001name': 1, data: [{ data: { email: 'a@example.com' } }] }));
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toContain('application/xml');
+    const envelope = responseXml('importAndStartBatch', 400).decode(answer.body) as { error: number; error_debug: string };
+    expect(envelope.error).toBe(400);
+    expect(envelope.error_debug).toContain('bad\\u0001name');
+  });
+
+  it.each(['array', 'object'] as const)('a matched custom field nested 100,000 levels deep (%s): an answer, not a stack overflow', async (kind) => {
+    const answer = await post(`{"token":"t","workflow_id":12,"matching":"custom","field_name":"f","data":[{"data":{"f":${nested(100_000, kind)}}}]}`);
+    expect(answer.status).toBeLessThan(500);
+    expect([200, 400]).toContain(answer.status);
+    const envelope = JSON.parse(answer.body);
+    expect(envelope.error).toBe(answer.status === 200 ? 0 : 400);
+  });
+
+  it.each(['array', 'object'] as const)('a profile nested 100,000 levels deep (%s): an answer, not a stack overflow', async (kind) => {
+    for (const body of [
+      `{"token":"t","workflow_id":12,"data":[{"data":{"email":"a@example.com","x":${nested(100_000, kind)}}}]}`,
+      `{"token":"t","workflow_id":12,"data":[{"data":${nested(100_000, 'object')}}]}`,
+      `{"token":"t","workflow_id":12,"data":[{"data":{"email":"a@example.com"}}],"x":${nested(100_000, kind)}}`,
+    ]) {
+      const answer = await post(body);
+      expect([200, 400]).toContain(answer.status);
+      expect(JSON.parse(answer.body).error).toBe(answer.status === 200 ? 0 : 400);
+    }
+  });
+
+  it('an echoed profile_id XML cannot carry: a 400 in XML, not a 500', async () => {
+    const answer = await post(JSON.stringify({ token: 't', workflow_id: 12, format: 'xml', matching: 'profile_id', data: [{ data: { profile_id: 'a\u0001b' } }] }));
+    expect(answer.status).toBe(400);
+    expect(responseXml('importAndStartBatch', 400).decode(answer.body)).toMatchObject({ error: 400, error_debug: expect.stringContaining('profile_id') });
+  });
+
+  it('a request target in absolute form with Prefer is routed by its path, naming nothing internal', async () => {
+    const answer = await send(mock.url, {
+      target: `http://other.example${PATH}`,
+      headers: { 'Content-Type': 'application/json', Prefer: 'code=401' },
+      body: JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] }),
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 401 });
+    expect(answer.body).not.toMatch(/127\.0\.0\.1|localhost|prism/i);
+  });
+
+  it('a request target in absolute form without Prefer is answered like its path', async () => {
+    const answer = await send(mock.url, {
+      target: `http://other.example:1${PATH}?x=1`,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] }),
+    });
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe('Prefer', () => {
+  const valid = JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] });
+
+  it('code=429 sends the Retry-After header the contract declares', async () => {
+    const answer = await post(valid, { Prefer: 'code=429' });
+    expect(answer.status).toBe(429);
+    expect(answer.headers['retry-after']).toMatch(/^\d+$/);
+  });
+
+  it.each([
+    ['code=418', /code=418 .*200 \(.+\).*400.*429/],
+    ['example=nope', /example=nope .*200 \(.+\)/],
+    ['code=400, example=nope', /example=nope is not an example of code 400/],
+  ])('%s: 400 in the API envelope listing the valid codes and example names', async (prefer, debug) => {
+    const answer = await post(valid, { Prefer: prefer });
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toContain('application/json');
+    const envelope = JSON.parse(answer.body);
+    expect(envelope).toMatchObject({ error: 400, error_text: 'Invalid request' });
+    expect(envelope.error_debug).toMatch(debug);
+  });
+
+  it('an unknown Prefer in an XML request is answered in XML', async () => {
+    const answer = await send(mock.url + PATH, {
+      headers: { 'Content-Type': 'application/xml', Prefer: 'code=418' },
+      body: '<xml><token>t</token><workflow_id>12</workflow_id><data><email>a@example.com</email></data></xml>',
+    });
+    expect(answer.status).toBe(400);
+    expect(responseXml('importAndStartBatch', 400).decode(answer.body)).toMatchObject({ error: 400, error_debug: expect.stringContaining('code=418') });
+  });
+});
+
+it('logged no failure of its own for any of the above', () => {
+  expect(logged).toEqual([]);
+});
