@@ -108,6 +108,18 @@ describe('Prefer', () => {
   });
 });
 
+it('takes a client leaving mid-upload in its stride: no failure logged, the next request answered', async () => {
+  const { connect } = await import('node:net');
+  const socket = connect(Number(new URL(mock.url).port), '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(`POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"token":"t",`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const answer = await post(JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] }));
+  expect(answer.status).toBe(200);
+});
+
 it('logged no failure of its own for any of the above', () => {
   expect(logged).toEqual([]);
 });
