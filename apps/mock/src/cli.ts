@@ -3,13 +3,15 @@
 // 127.0.0.1:${MOCK_PORT:-4010} until interrupted.
 import { parseArgs } from 'node:util';
 import { startProxy } from './proxy.js';
-import { startMock } from './server.js';
+import { startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
 
-const USAGE = `usage: altcraft-mock [--port N] [LIMITS]                  serve the mock
+const USAGE = `usage: altcraft-mock [--port N] [--strict] [LIMITS]       serve the mock
        altcraft-mock --proxy --upstream URL [--port N] [LIMITS]   validate traffic to URL against the contract
 
 The port defaults to $MOCK_PORT, then 4010. Both listen on 127.0.0.1 only.
+--strict (or MOCK_STRICT=1) refuses bodies with warnings (the contract's advice) with a 400, as
+violations are; by default they are accepted and listed in X-Altcraft-Mock-Warnings.
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
@@ -20,6 +22,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     proxy: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
     upstream: { type: 'string' },
     'max-connections': { type: 'string' },
     'max-uploads': { type: 'string' },
@@ -60,7 +63,7 @@ const limits: ResourceLimits = {
   headersTimeoutMs: positive('headers-timeout'),
 };
 
-const running = values.upstream ? await startProxy({ port, upstream: values.upstream, ...limits }) : await startMock({ port, ...limits });
+const running = values.upstream ? await startProxy({ port, upstream: values.upstream, ...limits }) : await startMock({ port, ...limits, strict: values.strict || strictFromEnvironment() });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -21,11 +21,11 @@ interface PrismViolation {
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
-function asPrismViolations(where: 'request' | 'response', violations: Violation[]): PrismViolation[] {
+function asPrismViolations(where: 'request' | 'response', violations: Violation[], severity = 'Error', code = 'contract'): PrismViolation[] {
   return violations.map((v) => ({
     location: [where, 'body', ...v.pointer.split('/').slice(1)],
-    severity: 'Error',
-    code: 'contract',
+    severity,
+    code,
     message: v.message,
   }));
 }
@@ -38,8 +38,10 @@ function checkBody(where: 'request' | 'response', format: 'json' | 'xml', text: 
   try {
     const codec = where === 'request' ? requestXml : responseXml(operationId, status);
     const body = format === 'xml' ? codec.decode(text) : JSON.parse(text);
-    const { violations } = where === 'request' ? validateRequest(body) : validateResponse(operationId, status, body);
-    return asPrismViolations(where, violations);
+    if (where === 'response') return asPrismViolations(where, validateResponse(operationId, status, body).violations);
+    // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
+    const { violations, warnings } = validateRequest(body);
+    return [...asPrismViolations(where, violations), ...asPrismViolations(where, warnings, 'Warning', 'advice')];
   } catch (error) {
     return [{ location: [where, 'body'], severity: 'Error', code: 'unreadable', message: (error as Error).message }];
   }

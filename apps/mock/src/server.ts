@@ -11,19 +11,30 @@ import {
   responseXml,
   validateRequest,
   type OperationId,
+  type ValidationResult,
+  type Violation,
 } from '@altcraft-api/contract';
 import { answerFor } from './answers.js';
 import { createGuardedServer, formatOfContentType, routeOf, routes, serve, type Format, type ResourceLimits, type RunningMock } from './http.js';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
+import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 
 export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
   port?: number;
   host?: string;
-  /** Where the mock logs (its own failures); stderr by default. */
+  /** Where the mock logs (warnings of accepted bodies, its own failures); stderr by default. */
   log?: (line: string) => void;
+  /**
+   * Refuse bodies with warnings (the contract's advice tier) as if they were violations. By
+   * default false, unless the environment has MOCK_STRICT=1.
+   */
+  strict?: boolean;
 }
+
+/** MOCK_STRICT=1 (or true/yes) asks for strict mode when the options do not say. */
+export const strictFromEnvironment = (value = process.env.MOCK_STRICT) => /^(1|true|yes)$/i.test(value?.trim() ?? '');
 
 const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'Unauthorized', 404: 'Not found', 405: 'Method not allowed', 500: 'Internal server error' };
@@ -104,18 +115,37 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function describeViolations(body: unknown): string | undefined {
-  let result: ReturnType<typeof validateRequest>;
+interface Checked {
+  /** The error_debug of a refused body. */
+  refusal?: string;
+  /** The first warnings of an accepted body, and how many there are in all. */
+  warnings: Violation[];
+  warningCount: number;
+}
+
+const describe = (problems: Violation[]) => problems.map((v) => `${v.pointer || '/'}: ${v.message}`).join('; ');
+
+/**
+ * The contract's verdict on a body. Violations refuse it; warnings (the advice tier) do not,
+ * unless `strict`, where they refuse it the way violations do.
+ */
+function check(body: unknown, strict: boolean): Checked {
+  let result: ValidationResult;
   try {
-    result = validateRequest(body);
+    result = validateRequest(body, { strict });
   } catch (error) {
     // The validator recurses; a body nested deeper than the stack is refused, not a crash.
-    if (error instanceof RangeError) return '/: nested too deeply to be checked';
+    if (error instanceof RangeError) return { refusal: '/: nested too deeply to be checked', warnings: [], warningCount: 0 };
     throw error;
   }
-  const { valid, violations, truncated } = result;
-  if (valid) return undefined;
-  return violations.map((v) => `${v.pointer || '/'}: ${v.message}`).join('; ') + (truncated ? '; and more' : '');
+  if (!result.valid) {
+    const problems = strict ? [...result.violations, ...result.warnings] : result.violations;
+    const more = result.truncated || (strict && result.warningsTruncated);
+    return { refusal: describe(problems) + (more ? '; and more' : ''), warnings: [], warningCount: 0 };
+  }
+  // The header states the total: count past the validator's cap only when there is more.
+  const warningCount = result.warningsTruncated ? validateRequest(body, { maxViolations: Number.MAX_SAFE_INTEGER }).warnings.length : result.warnings.length;
+  return { warnings: result.warnings, warningCount };
 }
 
 /** `Prefer: code=...` / `example=...` ask for one of the spec's examples: Prism's job. */
@@ -150,7 +180,15 @@ function unknownPreference(operationId: OperationId, prefer: string): string | u
 /** Seconds a `Prefer: code=429` answer tells the client to wait (the header the spec declares). */
 const PREFERRED_RETRY_AFTER = '1';
 
-async function forwardToPrism(prism: PrismProcess, req: IncomingMessage, res: ServerResponse, operationId: OperationId, body: unknown, format: Format): Promise<void> {
+async function forwardToPrism(
+  prism: PrismProcess,
+  req: IncomingMessage,
+  res: ServerResponse,
+  operationId: OperationId,
+  body: unknown,
+  format: Format,
+  warnings: Record<string, string>,
+): Promise<void> {
   await prism.ready;
   // Prism cannot read XML bodies; it gets the decoded request as JSON and picks the example.
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: MEDIA_TYPE[format], Prefer: header(req, 'prefer')! };
@@ -165,11 +203,11 @@ async function forwardToPrism(prism: PrismProcess, req: IncomingMessage, res: Se
     throw new Failure(400, `Prefer: ${header(req, 'prefer')} cannot be served for this request`);
   }
   const extra: Record<string, string> = answer.status === 429 ? { 'Retry-After': answer.headers.get('retry-after') ?? PREFERRED_RETRY_AFTER } : {};
-  res.writeHead(answer.status, { ...extra, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(answer.status, { ...warnings, ...extra, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResponse, options: MockOptions): Promise<void> {
+async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResponse, options: MockOptions, log: (line: string) => void): Promise<void> {
   const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfContentType(req.headers['content-type']);
   if (!operationId) {
@@ -199,15 +237,21 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
     if (body.format === 'json' || body.format === 'xml') format = body.format;
     const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined);
     if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>`');
-    const violations = describeViolations(body);
-    if (violations) throw new Failure(400, violations);
+    const checked = check(body, options.strict ?? strictFromEnvironment());
+    if (checked.refusal !== undefined) throw new Failure(400, checked.refusal);
     const prefer = header(req, 'prefer');
     if (wantsExample(prefer)) {
       const unknown = unknownPreference(operationId, prefer!);
       if (unknown) throw new Failure(400, unknown);
-      return await forwardToPrism(prism, req, res, operationId, body, format);
     }
-    send(res, operationId, 200, answerFor(operationId, body as Parameters<typeof answerFor>[1]), format);
+    const headers = warningHeaders(checked.warnings, checked.warningCount);
+    if (checked.warningCount > 0) {
+      const shown = describe(checked.warnings.slice(0, HEADER_WARNINGS).map((w) => ({ pointer: clip(w.pointer), message: clip(w.message) })));
+      const rest = checked.warningCount > HEADER_WARNINGS ? `; and ${checked.warningCount - HEADER_WARNINGS} more` : '';
+      log(`altcraft-mock: ${req.method} ${path}: accepted with ${checked.warningCount} warning(s): ${shown}${rest}`);
+    }
+    if (wantsExample(prefer)) return await forwardToPrism(prism, req, res, operationId, body, format, headers);
+    send(res, operationId, 200, answerFor(operationId, body as Parameters<typeof answerFor>[1]), format, headers);
   } catch (error) {
     if (error instanceof Failure) return sendFailure(res, operationId, error, format);
     throw error;
@@ -219,7 +263,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const prism = await startPrism('mock');
   const server: Server = createGuardedServer((req, res) => {
-    handle(prism, req, res, options).catch((error: Error) => {
+    handle(prism, req, res, options, log).catch((error: Error) => {
       // A bug of the mock: its details go to the log, never to the client (they name files
       // and Prism's port); the client gets the API's envelope.
       log(`altcraft-mock: failed to answer ${req.method} ${routeOf(req.url).path}: ${error.stack ?? error.message}`);

@@ -48,6 +48,8 @@ async function bodyOf(dir: string): Promise<Buffer | undefined> {
 let mock: RunningMock;
 beforeAll(async () => {
   mock = await startMock({ port: 0 });
+  // Some cases ask Prism for an example: its start (slow on a loaded machine) belongs to the hook.
+  await mock.prismReady;
 });
 afterAll(() => mock.close());
 
