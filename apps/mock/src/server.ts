@@ -82,6 +82,9 @@ function sendFailure(res: ServerResponse, operationId: OperationId, failure: Fai
   send(res, operationId, failure.status, envelopeOf(failure, format), format);
 }
 
+/** Text for a log line: control characters (a field name can hold terminal escapes) as \\u escapes. */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** A request header as one string (Node types repeated headers as arrays). */
 const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
@@ -248,7 +251,7 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
     if (checked.warningCount > 0) {
       const shown = describe(checked.warnings.slice(0, HEADER_WARNINGS).map((w) => ({ pointer: clip(w.pointer), message: clip(w.message) })));
       const rest = checked.warningCount > HEADER_WARNINGS ? `; and ${checked.warningCount - HEADER_WARNINGS} more` : '';
-      log(`altcraft-mock: ${req.method} ${path}: accepted with ${checked.warningCount} warning(s): ${shown}${rest}`);
+      log(`altcraft-mock: ${req.method} ${path}: valid, ${checked.warningCount} warning(s): ${printable(shown)}${rest}`);
     }
     if (wantsExample(prefer)) return await forwardToPrism(prism, req, res, operationId, body, format, headers);
     send(res, operationId, 200, answerFor(operationId, body as Parameters<typeof answerFor>[1]), format, headers);

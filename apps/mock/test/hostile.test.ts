@@ -20,13 +20,23 @@ const post = (body: string, headers: Record<string, string> = {}) => send(mock.u
 const nested = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? '['.repeat(depth) + '1' + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
 
 describe('bad input never gets a 5xx', () => {
-  it('an unknown field whose name has a control character, answered in XML: a well-formed 400', async () => {
-    const answer = await post(JSON.stringify({ token: 't', workflow_id: 12, format: 'xml', 'bad\u0001name': 1, data: [{ data: { email: 'a@example.com' } }] }));
+  it('a refused field whose name has a control character, answered in XML: a well-formed 400 quoting it as \\u0001', async () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const answer = await post(`{"token":"t","workflow_id":12,"format":"xml","bad\\u0001name":${deep},"data":[{"data":{"email":"a@example.com"}}]}`);
     expect(answer.status).toBe(400);
     expect(answer.headers['content-type']).toContain('application/xml');
     const envelope = responseXml('importAndStartBatch', 400).decode(answer.body) as { error: number; error_debug: string };
     expect(envelope.error).toBe(400);
-    expect(envelope.error_debug).toContain('bad\\u0001name');
+    expect(envelope.error_debug).toMatch(/^\/bad\\u0001name: /);
+  });
+
+  it('an unknown field whose name has a control character, answered in XML: 200, the warning header in ASCII, the log line escaped', async () => {
+    const answer = await post(JSON.stringify({ token: 't', workflow_id: 12, format: 'xml', 'bad\u0001\u001b[31mname': 1, data: [{ data: { email: 'a@example.com' } }] }));
+    expect(answer.status).toBe(200);
+    expect(responseXml('importAndStartBatch', 200).decode(answer.body)).toMatchObject({ error: 0 });
+    expect(JSON.parse(String(answer.headers['x-altcraft-mock-warnings']))[0].pointer).toBe('/bad\u0001\u001b[31mname');
+    expect(logged.at(-1)).toContain('/bad\\u0001\\u001b[31mname');
+    expect(logged.at(-1)).not.toMatch(/[\u0000-\u001f]/);
   });
 
   it.each(['array', 'object'] as const)('a matched custom field nested 100,000 levels deep (%s): an answer, not a stack overflow', async (kind) => {
@@ -121,5 +131,5 @@ it('takes a client leaving mid-upload in its stride: no failure logged, the next
 });
 
 it('logged no failure of its own for any of the above', () => {
-  expect(logged).toEqual([]);
+  expect(logged.filter((line) => line.includes('failed to answer'))).toEqual([]);
 });

@@ -33,7 +33,7 @@ describe('warnings (the advice tier), by default', () => {
     expect(envelope.result).toHaveLength(2);
     expect(warningsOf(answer.headers)).toEqual([{ pointer: '/data/1/data/email', message: expect.any(String) }]);
     expect(answer.headers['x-altcraft-mock-warning-count']).toBe('1');
-    expect(logged.at(-1)).toMatch(/accepted with 1 warning\(s\): \/data\/1\/data\/email: /);
+    expect(logged.at(-1)).toMatch(/valid, 1 warning\(s\): \/data\/1\/data\/email: /);
   });
 
   it('say nothing about a body without warnings', async () => {
