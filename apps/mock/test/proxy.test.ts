@@ -90,6 +90,12 @@ describe('proxy mode', () => {
     expect(reports.at(-1)).toContain('request.body.workflow_id: must be integer');
   });
 
+  it("lists the advice tier's warnings as Prism's Warning severity, and still forwards", async () => {
+    const answer = await post('application/json', JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'not-an-email' } }] }));
+    expect(answer.status).toBe(200);
+    expect(violationsOf(answer.headers)).toEqual([{ location: ['request', 'body', 'data', '0', 'data', 'email'], severity: 'Warning', code: 'advice', message: expect.any(String) }]);
+  });
+
   it('reports an answer of the upstream that breaks the contract, in JSON and in XML', async () => {
     const json = await post('application/json', JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'a@example.com', note: 'broken-answer' } }] }));
     expect(violationsOf(json.headers).some((v) => v.location[0] === 'response')).toBe(true);
