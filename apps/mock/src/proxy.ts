@@ -19,7 +19,9 @@ interface PrismViolation {
   message: string;
 }
 
-const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+// Headers of one connection, not of the exchange (RFC 9110 7.6.1), plus `host` and the length
+// fetch sets itself; `expect` belongs here too, and fetch refuses it outright.
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'expect', 'te', 'trailer', 'upgrade', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate']);
 
 function asPrismViolations(where: 'request' | 'response', violations: Violation[], severity = 'Error', code = 'contract'): PrismViolation[] {
   return violations.map((v) => ({

@@ -90,6 +90,13 @@ describe('proxy mode', () => {
     expect(reports.at(-1)).toContain('request.body.workflow_id: must be integer');
   });
 
+  it('forwards a request sent with Expect: 100-continue (a hop-by-hop header, not passed on)', async () => {
+    const body = JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] });
+    const answer = await send(proxy.url + PATH, { headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t', Expect: '100-continue' }, body });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe(OK_JSON);
+  });
+
   it("lists the advice tier's warnings as Prism's Warning severity, and still forwards", async () => {
     const answer = await post('application/json', JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'not-an-email' } }] }));
     expect(answer.status).toBe(200);
