@@ -131,3 +131,15 @@ describe('an upstream redirect', () => {
     expect(reports.at(-1)).not.toContain('secret-token-value');
   });
 });
+
+it('sends a request whose target names another origin (absolute form) to the upstream only', async () => {
+  const before = received.length;
+  const answer = await send(proxy.url, {
+    target: `${elsewhereUrl}${PATH}`,
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer secret-token-value' },
+    body: JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] }),
+  });
+  expect(answer.status).toBe(200);
+  expect(received.length).toBe(before + 1);
+  expect(elsewhereGot).toEqual([]);
+});
