@@ -100,6 +100,37 @@ describe('the body limit', () => {
     await within(DEADLINE_MS, 'the mock closing the connection', closed);
   }, 60_000);
 
+  it('a client that sends its whole upload (over 2 s) before reading anything still gets the 400', async () => {
+    // What fetch and Postman do: the answer is read only once the body is out. A mock that
+    // closes early makes the rest of the upload fail with EPIPE, and the answer is never read.
+    const socket = connect(port, '127.0.0.1');
+    try {
+      await within(DEADLINE_MS, 'connecting', new Promise((resolve) => socket.once('connect', resolve)));
+      socket.pause();
+      let failure: Error | undefined;
+      socket.on('error', (error) => (failure = error));
+      socket.write(`POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`);
+      const chunk = Buffer.alloc(512 * 1024, 'x');
+      let sent = 0;
+      while (sent < MAX_BODY_BYTES + 1 && !failure) {
+        const size = Math.min(chunk.length, MAX_BODY_BYTES + 1 - sent);
+        await within(DEADLINE_MS, 'writing the upload', new Promise((resolve) => socket.write(chunk.subarray(0, size), resolve)));
+        sent += size;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(failure).toBeUndefined();
+      expect(sent).toBe(MAX_BODY_BYTES + 1);
+      let received = '';
+      socket.on('data', (data) => (received += data));
+      socket.resume();
+      await within(DEADLINE_MS, 'the answer', new Promise((resolve) => socket.once('end', resolve)));
+      expect(received).toMatch(/^HTTP\/1\.1 400 /);
+      expect(bodyOf(received)).toEqual(TOO_LARGE);
+    } finally {
+      socket.destroy();
+    }
+  }, 90_000);
+
   it('answers Expect: 100-continue with an oversized Content-Length by the 400, never 100 Continue', async () => {
     const { answer } = await within(
       DEADLINE_MS,
