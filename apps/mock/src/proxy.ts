@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, formatOfContentType, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 
@@ -70,7 +70,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     if (!read.ok) {
       if (read.reason === 'gone') return;
       report(`${req.method} ${path}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
-      answerThenDiscard(req, res, 413, {}, '', options.discard ?? DEFAULT_DISCARD);
+      // The platform's own answer to such a body, so a client behind the proxy sees what it would see.
+      const body = JSON.stringify({ error: 400, error_text: 'Invalid request', error_debug: BODY_TOO_LARGE_DEBUG });
+      answerThenDiscard(req, res, 400, { 'Content-Type': 'application/json' }, body, options.discard ?? DEFAULT_DISCARD);
       return;
     }
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;

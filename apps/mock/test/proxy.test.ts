@@ -97,6 +97,15 @@ describe('proxy mode', () => {
     expect(answer.body).toBe(OK_JSON);
   });
 
+  it('answers a body over 10 MiB as the platform does, without forwarding it', async () => {
+    const before = received.length;
+    const answer = await send(proxy.url + PATH, { headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t' }, body: Buffer.alloc(10_485_761, 'x') });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ error: 400, error_text: 'Invalid request', error_debug: 'http: request body too large' });
+    expect(received.length).toBe(before);
+    expect(reports.at(-1)).toContain('not forwarded');
+  });
+
   it("lists the advice tier's warnings as Prism's Warning severity, and still forwards", async () => {
     const answer = await post('application/json', JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'not-an-email' } }] }));
     expect(answer.status).toBe(200);
