@@ -18,7 +18,10 @@ export interface ValidationResult {
   truncated: boolean;
   /** Advice tier (`x-altcraft-advice` in the spec): what we recommend. Capped like violations. */
   warnings: Violation[];
-  /** True when more warnings exist than were reported. */
+  /**
+   * True when more warnings exist than were reported, or may exist: advice is not computed for
+   * the profiles past the point where violations reached their cap.
+   */
   warningsTruncated: boolean;
 }
 
@@ -57,7 +60,12 @@ interface AdviceEntry {
 // Validation is synchronous, so one validation at a time owns these: where the advice keyword
 // reports, and how deep below the body's root the validated value sits (a profile item is
 // validated on its own at /data/N, two levels down).
-let adviceSink: ((pointer: string, message: string) => void) | undefined;
+interface AdviceSink {
+  warn(pointer: string, message: string): void;
+  /** True once no more warnings are wanted: the checks for messages can be skipped. */
+  readonly full: boolean;
+}
+let adviceSink: AdviceSink | undefined;
 let depthOffset = 0;
 
 function withDepthOffset<T>(offset: number, run: () => T): T {
@@ -157,9 +165,9 @@ function createAjv(allErrors: boolean, advising = false): Ajv2020 {
         const checks = entries.map((entry) => ({ message: entry.message, check: checker.compile(entry.schema!) }));
         const report = (data: unknown, pointer: string): void => {
           const sink = adviceSink;
-          if (sink === undefined) return;
+          if (sink === undefined || sink.full) return;
           for (const { message, check } of checks) {
-            if (!check(data)) for (const at of advicePointers(pointer, check.errors ?? [])) sink(at, message);
+            if (!check(data)) for (const at of advicePointers(pointer, check.errors ?? [])) sink.warn(at, message);
           }
         };
         const allRef = cxt.gen.scopeValue('func', { ref: all });
@@ -249,6 +257,7 @@ const detailedVariant = new Map<string, () => ValidateFunction>(
   [...variants.map((v) => v.name), 'BatchRequestCommon'].map((name) => [name, lazy(() => compile(detailed, name, SHALLOW_ID))]),
 );
 const detailedItem = lazy(() => compile(detailed, 'ProfileBatchItem'));
+const fastItem = lazy(() => compile(fast, 'ProfileBatchItem'));
 const advisingVariant = new Map<string, () => ValidateFunction>(variants.map((v) => [v.name, lazy(() => compile(advisingFast, v.name))]));
 const advisingEnvelope = new Map<string, () => ValidateFunction>(
   [...variants.map((v) => v.name), 'BatchRequestCommon'].map((name) => [name, lazy(() => compile(advisingDetailed, name, SHALLOW_ID))]),
@@ -381,41 +390,12 @@ function checkMatchFields(body: Record<string, unknown>, message: string, out: C
 }
 
 /**
- * Runs the advice of the spec over the body: the contract schema of its variant with
- * `x-altcraft-advice` active. Returns whether the contract schema held (advice never fails it).
- */
-function runAdvice(body: Record<string, unknown>, variant: Variant | undefined, out: Collector): boolean {
-  let prefix = '';
-  adviceSink = (pointer, message) => out.warn(prefix + pointer, message);
-  try {
-    let held = variant !== undefined && advisingVariant.get(variant.name)!()(body);
-    if (!held) {
-      // The contract failed somewhere, and the fast pass stopped there: go over the envelope
-      // and then each profile (a profile that holds needs only its fast pass). Repeats merge.
-      advisingEnvelope.get(variant?.name ?? 'BatchRequestCommon')!()(body);
-      const items = Array.isArray(body.data) ? body.data : [];
-      const [quick, full] = [advisingItemFast(), advisingItem()];
-      withDepthOffset(2, () => {
-        for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
-          prefix = pointerChild('/data', i);
-          if (!quick(items[i])) full(items[i]);
-        }
-      });
-      held = false;
-    }
-    if (variant?.fieldInItemsAdvice !== undefined) checkMatchFields(body, variant.fieldInItemsAdvice, out);
-    return held;
-  } finally {
-    adviceSink = undefined;
-  }
-}
-
-/**
  * Validates a request body (the JSON model; decode XML first) against the contract: the
  * schema of its matching variant. Violations come from the contract tier; warnings from its
  * advice (`x-altcraft-advice`, and for custom matching each item holding field_name), computed
- * unless `advice: false`. Valid bodies take one pass of a compiled validator. Never throws on
- * a JSON value, however deep.
+ * unless `advice: false`. Valid bodies take one pass of a compiled validator: the contract's,
+ * or with advice the same validator with the advice compiled in (advice never fails it). Never
+ * throws on a JSON value, however deep.
  */
 export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
@@ -424,20 +404,42 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
     return out.result(options.strict);
   }
   const variant = chooseVariant(body, out);
-  // With advice, the advising validator is the contract's validator plus the advice, so a body
-  // it passes needs no second pass.
-  const held = options.advice !== false ? runAdvice(body, variant, out) : undefined;
-  const schemaValid = variant !== undefined && out.violations.length === 0 && (held ?? fastVariant.get(variant.name)!()(body));
-  if (schemaValid) return out.result(options.strict);
-  const validateEnvelope = detailedVariant.get(variant?.name ?? 'BatchRequestCommon')!();
-  if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
-  const items = Array.isArray(body.data) ? body.data : [];
-  const validateItem = detailedItem();
-  withDepthOffset(2, () => {
-    for (let i = 0; i < items.length && !out.truncated; i++) {
-      if (!validateItem(items[i])) out.addAjv(validateItem.errors, pointerChild('/data', i));
+  const advice = options.advice !== false;
+  let prefix = '';
+  const sink: AdviceSink = {
+    warn: (pointer, message) => out.warn(prefix + pointer, message),
+    get full() {
+      return out.warningsTruncated;
+    },
+  };
+  adviceSink = advice ? sink : undefined;
+  try {
+    const fastOf = advice ? advisingVariant : fastVariant;
+    const schemaValid = variant !== undefined && out.violations.length === 0 && fastOf.get(variant.name)!()(body);
+    if (!schemaValid) {
+      // The fast pass stopped at the first failure: go over the envelope, then the profiles one
+      // by one (a profile that holds needs only its fast pass), up to the violations' cap. With
+      // advice, the detailed validators carry it, so one pass gives both tiers.
+      const envelopes = advice ? advisingEnvelope : detailedVariant;
+      const validateEnvelope = envelopes.get(variant?.name ?? 'BatchRequestCommon')!();
+      if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
+      const items = Array.isArray(body.data) ? body.data : [];
+      const [quick, full] = advice ? [advisingItemFast(), advisingItem()] : [fastItem(), detailedItem()];
+      withDepthOffset(2, () => {
+        let i = 0;
+        for (; i < items.length && !out.truncated; i++) {
+          prefix = pointerChild('/data', i);
+          if (!quick(items[i]) && !full(items[i])) out.addAjv(full.errors, prefix);
+        }
+        // Advice is not computed past the violations' cap: say the warnings may be incomplete.
+        if (advice && i < items.length) out.warningsTruncated = true;
+      });
+      prefix = '';
     }
-  });
+    if (advice && variant?.fieldInItemsAdvice !== undefined) checkMatchFields(body, variant.fieldInItemsAdvice, out);
+  } finally {
+    adviceSink = undefined;
+  }
   return out.result(options.strict);
 }
 

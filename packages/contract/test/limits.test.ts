@@ -38,7 +38,7 @@ describe('limits', () => {
     const result = validateRequest(request(10_001));
     expect(result.valid).toBe(true);
     expect(result.violations).toEqual([]);
-    expect(result.warnings).toEqual([{ pointer: '/data', message: expect.stringMatching(/at most 10,000 profiles/) }]);
+    expect(result.warnings).toEqual([{ pointer: '/data', message: expect.stringMatching(/more than 10,000 profiles/) }]);
   });
 
   it('accept a body of exactly 10,485,760 bytes, and the body itself is valid', () => {
@@ -52,5 +52,32 @@ describe('limits', () => {
     const body = bodyOfBytes(MAX_BODY_BYTES + 1);
     expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES + 1);
     expect(isWithinBodyLimit(Buffer.byteLength(body))).toBe(false);
+  });
+});
+
+// Why the contract invents no maxLength, maxItems or maxProperties (and .spectral.yaml switches
+// OWASP's limit rules off): the documented body limit bounds them all. The smallest body that
+// can carry a value is the value plus a fixed envelope, so no string, array or object of a
+// request the platform reads can be longer than the limit.
+describe('the 10 MiB body limit bounds every value of a request', () => {
+  const smallest = (place: (value: unknown) => object, value: unknown) => Buffer.byteLength(JSON.stringify(place(value)));
+  const places: [string, (value: unknown) => object][] = [
+    ['a top-level string (token)', (value) => ({ token: value, workflow_id: 1, data: [{ data: {} }] })],
+    ['a profile string (_fname)', (value) => ({ workflow_id: 1, data: [{ data: { _fname: value } }] })],
+    ['a subscription string', (value) => ({ workflow_id: 1, data: [{ data: { subscriptions: [{ subscription_id: value }] } }] })],
+    ['an attachment', (value) => ({ workflow_id: 1, data: [{ data: {} }], attach: [{ name: 'a', data: value }] })],
+  ];
+
+  it.each(places)('%s: one character longer than the limit allows cannot be sent', (_name, place) => {
+    const envelope = smallest(place, '');
+    const longest = MAX_BODY_BYTES - envelope;
+    expect(isWithinBodyLimit(smallest(place, 'x'.repeat(longest)))).toBe(true);
+    expect(isWithinBodyLimit(smallest(place, 'x'.repeat(longest + 1)))).toBe(false);
+  });
+
+  it('an array of profiles: at most about 1.1 million even when each is the empty {"data":{}}', () => {
+    const envelope = Buffer.byteLength(JSON.stringify({ workflow_id: 1, data: [] }));
+    const perItem = Buffer.byteLength(JSON.stringify({ data: {} })) + 1;
+    expect(Math.floor((MAX_BODY_BYTES - envelope + 1) / perItem)).toBeLessThan(1_100_000);
   });
 });
