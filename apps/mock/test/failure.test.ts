@@ -54,4 +54,4 @@ it("a failure of the mock itself (Prism gone) is logged, and answered 500 in the
   } finally {
     await mock.close();
   }
-}, 60_000);
+}, 180_000);

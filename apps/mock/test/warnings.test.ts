@@ -103,7 +103,7 @@ describe('strict mode', () => {
     const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } });
     try {
       const port = await within(
-        60_000,
+        120_000,
         'the CLI starting',
         new Promise<string>((resolve, reject) => {
           let out = '';
@@ -128,5 +128,5 @@ describe('strict mode', () => {
     expect(await statusFromCli([], { MOCK_STRICT: '' })).toBe(200);
     expect(await statusFromCli(['--strict'], { MOCK_STRICT: '' })).toBe(400);
     expect(await statusFromCli([], { MOCK_STRICT: '1' })).toBe(400);
-  }, 120_000);
+  }, 420_000);
 });
