@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { OperationId } from '@altcraft-api/contract';
 
 type Request = {
@@ -8,7 +8,49 @@ type Request = {
   data: { data: Record<string, unknown> }[];
 };
 
-const objectId = (...parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('hex').slice(0, 24);
+/**
+ * Feeds `JSON.stringify(value)` to `hash` piece by piece, without recursion: a profile may nest
+ * 100,000 levels deep, which overflows the stack of JSON.stringify (and of any recursive walk).
+ * The pieces are exactly JSON.stringify's, so the ids stay what they were.
+ */
+function hashJson(hash: Hash, value: unknown): void {
+  // A stack of pending work: values to write, or literal text (commas, brackets, keys).
+  const stack: ({ text: string } | { value: unknown })[] = [{ value }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if ('text' in next) {
+      hash.update(next.text);
+      continue;
+    }
+    const current = next.value;
+    if (Array.isArray(current)) {
+      const pending: ({ text: string } | { value: unknown })[] = [{ text: '[' }];
+      current.forEach((item, index) => {
+        if (index > 0) pending.push({ text: ',' });
+        // JSON.stringify writes null for what it cannot represent inside an array.
+        pending.push(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? { text: 'null' } : { value: item });
+      });
+      pending.push({ text: ']' });
+      for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]!);
+    } else if (typeof current === 'object' && current !== null) {
+      const pending: ({ text: string } | { value: unknown })[] = [{ text: '{' }];
+      for (const [key, item] of Object.entries(current)) {
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        pending.push({ text: `${pending.length > 1 ? ',' : ''}${JSON.stringify(key)}:` }, { value: item });
+      }
+      pending.push({ text: '}' });
+      for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]!);
+    } else {
+      hash.update(JSON.stringify(current) ?? 'null');
+    }
+  }
+}
+
+const objectId = (...parts: unknown[]) => {
+  const hash = createHash('sha1');
+  hashJson(hash, parts);
+  return hash.digest('hex').slice(0, 24);
+};
 
 /** The value a profile is found by under `matching`, as the platform would look it up. */
 function matchKey(request: Request, profile: Record<string, unknown>): unknown {

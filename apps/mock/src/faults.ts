@@ -2,9 +2,10 @@
 // refusals, per-profile errors), for testing what sends batches: it records every request it
 // reads, decodes it (JSON or XML), and answers what `scenario` says.
 import { createHash } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestXml, responseXml } from '@altcraft-api/contract';
+import { formatOfContentType } from './http.js';
 
 export interface Received {
   /** Order of arrival, from 0. */
@@ -59,16 +60,37 @@ export async function startFaultServer(scenario: (request: Received) => Action =
     }
   }
 
-  const server = createServer(async (req, res) => {
+  /** A request it cannot read as a batch: answered 400 like the platform, not recorded. */
+  function refuse(res: ServerResponse, debug: string): void {
+    if (res.destroyed || res.headersSent) return;
+    const text = JSON.stringify({ error: 400, error_text: 'Invalid request', error_debug: debug });
+    res.writeHead(400, { 'Content-Type': 'application/json' }).end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const format = String(req.headers['content-type']).includes('xml') ? 'xml' : 'json';
+    const format = formatOfContentType(req.headers['content-type']) ?? 'json';
     const text = raw.toString('utf8');
-    const body = (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as Received['body'];
+    let body: Received['body'];
+    try {
+      body = (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as Received['body'];
+    } catch (error) {
+      return refuse(res, `malformed ${format.toUpperCase()}: ${(error as Error).message}`);
+    }
+    const items: unknown = (body as { data?: unknown } | null)?.data;
+    if (!Array.isArray(items) || !items.every((item) => typeof item?.data === 'object' && item.data !== null)) {
+      return refuse(res, '/data: must be an array of {data: {...}} items');
+    }
     const request: Received = { number: received.length, bytes: raw.length, format, body, emails: body.data.map((item) => String(item.data.email)) };
     received.push(request);
     respond(res, request, scenario(request));
+  }
+
+  const server = createServer((req, res) => {
+    // A client that leaves mid-upload ends the exchange; nothing else may go unanswered.
+    handle(req, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,23 +1,40 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   BODY_TOO_LARGE_DEBUG,
   MAX_BODY_BYTES,
   XmlDecodeError,
+  XmlEncodeError,
+  document,
+  listExamples,
+  operations,
   requestXml,
   responseXml,
   validateRequest,
   type OperationId,
+  type ValidationResult,
+  type Violation,
 } from '@altcraft-api/contract';
 import { answerFor } from './answers.js';
-import { formatOfContentType, routeOf, routes, serve, type Format, type RunningMock } from './http.js';
-import { readBody } from './body.js';
+import { createGuardedServer, formatOfContentType, routeOf, routes, serve, type Format, type ResourceLimits, type RunningMock } from './http.js';
+import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
+import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 
-export interface MockOptions {
+export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
   port?: number;
   host?: string;
+  /** Where the mock logs (warnings of accepted bodies, its own failures); stderr by default. */
+  log?: (line: string) => void;
+  /**
+   * Refuse bodies with warnings (the contract's advice tier) as if they were violations. By
+   * default false, unless the environment has MOCK_STRICT=1.
+   */
+  strict?: boolean;
 }
+
+/** MOCK_STRICT=1 (or true/yes) asks for strict mode when the options do not say. */
+export const strictFromEnvironment = (value = process.env.MOCK_STRICT) => /^(1|true|yes)$/i.test(value?.trim() ?? '');
 
 const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'Unauthorized', 404: 'Not found', 405: 'Method not allowed', 500: 'Internal server error' };
@@ -30,15 +47,43 @@ class Failure {
   ) {}
 }
 
-function send(res: ServerResponse, operationId: OperationId, status: number, body: object, format: Format): void {
-  const text = format === 'xml' ? responseXml(operationId, status).encode(body) : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': `${MEDIA_TYPE[format]}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
+/**
+ * What XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates), as
+ * `\uXXXX` text: an error_debug quotes the client's field names and values, and one with a
+ * control character must still make a well-formed XML answer.
+ */
+const xmlSafe = (text: string) =>
+  text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+const envelopeOf = (failure: Failure, format: Format) => ({
+  error: failure.status,
+  error_text: ERROR_TEXT[failure.status] ?? 'Error',
+  error_debug: format === 'xml' ? xmlSafe(failure.debug) : failure.debug,
+});
+
+function encode(operationId: OperationId, status: number, body: object, format: Format): string {
+  return format === 'xml' ? responseXml(operationId, status).encode(body) : JSON.stringify(body);
+}
+
+function send(res: ServerResponse, operationId: OperationId, status: number, body: object, format: Format, headers: Record<string, string> = {}): void {
+  let text: string;
+  try {
+    text = encode(operationId, status, body, format);
+  } catch (error) {
+    // A value the client sent and the answer echoes (a profile_id) that XML cannot carry.
+    if (!(error instanceof XmlEncodeError) || status >= 400) throw error;
+    return sendFailure(res, operationId, new Failure(400, `the answer cannot be written as XML: ${error.message}`), format);
+  }
+  res.writeHead(status, { ...headers, 'Content-Type': `${MEDIA_TYPE[format]}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
 function sendFailure(res: ServerResponse, operationId: OperationId, failure: Failure, format: Format): void {
-  send(res, operationId, failure.status, { error: failure.status, error_text: ERROR_TEXT[failure.status] ?? 'Error', error_debug: failure.debug }, format);
+  send(res, operationId, failure.status, envelopeOf(failure, format), format);
 }
+
+/** Text for a log line: control characters (a field name can hold terminal escapes) as \\u escapes. */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** A request header as one string (Node types repeated headers as arrays). */
 const header = (req: IncomingMessage, name: string) => {
@@ -73,27 +118,99 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function describeViolations(body: unknown): string | undefined {
-  const { valid, violations, truncated } = validateRequest(body);
-  if (valid) return undefined;
-  return violations.map((v) => `${v.pointer || '/'}: ${v.message}`).join('; ') + (truncated ? '; and more' : '');
+interface Checked {
+  /** The error_debug of a refused body. */
+  refusal?: string;
+  /** The first warnings of an accepted body, and how many there are in all. */
+  warnings: Violation[];
+  warningCount: number;
+}
+
+const describe = (problems: Violation[]) => problems.map((v) => `${v.pointer || '/'}: ${v.message}`).join('; ');
+
+/**
+ * The contract's verdict on a body. Violations refuse it; warnings (the advice tier) do not,
+ * unless `strict`, where they refuse it the way violations do.
+ */
+function check(body: unknown, strict: boolean): Checked {
+  let result: ValidationResult;
+  try {
+    result = validateRequest(body, { strict });
+  } catch (error) {
+    // The validator recurses; a body nested deeper than the stack is refused, not a crash.
+    if (error instanceof RangeError) return { refusal: '/: nested too deeply to be checked', warnings: [], warningCount: 0 };
+    throw error;
+  }
+  if (!result.valid) {
+    const problems = strict ? [...result.violations, ...result.warnings] : result.violations;
+    const more = result.truncated || (strict && result.warningsTruncated);
+    return { refusal: describe(problems) + (more ? '; and more' : ''), warnings: [], warningCount: 0 };
+  }
+  // The header states the total: count past the validator's cap only when there is more.
+  const warningCount = result.warningsTruncated ? validateRequest(body, { maxViolations: Number.MAX_SAFE_INTEGER }).warnings.length : result.warnings.length;
+  return { warnings: result.warnings, warningCount };
 }
 
 /** `Prefer: code=...` / `example=...` ask for one of the spec's examples: Prism's job. */
 const wantsExample = (prefer: string | undefined) => /\b(code|example)=/.test(prefer ?? '');
 
-async function forwardToPrism(prism: PrismProcess, req: IncomingMessage, res: ServerResponse, body: unknown, format: Format): Promise<void> {
+/** The answers `Prefer` can ask for, per operation: status code -> example names. */
+const choices = new Map<OperationId, Map<string, Set<string>>>();
+for (const operationId of Object.keys(operations) as OperationId[]) {
+  const responses = (document.paths[operations[operationId].path]!.post as { responses: Record<string, unknown> }).responses;
+  choices.set(operationId, new Map(Object.keys(responses).map((code) => [code, new Set<string>()])));
+}
+for (const example of listExamples()) {
+  if (example.part !== 'request') choices.get(example.operationId)!.get(example.part)?.add(example.name);
+}
+
+/** Why a `Prefer` header asks for an answer the contract does not have, if it does. */
+function unknownPreference(operationId: OperationId, prefer: string): string | undefined {
+  const byCode = choices.get(operationId)!;
+  const code = /\bcode=([^,;\s]*)/.exec(prefer)?.[1];
+  const example = /\bexample=([^,;\s]*)/.exec(prefer)?.[1];
+  const list = [...byCode].map(([status, names]) => (names.size > 0 ? `${status} (${[...names].join(', ')})` : status)).join('; ');
+  if (code !== undefined && !byCode.has(code)) return `Prefer: code=${code} is not an answer of this operation; choose a code (example names): ${list}`;
+  if (example !== undefined) {
+    const codes = code !== undefined ? [code] : [...byCode.keys()];
+    if (!codes.some((c) => byCode.get(c)!.has(example))) {
+      return `Prefer: example=${example} is not an example${code !== undefined ? ` of code ${code}` : ''} of this operation; choose a code (example names): ${list}`;
+    }
+  }
+  return undefined;
+}
+
+/** Seconds a `Prefer: code=429` answer tells the client to wait (the header the spec declares). */
+const PREFERRED_RETRY_AFTER = '1';
+
+async function forwardToPrism(
+  prism: PrismProcess,
+  req: IncomingMessage,
+  res: ServerResponse,
+  operationId: OperationId,
+  body: unknown,
+  format: Format,
+  warnings: Record<string, string>,
+): Promise<void> {
   await prism.ready;
   // Prism cannot read XML bodies; it gets the decoded request as JSON and picks the example.
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: MEDIA_TYPE[format], Prefer: header(req, 'prefer')! };
   if (req.headers.authorization) headers.Authorization = req.headers.authorization;
-  const answer = await fetch(prism.url + req.url, { method: 'POST', headers, body: JSON.stringify(body) });
+  // By the operation's path only: an absolute-form request target (`POST http://other/...`)
+  // must not make a URL of its own.
+  const answer = await fetch(prism.url + operations[operationId].path, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await answer.text();
-  res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? MEDIA_TYPE[format], 'Content-Length': Buffer.byteLength(text) });
+  const contentType = answer.headers.get('content-type') ?? MEDIA_TYPE[format];
+  if (contentType.startsWith('application/problem+json')) {
+    // Prism's own failure (an example it cannot serve): the API's envelope, without Prism's words.
+    throw new Failure(400, `Prefer: ${header(req, 'prefer')} cannot be served for this request`);
+  }
+  const extra: Record<string, string> = answer.status === 429 ? { 'Retry-After': answer.headers.get('retry-after') ?? PREFERRED_RETRY_AFTER } : {};
+  res.writeHead(answer.status, { ...warnings, ...extra, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResponse, options: MockOptions, log: (line: string) => void): Promise<void> {
   const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfContentType(req.headers['content-type']);
   if (!operationId) {
@@ -105,11 +222,13 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
   }
   const read = await readBody(req, MAX_BODY_BYTES);
   if (!read.ok) {
-    // Answer at once and stop reading, as the platform does; close the connection once the
-    // answer is out (or a second later at most) so the rest of the upload is never read.
-    res.setHeader('Connection', 'close');
-    res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
-    return sendFailure(res, operationId, new Failure(400, BODY_TOO_LARGE_DEBUG), requestFormat ?? 'json');
+    if (read.reason === 'gone') return;
+    // Answered at once, as the platform does; the rest of the upload is drained (bounded) and
+    // dropped, so the client reads this answer instead of a reset.
+    const format = requestFormat ?? 'json';
+    const failure = new Failure(400, BODY_TOO_LARGE_DEBUG);
+    const text = encode(operationId, 400, envelopeOf(failure, format), format);
+    return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPE[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
   let format = requestFormat ?? 'json';
   try {
@@ -121,10 +240,21 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
     if (body.format === 'json' || body.format === 'xml') format = body.format;
     const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined);
     if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>`');
-    const violations = describeViolations(body);
-    if (violations) throw new Failure(400, violations);
-    if (wantsExample(header(req, 'prefer'))) return await forwardToPrism(prism, req, res, body, format);
-    send(res, operationId, 200, answerFor(operationId, body as Parameters<typeof answerFor>[1]), format);
+    const checked = check(body, options.strict ?? strictFromEnvironment());
+    if (checked.refusal !== undefined) throw new Failure(400, checked.refusal);
+    const prefer = header(req, 'prefer');
+    if (wantsExample(prefer)) {
+      const unknown = unknownPreference(operationId, prefer!);
+      if (unknown) throw new Failure(400, unknown);
+    }
+    const headers = warningHeaders(checked.warnings, checked.warningCount);
+    if (checked.warningCount > 0) {
+      const shown = describe(checked.warnings.slice(0, HEADER_WARNINGS).map((w) => ({ pointer: clip(w.pointer), message: clip(w.message) })));
+      const rest = checked.warningCount > HEADER_WARNINGS ? `; and ${checked.warningCount - HEADER_WARNINGS} more` : '';
+      log(`altcraft-mock: ${req.method} ${path}: valid, ${checked.warningCount} warning(s): ${printable(shown)}${rest}`);
+    }
+    if (wantsExample(prefer)) return await forwardToPrism(prism, req, res, operationId, body, format, headers);
+    send(res, operationId, 200, answerFor(operationId, body as Parameters<typeof answerFor>[1]), format, headers);
   } catch (error) {
     if (error instanceof Failure) return sendFailure(res, operationId, error, format);
     throw error;
@@ -133,12 +263,17 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
 
 /** Starts the mock on 127.0.0.1 and Prism behind it; resolves once the mock listens. */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const prism = await startPrism('mock');
-  const server: Server = createServer((req, res) => {
-    handle(prism, req, res).catch((error: Error) => {
-      if (res.headersSent) return res.destroy();
-      sendFailure(res, 'importAndStartBatch', new Failure(500, `the mock failed: ${error.message}`), 'json');
+  const server: Server = createGuardedServer((req, res) => {
+    handle(prism, req, res, options, log).catch((error: Error) => {
+      // A bug of the mock: its details go to the log, never to the client (they name files
+      // and Prism's port); the client gets the API's envelope.
+      log(`altcraft-mock: failed to answer ${req.method} ${routeOf(req.url).path}: ${error.stack ?? error.message}`);
+      if (res.headersSent) return void res.destroy();
+      const body = JSON.stringify({ error: 500, error_text: 'Internal server error', error_debug: 'the mock could not answer this request; its log has the details' });
+      res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
     });
-  });
+  }, options);
   return serve(server, prism, options);
 }

@@ -11,10 +11,11 @@ export interface RawAnswer {
  * before the body is fully sent and closes the connection (as it does for oversized bodies):
  * a write error after the answer arrived is expected, not a failure.
  */
-export function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string }): Promise<RawAnswer> {
+export function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; target?: string }): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers }, (res) => {
+    // `target` replaces the request target verbatim, e.g. with an absolute form `http://host/path`.
+    const req = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers, ...(options.target ? { path: options.target } : {}) }, (res) => {
       answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { answerFor } from '../src/answers.js';
+
+const sha = (value: unknown) => createHash('sha1').update(JSON.stringify(value)).digest('hex').slice(0, 24);
+
+/** `depth` arrays or objects around 1, built without recursion. */
+function nested(depth: number, kind: 'array' | 'object'): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
+  return value;
+}
+
+describe('profile ids', () => {
+  it('are the ids JSON.stringify-based hashing gave, for every kind of value', () => {
+    const values = ['a@example.com', 12, 1.5e300, -0, true, false, [1, 'x', null, { b: [] }], { 'k"\u0001': { '': [{}] }, n: -1 }, nested(50, 'array')];
+    for (const value of values) {
+      const answer = answerFor('importAndStartBatch', { workflow_id: 1, matching: 'custom', field_name: 'f', data: [{ data: { f: value } }] }) as { result: { profile_id: string }[] };
+      expect(answer.result[0]!.profile_id).toBe(sha(['custom', value]));
+    }
+  });
+
+  it('are computed for a matched custom field nested 100,000 levels deep, arrays or objects', () => {
+    for (const kind of ['array', 'object'] as const) {
+      const value = nested(100_000, kind);
+      const answer = answerFor('importAndStartBatch', { workflow_id: 1, matching: 'custom', field_name: 'f', data: [{ data: { f: value } }, { data: { f: value } }] }) as {
+        result: { profile_id: string }[];
+      };
+      expect(answer.result[0]!.profile_id).toMatch(/^[0-9a-f]{24}$/);
+      expect(answer.result[1]!.profile_id).toBe(answer.result[0]!.profile_id);
+    }
+  });
+
+  it('give a deeply nested task its id too', () => {
+    const answer = answerFor('importAndStartBatchTask', { workflow_id: 1, data: [{ data: { email: 'a@example.com', deep: nested(100_000, 'object') } }] }) as { task_id: string };
+    expect(answer.task_id).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
