@@ -35,9 +35,9 @@ function runCli(args: string[], options: { env?: Record<string, string | undefin
         }
       }, 10);
     }
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearInterval(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr: signal ? `${stderr}[killed by ${signal}]` : stderr });
     });
   });
 }
@@ -182,7 +182,7 @@ describe('altcraft-import', () => {
       }
     };
     const interrupted = await runCli(args, { interruptWhen: () => reportLines() >= 20 });
-    expect(interrupted.code).toBe(130);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toContain('run again with --resume');
     const settledBefore = readReport(report).length;
     expect(settledBefore).toBeGreaterThanOrEqual(20);
