@@ -1,11 +1,20 @@
 // An operation that takes a body states its limits in `x-altcraft-limits`, repeats them in its
-// description for people, and agrees with the `maxItems` of the request's `data` array.
+// description for people, and agrees with the `maxItems` of the request's `data` array, whether
+// the schema enforces it or recommends it (`x-altcraft-advice`: the vendor only recommends it).
+
+function adviceMaxItems(schema) {
+  for (const entry of Array.isArray(schema['x-altcraft-advice']) ? schema['x-altcraft-advice'] : []) {
+    if (typeof entry?.schema?.maxItems === 'number') return entry.schema.maxItems;
+  }
+  return undefined;
+}
 
 function findDataMaxItems(schema, seen = new Set()) {
   if (schema === null || typeof schema !== 'object' || seen.has(schema)) return undefined;
   seen.add(schema);
   const data = schema.properties?.data;
   if (data && typeof data.maxItems === 'number') return data.maxItems;
+  if (data && typeof data === 'object' && adviceMaxItems(data) !== undefined) return adviceMaxItems(data);
   for (const key of ['allOf', 'oneOf', 'anyOf']) {
     for (const part of schema[key] ?? []) {
       const found = findDataMaxItems(part, seen);

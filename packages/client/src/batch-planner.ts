@@ -100,14 +100,22 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
     return undefined;
   }
 
-  // Bodies are encoded into one scratch buffer of the limit's size: encodeInto both measures
-  // the exact bytes and says when a body does not fit, in one pass; the body is then copied out.
+  // Bodies are encoded into one scratch buffer: encodeInto measures the exact bytes in the same
+  // pass that writes them (and stops early for a body far too large); the body is then copied
+  // out. Whether a body fits is the explicit check below, whatever the buffer's size.
   const scratch = Buffer.allocUnsafe(options.maxBodyBytes);
   const utf8 = new TextEncoder();
   function encode(text: string): { fits: boolean; bytes: number; body: Buffer } {
     const { read, written } = utf8.encodeInto(text, scratch);
-    const fits = read === text.length;
-    return { fits, bytes: fits ? written : written + byteLength(text.slice(read)), body: fits ? Buffer.from(scratch.subarray(0, written)) : scratch };
+    const bytes = read === text.length ? written : written + byteLength(text.slice(read));
+    const fits = bytes <= options.maxBodyBytes;
+    return { fits, bytes, body: fits ? Buffer.from(scratch.subarray(0, written)) : scratch };
+  }
+
+  /** Cuts `batch` at its first gap in input indexes (a profile that could not be sent): the rest goes back to the carry. */
+  function keepContiguous(batch: Pending[]): void {
+    const gap = batch.findIndex((pending, i) => pending.index !== batch[0]!.index + i);
+    if (gap > 0) carry.unshift(...batch.splice(gap));
   }
 
   /** Serialises each pending profile alone; those that cannot be sent leave the carry. */
@@ -138,10 +146,13 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
       while (carry.length < target && (await pull()));
       if (carry.length === 0) return;
       const batch = carry.splice(0, target);
+      // A batch is a contiguous range of input indexes (onSend reports it as first..first+count-1).
+      keepContiguous(batch);
       let body: Buffer;
       if (options.format === 'xml') {
         // Encode each profile, keep as many as fit, carry the rest (already encoded).
         yield* measureAll(batch);
+        keepContiguous(batch);
         let bytes = 0;
         let fits = 0;
         while (fits < batch.length && bytes + batch[fits]!.bytes! + (fits > 0 ? separatorBytes : 0) <= itemBudget) {
@@ -197,15 +208,16 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
 }
 
 /**
- * The two halves of a body, each a body of its own (when a refused batch is split to isolate
- * the bad profiles). The profiles are read back from the body: batches do not keep them, so
- * memory holds bytes only, once.
+ * A body cut into parts, each a body of its own: `cuts` are the positions (in the body's `data`)
+ * where parts 2.. start, ascending. Used when a refused batch is split to isolate the bad
+ * profiles. The profiles are read back from the body with the body's own format: batches do
+ * not keep them, so memory holds bytes only, once.
  */
-export function splitBody(format: BatchFormat, fields: Record<string, unknown>, body: Uint8Array): [Uint8Array, Uint8Array] {
+export function splitBody(format: BatchFormat, fields: Record<string, unknown>, body: Uint8Array, cuts: number[]): Uint8Array[] {
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const { data } = (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: Profile }[] };
   const profiles = data.map((item) => item.data);
   const encoder = createBatchEncoder(format, fields);
-  const half = Math.ceil(profiles.length / 2);
-  return [Buffer.from(encoder.body(profiles.slice(0, half))), Buffer.from(encoder.body(profiles.slice(half)))];
+  const starts = [0, ...cuts];
+  return starts.map((start, n) => Buffer.from(encoder.body(profiles.slice(start, starts[n + 1] ?? profiles.length))));
 }

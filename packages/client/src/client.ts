@@ -9,20 +9,30 @@ import {
 import createClient from 'openapi-fetch';
 import {
   AltcraftApiError,
+  AltcraftConfigError,
   AltcraftNetworkError,
+  AltcraftRedirectError,
   AltcraftResponseError,
   AltcraftTimeoutError,
   AltcraftValidationError,
 } from './errors.js';
 import type { paths } from './generated/schema.js';
+import { createRedactor } from './redact.js';
 import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult } from './types.js';
 
 export type Format = 'json' | 'xml';
 
 export interface AltcraftClientOptions {
-  /** The API root: `https://example.com/api/v1.1`, or the mock's `http://127.0.0.1:4010/api/v1.1`. */
+  /**
+   * The API root: `https://example.com/api/v1.1`, or the mock's `http://127.0.0.1:4010/api/v1.1`.
+   * Checked at once (AltcraftConfigError): http or https, absolute, no credentials, no query.
+   */
   baseUrl: string;
-  /** The account's API token. Kept out of every error, message and property of the client. */
+  /**
+   * The account's API token. Kept out of every error, message and property of the client.
+   * Refused at once (AltcraftConfigError, without its value) when empty or holding a control
+   * character, and with bearer auth when it is not printable ASCII.
+   */
   token: string;
   /** Where the token travels: the body's `token` field (every platform version) or `Authorization: Bearer`. */
   auth?: 'body' | 'bearer';
@@ -60,6 +70,8 @@ export interface ClientInternals {
   /** The fields every body must carry (the token, with body auth). */
   envelope: { token?: string };
   send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown>;
+  /** Removes every piece of the token from a text the server sent (see redact.ts). */
+  redact(text: string): string;
 }
 
 const internals = new WeakMap<AltcraftClient, ClientInternals>();
@@ -74,13 +86,33 @@ export function clientInternals(client: AltcraftClient): ClientInternals {
 const API_PREFIX = '/api/v1.1';
 const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 
-// Connection failures that happen before a byte of the request is written: safe to retry.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/**
+ * Largest answer the client reads, in bytes: 33,554,432 (32 MiB). The largest legal answer is
+ * 10,000 result items; with a profile id and an error text of a few hundred bytes each that is
+ * about 5 MB, so the cap is several times that. A longer answer is not read further
+ * (AltcraftResponseError): a broken or hostile server cannot make the client buffer gigabytes.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+// Connection failures that happen before a byte of the request is written: safe to retry. TLS
+// failures of the handshake (certificate checks, protocol mismatch) are among them: the request
+// is written only once the handshake is done.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE', 'CERT_CHAIN_TOO_LONG', 'INVALID_CA', 'INVALID_PURPOSE', 'PATH_LENGTH_EXCEEDED', 'HOSTNAME_MISMATCH',
+]);
+const NOT_SENT_TLS = /^ERR_TLS_|^ERR_SSL_.*(?:WRONG_VERSION|HANDSHAKE|ALERT|PROTOCOL|UNKNOWN_CA|CERTIFICATE)/;
 
 function causeCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+function notSent(code: string | undefined): boolean {
+  return code !== undefined && (NOT_SENT_CODES.has(code) || NOT_SENT_TLS.test(code));
 }
 
 function retryAfterSeconds(response: Response): number | undefined {
@@ -92,15 +124,130 @@ function retryAfterSeconds(response: Response): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
+// C0 and C1 control characters and DEL: no token has them, and in a header they either break
+// the request or (undici) raise an error that quotes the whole header value.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// What an Authorization header value can carry as-is: printable ASCII, no surrounding spaces.
+const HEADER_SAFE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+function checkToken(token: unknown, auth: unknown): asserts token is string {
+  if (auth !== 'body' && auth !== 'bearer') throw new AltcraftConfigError('auth', "must be 'body' or 'bearer'");
+  if (typeof token !== 'string' || token === '') throw new AltcraftConfigError('token', 'is required (a non-empty string); nothing was sent');
+  if (CONTROL.test(token)) throw new AltcraftConfigError('token', 'contains a control character (newline, NUL, tab, ...); nothing was sent');
+  if (auth === 'bearer' && !HEADER_SAFE.test(token)) {
+    throw new AltcraftConfigError('token', "cannot travel in an Authorization header (only printable ASCII, no surrounding spaces); use auth: 'body'; nothing was sent");
+  }
+}
+
+/** The API root as origin + path, checked: http(s), absolute, no credentials, query or fragment. */
+function checkBaseUrl(baseUrl: unknown): string {
+  const example = `https://example.com${API_PREFIX}`;
+  if (typeof baseUrl !== 'string') throw new AltcraftConfigError('baseUrl', `is required (the API root, like ${example})`);
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new AltcraftConfigError('baseUrl', `is not an absolute URL (is the scheme missing?); the API root looks like ${example}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AltcraftConfigError('baseUrl', `must start with http:// or https:// (is the scheme missing?); the API root looks like ${example}`);
+  }
+  if (url.username !== '' || url.password !== '') throw new AltcraftConfigError('baseUrl', 'must not carry a user name or password');
+  if (url.search !== '' || url.hash !== '' || baseUrl.includes('?') || baseUrl.includes('#')) throw new AltcraftConfigError('baseUrl', 'must not have a query or a fragment');
+  const root = url.pathname.replace(/\/+$/, '');
+  if (!root.endsWith(API_PREFIX)) throw new AltcraftConfigError('baseUrl', `must be the API root, ending in ${API_PREFIX} (${example})`);
+  return url.origin + root;
+}
+
+/** An answer's body, over MAX_ANSWER_BYTES: not read further. */
+class AnswerTooLarge extends Error {}
+
+/** Reads a body as text, at most `limit` bytes: beyond that the stream is cancelled (the connection closes). */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '');
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new AnswerTooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+/** What the contract requires of a successful answer, as far as the sender relies on it; the problem, or undefined. */
+function shapeProblem(operationId: OperationId, answer: Record<string, unknown>): string | undefined {
+  if (operationId === 'importAndStartBatchTask') {
+    return typeof answer.task_id === 'string' && answer.task_id !== '' ? undefined : 'a successful answer without a task_id string';
+  }
+  const { result } = answer;
+  if (!Array.isArray(result)) return 'a successful answer without its result array';
+  for (const [position, item] of result.entries()) {
+    const problem =
+      typeof item !== 'object' || item === null || Array.isArray(item)
+        ? 'is not an object'
+        : item.profile_id !== undefined && (typeof item.profile_id !== 'string' || item.profile_id === '')
+          ? 'has a profile_id that is not a non-empty string'
+          : item.error !== undefined && !Number.isInteger(item.error)
+            ? 'has an error that is not an integer'
+            : item.error_text !== undefined && typeof item.error_text !== 'string'
+              ? 'has an error_text that is not a string'
+              : undefined;
+    if (problem) return `result item ${position} ${problem}`;
+  }
+  return undefined;
+}
+
+/** Origin and path of a Location (user info, query and fragment dropped), redacted. */
+function describeLocation(location: string | null, requestUrl: string, redact: (text: string) => string): string {
+  if (location === null) return '(none)';
+  let url: URL;
+  try {
+    url = new URL(location, requestUrl);
+  } catch {
+    return '(an unparsable Location)';
+  }
+  const dropped = url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '';
+  return redact(`${url.origin}${url.pathname}${dropped ? ' (query or credentials dropped)' : ''}`);
+}
+
 export function createAltcraftClient(options: AltcraftClientOptions): AltcraftClient {
   const { token, auth = 'body', timeoutMs = 120_000, validate = false } = options;
-  if (typeof token !== 'string' || token === '') throw new TypeError('createAltcraftClient: token is required');
-  const root = options.baseUrl.replace(/\/+$/, '');
-  if (!root.endsWith(API_PREFIX)) {
-    throw new TypeError(`createAltcraftClient: baseUrl must be the API root, ending in ${API_PREFIX} (https://example.com${API_PREFIX})`);
-  }
-  const api = createClient<paths>({ baseUrl: root.slice(0, -API_PREFIX.length), fetch: options.fetch ?? globalThis.fetch });
-  const redact = (text: string) => text.split(token).join('[redacted]');
+  checkToken(token, auth);
+  const root = checkBaseUrl(options.baseUrl);
+  const redact = createRedactor(token);
+  const rawText = new WeakMap<Response, string>();
+  const api = createClient<paths>({
+    baseUrl: root.slice(0, -API_PREFIX.length),
+    fetch: options.fetch ?? globalThis.fetch,
+    // Never follow a redirect: the body (token included) or the Authorization header would go
+    // wherever the Location points. A 3xx becomes AltcraftRedirectError.
+    redirect: 'manual',
+  });
+  // Every answer is read here, capped, once: openapi-fetch then parses the copy, and `rawText`
+  // keeps the bytes received (for `debug`), not a re-serialisation of what it parsed.
+  api.use({
+    async onResponse({ response }) {
+      const text = await readCapped(response, MAX_ANSWER_BYTES);
+      const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+      const copy = new Response(NULL_BODY_STATUS.has(response.status) ? null : text, init);
+      rawText.set(copy, text);
+      return copy;
+    },
+  });
   const envelope = auth === 'body' ? { token } : {};
 
   async function send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown> {
@@ -124,28 +271,34 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) throw new AltcraftTimeoutError(operationId, timeoutMs);
+      if (error instanceof AnswerTooLarge) throw new AltcraftResponseError(operationId, 0, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
       const code = causeCode(error);
-      throw new AltcraftNetworkError(operationId, !(code && NOT_SENT_CODES.has(code)), code, { cause: error });
+      // No `cause`: undici's errors can quote a header value, and a header may carry the token.
+      throw new AltcraftNetworkError(operationId, !notSent(code), code === undefined ? undefined : redact(code));
     }
     const { response } = result;
-    // openapi-fetch hands over a successful body as text (parseAs) but parses error bodies as
-    // JSON when it can; XML and other error bodies stay text.
-    const raw: unknown = result.data ?? result.error ?? '';
-    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    const answer = typeof raw === 'string' ? decodeAnswer(operationId, response, raw) : raw;
+    if (response.status >= 300 && response.status < 400) {
+      throw new AltcraftRedirectError(operationId, response.status, describeLocation(response.headers.get('location'), response.url || root, redact));
+    }
+    const text = rawText.get(response) ?? '';
+    const answer = decodeAnswer(operationId, response, text);
     const requestId = response.headers.get('x-request-id') ?? undefined;
-    const isEnvelope = typeof answer === 'object' && answer !== null && typeof (answer as { error?: unknown }).error === 'number';
-    if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) return answer;
+    const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
+    if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {
+      const problem = shapeProblem(operationId, answer as Record<string, unknown>);
+      if (problem) throw new AltcraftResponseError(operationId, 200, problem);
+      return answer;
+    }
     if (!isEnvelope && response.status === 200) throw new AltcraftResponseError(operationId, 200, 'the body is not the API envelope');
     const failure = (isEnvelope ? answer : {}) as { error?: number; error_text?: unknown; error_debug?: unknown };
     throw new AltcraftApiError(
-      operationId,
-      response.status,
-      failure.error ?? response.status,
-      redact(typeof failure.error_text === 'string' ? failure.error_text : response.statusText || `HTTP ${response.status}`),
-      typeof failure.error_debug === 'string' ? redact(failure.error_debug) : isEnvelope ? undefined : redact(text).slice(0, 500) || undefined,
-      requestId,
-      retryAfterSeconds(response),
+        operationId,
+        response.status,
+        failure.error ?? response.status,
+        redact(typeof failure.error_text === 'string' ? failure.error_text : response.statusText || `HTTP ${response.status}`),
+        typeof failure.error_debug === 'string' ? redact(failure.error_debug) : isEnvelope ? undefined : redact(text.slice(0, 500)) || undefined,
+        requestId === undefined ? undefined : redact(requestId),
+        retryAfterSeconds(response),
     );
   }
 
@@ -153,10 +306,11 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     const xml = /[/+]xml\b/.test(response.headers.get('content-type') ?? '');
     try {
       return xml ? responseXml(operationId, response.status).decode(text) : JSON.parse(text);
-    } catch (error) {
+    } catch {
       if (response.status !== 200) return undefined;
-      // No `cause`: a parser's error may quote the body, and the body may echo the token.
-      throw new AltcraftResponseError(operationId, response.status, redact((error as Error).message));
+      // Neither the parser's message nor a `cause`: both may quote the body, and the body may
+      // echo a piece of the token too short to be recognised.
+      throw new AltcraftResponseError(operationId, response.status, `the answer is not ${xml ? 'XML' : 'JSON'} (${Buffer.byteLength(text)} bytes)`);
     }
   }
 
@@ -175,18 +329,17 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     }
   }
 
-  async function call<T>(operationId: OperationId, request: ImportAndStartBatchRequest, callOptions: CallOptions, check: (answer: T) => boolean) {
+  async function call<T>(operationId: OperationId, request: ImportAndStartBatchRequest, callOptions: CallOptions) {
     const answer = (await send(operationId, encode(operationId, request, callOptions.format ?? 'json'), callOptions.signal)) as T;
-    if (!check(answer)) throw new AltcraftResponseError(operationId, 200, 'a successful answer without its result');
     return answer;
   }
 
   const client: AltcraftClient = {
     importAndStartBatch: (request, callOptions = {}) =>
-      call<ImportAndStartBatchResult>('importAndStartBatch', request, callOptions, (answer) => Array.isArray(answer.result)),
+      call<ImportAndStartBatchResult>('importAndStartBatch', request, callOptions),
     importAndStartBatchTask: (request, callOptions = {}) =>
-      call<ImportAndStartBatchTaskResult>('importAndStartBatchTask', request, callOptions, (answer) => typeof answer.task_id === 'string'),
+      call<ImportAndStartBatchTaskResult>('importAndStartBatchTask', request, callOptions),
   };
-  internals.set(client, { envelope, send });
+  internals.set(client, { envelope, send, redact });
   return client;
 }

@@ -38,6 +38,27 @@ export class AltcraftApiError extends AltcraftError {
   }
 }
 
+/**
+ * The server answered with a redirect (3xx). Redirects are never followed: the request (and the
+ * token it carries) would go to another address. The platform did not process the request.
+ */
+export class AltcraftRedirectError extends AltcraftError {
+  override readonly name = 'AltcraftRedirectError';
+  readonly mayHaveReachedServer = true;
+  constructor(
+    operation: OperationId,
+    /** HTTP status of the answer (301, 302, 303, 307, 308, ...). */
+    readonly status: number,
+    /**
+     * Where the server pointed: origin and path of `Location` only (user info, query and fragment
+     * are dropped), with any piece of the token redacted; `(none)` when it sent no Location.
+     */
+    readonly location: string,
+  ) {
+    super(`${operation} failed: HTTP ${status} redirect to ${location}, not followed (check baseUrl)`, operation);
+  }
+}
+
 /** The request never got an answer because the connection failed. */
 export class AltcraftNetworkError extends AltcraftError {
   override readonly name = 'AltcraftNetworkError';
@@ -95,5 +116,21 @@ export class AltcraftValidationError extends AltcraftError {
     const shown = violations.slice(0, 5).map((v) => `${v.pointer || '/'}: ${v.message}`);
     const more = violations.length > shown.length ? `; and ${violations.length - shown.length} more` : '';
     super(`${operation}: invalid request, not sent: ${shown.join('; ')}${more}`, operation);
+  }
+}
+
+/**
+ * An option of createAltcraftClient cannot work (a token with control characters, a base URL
+ * that is not an http(s) API root): thrown by createAltcraftClient, before anything is sent.
+ * The message names the option and the problem, never the token's value.
+ */
+export class AltcraftConfigError extends TypeError {
+  override readonly name = 'AltcraftConfigError';
+  readonly mayHaveReachedServer = false;
+  constructor(
+    readonly option: 'token' | 'baseUrl' | 'auth' | 'validate',
+    problem: string,
+  ) {
+    super(`createAltcraftClient: ${option} ${problem}`);
   }
 }

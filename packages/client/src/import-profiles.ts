@@ -2,17 +2,30 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/contract';
 import { planBatches, splitBody } from './batch-planner.js';
 import { clientInternals, type AltcraftClient, type Format } from './client.js';
-import { AltcraftApiError, AltcraftError, AltcraftNetworkError } from './errors.js';
+import { AltcraftApiError, AltcraftError, AltcraftNetworkError, AltcraftRedirectError } from './errors.js';
+import { decide, splitBudget, type StopReason } from './policy.js';
 import type { DistributiveOmit, ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult, ProfileData } from './types.js';
 
-/** Why a profile failed or is unknown: plain data, safe to log (the token is never in it). */
+/** Why a profile failed or is unknown: plain data, safe to log (no piece of the token is in it). */
 export interface OutcomeError {
-  /** `api`: the platform refused the request; `item`: it refused this profile; `local`: never sent. */
-  kind: 'api' | 'item' | 'local' | 'network' | 'timeout' | 'response' | 'aborted';
+  /**
+   * `api`: the platform refused the request; `item`: it refused this profile in its result;
+   * `local`: never sent (cannot be); `redirect`: the server answered a 3xx, which is never
+   * followed (`message` names the Location); `network`, `timeout`, `response`: the connection
+   * failed, no answer came in time, or the answer was not what the contract allows; `aborted`.
+   */
+  kind: 'api' | 'item' | 'local' | 'redirect' | 'network' | 'timeout' | 'response' | 'aborted';
   message: string;
   status?: number;
   code?: number;
   debug?: string;
+  /**
+   * True when the platform certainly did not import the profile and sending it again may
+   * succeed: never sent, token or tariff refused (401/402/403), a redirect, a request-level 400,
+   * 429/5xx after the retries ran out. False when the platform refused the profile itself (a 400
+   * naming it, a per-item error), when it cannot be sent (`local`), and for every `unknown`.
+   */
+  retryable: boolean;
 }
 
 export type ProfileOutcome =
@@ -40,9 +53,12 @@ export interface ImportSummary extends ImportProgress {
   durationMs: number;
   /**
    * Set when the import ended before the input did: `aborted` (signal), `stopped` (stopSignal),
-   * or `refused` (a 401/402/403 that every batch would get).
+   * or a failure every batch would get: `refused` (401/402/403 or another 4xx for the request),
+   * `redirect` (a 3xx), `unreachable` (no attempt of a batch could be sent: refused connection,
+   * unknown host, TLS handshake failure), `invalid-request` (a 400 naming a request field, or no
+   * profile). `error` says why; the profiles not yet sent have no outcome (resume from `checkpoint`).
    */
-  stopped?: { reason: 'aborted' | 'stopped' | 'refused'; error?: OutcomeError };
+  stopped?: { reason: 'aborted' | 'stopped' | StopReason; error?: OutcomeError };
 }
 
 export interface RetryOptions {
@@ -76,10 +92,21 @@ interface SenderOptions {
    * answer): the platform may import those profiles twice. Default false: they are `unknown`.
    */
   retryAmbiguous?: boolean;
-  /** Extra requests allowed per batch to isolate the profiles of a refused (400) batch. Default 64. */
+  /**
+   * Extra requests allowed per batch to isolate the profiles of a refused (400) batch. By default
+   * enough to isolate 16 bad profiles by halving, 2·16·⌈log2(n)⌉ for a batch of n; a 400 whose
+   * `error_debug` names the profiles (`/data/N/...`) cuts them out at once and costs far less.
+   */
   maxSplitRequests?: number;
   /** Skip the input profiles below this index: a checkpoint of an earlier run. */
   checkpoint?: number;
+  /**
+   * Awaited before each request is sent, retries and split parts included: the request carries
+   * the input profiles `first`..`first + count - 1` (a batch is always a contiguous range). If it
+   * throws, that request is not sent and importProfiles rejects with the error once the requests
+   * in flight are settled.
+   */
+  onSend?: (batch: { first: number; count: number }) => void | Promise<void>;
   /** Each profile's outcome, once; awaited, so a slow consumer slows the import down. */
   onOutcome?: (outcome: ProfileOutcome) => void | Promise<void>;
   onProgress?: (progress: ImportProgress) => void;
@@ -102,28 +129,9 @@ class Watermark {
   }
 }
 
-type Verdict = 'retry' | 'split' | 'refused' | 'ambiguous' | 'failed';
-
-function verdictOf(error: unknown, retryAmbiguous: boolean): Verdict {
-  if (error instanceof AltcraftApiError) {
-    const code = error.status === 200 ? error.code : error.status;
-    if (code === 429 || code >= 500) return 'retry';
-    if (code === 400 || code === 413) return 'split';
-    if (code === 401 || code === 402 || code === 403) return 'refused';
-    return 'failed';
-  }
-  if (error instanceof AltcraftError && !error.mayHaveReachedServer) return 'retry';
-  if (error instanceof AltcraftError) return retryAmbiguous ? 'retry' : 'ambiguous';
-  throw error;
-}
-
-/** What a request that finally failed leaves its profiles as: refused or never sent is `failed`. */
-function finalStatus(error: unknown): 'failed' | 'unknown' {
-  return error instanceof AltcraftApiError || (error instanceof AltcraftError && !error.mayHaveReachedServer) ? 'failed' : 'unknown';
-}
-
-function describe(error: unknown): OutcomeError {
+function describe(error: unknown): Omit<OutcomeError, 'retryable'> {
   if (error instanceof AltcraftApiError) return { kind: 'api', message: error.message, status: error.status, code: error.code, debug: error.debug };
+  if (error instanceof AltcraftRedirectError) return { kind: 'redirect', message: error.message, status: error.status };
   if (error instanceof AltcraftNetworkError) return { kind: 'network', message: error.message };
   if (error instanceof AltcraftError) return { kind: error.name === 'AltcraftTimeoutError' ? 'timeout' : 'response', message: error.message };
   return { kind: 'aborted', message: error instanceof Error ? error.message : String(error) };
@@ -151,8 +159,9 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     stopSignal,
     retry = {},
     retryAmbiguous = false,
-    maxSplitRequests = 64,
+    maxSplitRequests,
     checkpoint = 0,
+    onSend,
     onOutcome,
     onProgress,
     ...requestFields
@@ -178,30 +187,33 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     await onOutcome?.(outcome);
   }
 
-  async function settleAll(indexes: number[], status: 'failed' | 'unknown', error: OutcomeError): Promise<void> {
-    for (const index of indexes) await settle({ index, status, error });
+  async function settleRange(first: number, count: number, status: 'failed' | 'unknown', error: OutcomeError): Promise<void> {
+    for (let index = first; index < first + count; index++) await settle({ index, status, error });
   }
 
-  async function accept(indexes: number[], answer: unknown): Promise<void> {
+  async function accept(first: number, count: number, answer: unknown): Promise<void> {
+    // The client checked the answer's shape (AltcraftResponseError otherwise); server texts are
+    // redacted here as everywhere.
     if (operationId === 'importAndStartBatchTask') {
-      const { task_id: taskId } = answer as ImportAndStartBatchTaskResult;
-      for (const index of indexes) await settle({ index, status: 'queued', taskId });
+      const taskId = internals.redact((answer as ImportAndStartBatchTaskResult).task_id);
+      for (let index = first; index < first + count; index++) await settle({ index, status: 'queued', taskId });
       return;
     }
     const { result } = answer as ImportAndStartBatchResult;
-    if (result.length !== indexes.length) {
+    if (result.length !== count) {
       // Results are matched to profiles by position; with a different count, nobody can tell.
-      const message = `the answer has ${result.length} results for ${indexes.length} profiles`;
-      return settleAll(indexes, 'unknown', { kind: 'response', message });
+      const message = `the answer has ${result.length} results for ${count} profiles`;
+      return settleRange(first, count, 'unknown', { kind: 'response', message, retryable: false });
     }
-    for (const [position, index] of indexes.entries()) {
-      const item = result[position]!;
+    for (const [position, item] of result.entries()) {
+      const index = first + position;
       if (item.error !== undefined && item.error !== 0) {
-        await settle({ index, status: 'failed', error: { kind: 'item', message: item.error_text ?? `error ${item.error}`, code: item.error } });
+        const message = internals.redact(item.error_text ?? `error ${item.error}`);
+        await settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error, retryable: false } });
       } else if (item.profile_id === undefined) {
-        await settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id' } });
+        await settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
       } else {
-        await settle({ index, status: 'imported', profileId: item.profile_id });
+        await settle({ index, status: 'imported', profileId: internals.redact(item.profile_id) });
       }
     }
   }
@@ -213,39 +225,45 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     return Math.min(maxDelayMs, Math.max(jittered, retryAfter));
   }
 
-  /** Sends one body until it is settled: retried as it is, or split when refused as invalid. */
-  async function deliver(indexes: number[], body: Uint8Array, budget: { splits: number }): Promise<void> {
+  /** Sends one body (input profiles first..first+count-1) until it is settled, as policy.ts decides. */
+  async function deliver(first: number, count: number, body: Uint8Array, budget: { splits: number }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) return settleRange(first, count, 'failed', { kind: 'aborted', message: 'aborted before the request was sent', retryable: true });
+      await onSend?.({ first, count });
       let answer: unknown;
       try {
         stats.requests++;
         answer = await internals.send(operationId, { text: body, format }, signal);
         stats.bytesSent += body.length;
       } catch (error) {
-        if (signal?.aborted) return settleAll(indexes, 'unknown', { kind: 'aborted', message: 'aborted while the request was in flight' });
+        if (signal?.aborted) return settleRange(first, count, 'unknown', { kind: 'aborted', message: 'aborted while the request was in flight', retryable: false });
         if (!(error instanceof AltcraftError && !error.mayHaveReachedServer)) stats.bytesSent += body.length;
-        const verdict = verdictOf(error, retryAmbiguous);
-        if (verdict === 'retry' && attempt < maxAttempts) {
+        const situation = { count, attempt, maxAttempts, retryAmbiguous, splitsLeft: budget.splits };
+        const verdict = decide(error, situation);
+        if (verdict.action === 'retry') {
           stats.retries++;
           try {
             await sleep(backoff(attempt, error), undefined, { signal });
           } catch {
-            return settleAll(indexes, finalStatus(error), { kind: 'aborted', message: `aborted before retrying after: ${describe(error).message}` });
+            const given = decide(error, { ...situation, attempt: maxAttempts });
+            const retryable = given.action === 'settle' ? given.retryable : true;
+            const status = given.action === 'settle' ? given.status : 'failed';
+            return settleRange(first, count, status, { kind: 'aborted', message: `aborted before retrying after: ${describe(error).message}`, retryable });
           }
           continue;
         }
-        if (verdict === 'split' && indexes.length > 1 && budget.splits >= 2) {
-          budget.splits -= 2;
-          const half = Math.ceil(indexes.length / 2);
-          const [first, second] = splitBody(format, fields, body);
-          await deliver(indexes.slice(0, half), first, budget);
-          await deliver(indexes.slice(half), second, budget);
+        if (verdict.action === 'split') {
+          const parts = splitBody(format, fields, body, verdict.cuts);
+          budget.splits -= parts.length;
+          const starts = [0, ...verdict.cuts];
+          for (const [n, part] of parts.entries()) await deliver(first + starts[n]!, (starts[n + 1] ?? count) - starts[n]!, part, budget);
           return;
         }
-        if (verdict === 'refused') stopped ??= { reason: 'refused', error: describe(error) };
-        return settleAll(indexes, finalStatus(error), describe(error));
+        const outcomeError: OutcomeError = { ...describe(error), retryable: verdict.retryable };
+        if (verdict.stop) stopped ??= { reason: verdict.stop, error: outcomeError };
+        return settleRange(first, count, verdict.status, outcomeError);
       }
-      return accept(indexes, answer);
+      return accept(first, count, answer);
     }
   }
 
@@ -257,20 +275,29 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     startIndex: checkpoint,
   });
 
+  // An error of a callback (onSend, onOutcome): no new batch starts, the ones in flight are
+  // settled, then importProfiles rejects with it.
+  let fatal: { error: unknown } | undefined;
+
   async function worker(): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) stopped ??= { reason: 'aborted' };
-      if (stopSignal?.aborted) stopped ??= { reason: 'stopped' };
-      if (stopped) return;
-      const next = await batches.next();
-      if (next.done) return;
-      const planned = next.value;
-      if (planned.kind === 'unsendable') {
-        await settle({ index: planned.index, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}` } });
-        continue;
+    try {
+      for (;;) {
+        if (signal?.aborted) stopped ??= { reason: 'aborted' };
+        if (stopSignal?.aborted) stopped ??= { reason: 'stopped' };
+        if (stopped || fatal) return;
+        const next = await batches.next();
+        if (next.done) return;
+        const planned = next.value;
+        if (planned.kind === 'unsendable') {
+          await settle({ index: planned.index, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}`, retryable: false } });
+          continue;
+        }
+        const count = planned.indexes.length;
+        await deliver(planned.indexes[0]!, count, planned.body, { splits: maxSplitRequests ?? splitBudget(count) });
+        onProgress?.(progress());
       }
-      await deliver(planned.indexes, planned.body, { splits: maxSplitRequests });
-      onProgress?.(progress());
+    } catch (error) {
+      fatal ??= { error };
     }
   }
 
@@ -279,6 +306,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   } finally {
     await batches.return(undefined);
   }
+  if (fatal) throw fatal.error;
   const summary: ImportSummary = { ...progress(), durationMs: performance.now() - started };
   if (stopped) summary.stopped = stopped;
   return summary;

@@ -1,6 +1,6 @@
-import { requestXml } from '@altcraft-api/contract';
+import { createBatchEncoder, requestXml } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
-import { planBatches, type PlannedBatch, type Unsendable } from '../src/batch-planner.js';
+import { planBatches, splitBody, type PlannedBatch, type Unsendable } from '../src/batch-planner.js';
 
 const fields = { token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12 };
 
@@ -45,4 +45,47 @@ it('finds an unserialisable profile past the first sample, and sends the others'
   const planned = await plan(input);
   expect(planned.filter((p) => p.kind === 'unsendable')).toEqual([{ kind: 'unsendable', index: 150, reason: expect.stringContaining('cannot be serialised') }]);
   expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap((b) => b.indexes)).toHaveLength(199);
+});
+
+describe('the byte limit is an explicit check', () => {
+  const LIMIT = 10_485_760;
+  /** 4 small profiles (so the next body is sized for 4), then 4 whose body is `bytes` long. */
+  function input(bytes: number) {
+    const small = Array.from({ length: 4 }, (_, n) => ({ n, pad: '' }));
+    const big = Array.from({ length: 4 }, (_, i) => ({ n: 4 + i, pad: '' }));
+    const base = Buffer.byteLength(createBatchEncoder('json', fields).body(big));
+    const extra = bytes - base;
+    big.forEach((profile, i) => (profile.pad = 'x'.repeat(Math.floor(extra / 4) + (i === 3 ? extra % 4 : 0))));
+    expect(Buffer.byteLength(createBatchEncoder('json', fields).body(big))).toBe(bytes);
+    return [...small, ...big];
+  }
+
+  it('a JSON body of exactly 10,485,760 bytes is sent whole', async () => {
+    const planned = (await plan(input(LIMIT), { maxProfiles: 4 })) as PlannedBatch[];
+    expect(planned.map((p) => p.indexes)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(planned[1]!.body.length).toBe(LIMIT);
+  }, 30_000);
+
+  it('one byte more and the body is split', async () => {
+    const planned = (await plan(input(LIMIT + 1), { maxProfiles: 4 })) as PlannedBatch[];
+    expect(planned.map((p) => p.indexes)).toEqual([[0, 1, 2, 3], [4, 5, 6], [7]]);
+    for (const batch of planned) expect(batch.body.length).toBeLessThanOrEqual(LIMIT);
+  }, 30_000);
+});
+
+it.each(['json', 'xml'] as const)('a batch is always a contiguous range of input indexes (%s)', async (format) => {
+  const input: Record<string, unknown>[] = Array.from({ length: 100 }, (_, n) => ({ n }));
+  input[3] = 'not an object' as never;
+  input[70] = { n: 70, big: 10n };
+  const planned = (await plan(input, { format })).filter((p) => p.kind === 'batch') as PlannedBatch[];
+  for (const batch of planned) expect(batch.indexes).toEqual(Array.from({ length: batch.indexes.length }, (_, i) => batch.indexes[0]! + i));
+  expect(planned.flatMap((b) => b.indexes)).toHaveLength(98);
+});
+
+describe.each(['json', 'xml'] as const)('splitBody (%s)', (format) => {
+  it('cuts a body into the parts asked for, each a body of its own', async () => {
+    const [batch] = (await plan(Array.from({ length: 10 }, (_, n) => ({ n })), { format })) as PlannedBatch[];
+    const parts = splitBody(format, fields, batch!.body, [3, 4, 9]);
+    expect(parts.map((part) => decode({ kind: 'batch', indexes: [], body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
+  });
 });

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient, type AltcraftClient } from '../src/client.js';
+import { AltcraftApiError, AltcraftNetworkError, AltcraftResponseError, AltcraftTimeoutError, AltcraftValidationError } from '../src/errors.js';
 import type { ImportAndStartBatchRequest } from '../src/types.js';
 import { answer, startServer, type TestServer } from './support/server.js';
 
@@ -42,9 +43,11 @@ function expectNoToken(value: unknown) {
   }
 }
 
-async function failureOf(call: (client: AltcraftClient) => Promise<unknown>, baseUrl: string, auth: 'body' | 'bearer' = 'body') {
+// The default timeout everywhere but in the timeout test: a loaded machine must not turn an
+// expected answer into a timeout (whose error would pass the redaction checks vacuously).
+async function failureOf(call: (client: AltcraftClient) => Promise<unknown>, baseUrl: string, auth: 'body' | 'bearer' = 'body', timeoutMs?: number) {
   try {
-    await call(createAltcraftClient({ baseUrl, token: TOKEN, auth, timeoutMs: 200, validate: true }));
+    await call(createAltcraftClient({ baseUrl, token: TOKEN, auth, timeoutMs, validate: true }));
   } catch (error) {
     return error;
   }
@@ -61,7 +64,8 @@ describe('the token never shows', () => {
       answer(res, 401, { error: 401, error_text: `token ${TOKEN} is not valid`, error_debug: `got Authorization: Bearer ${TOKEN}` }),
     );
     const error = await failureOf((client) => client.importAndStartBatch(request), server.baseUrl, auth);
-    expect(error).toMatchObject({ status: 401, text: 'token [redacted] is not valid' });
+    expect(error).toBeInstanceOf(AltcraftApiError);
+    expect(error).toMatchObject({ status: 401, text: 'token [redacted] is not valid', debug: 'got Authorization: Bearer [redacted]' });
     expectNoToken(error);
   });
 
@@ -70,7 +74,10 @@ describe('the token never shows', () => {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`crashed on body ${req.body}`);
     });
-    expectNoToken(await failureOf((client) => client.importAndStartBatch(request), server.baseUrl));
+    const error = await failureOf((client) => client.importAndStartBatch(request), server.baseUrl);
+    expect(error).toBeInstanceOf(AltcraftApiError);
+    expect(error).toMatchObject({ status: 500, debug: expect.stringContaining('[redacted]') });
+    expectNoToken(error);
   });
 
   it('in a long error page that echoes it where the debug text is cut', async () => {
@@ -79,22 +86,30 @@ describe('the token never shows', () => {
       res.end(`${'x'.repeat(490)}${TOKEN}${'y'.repeat(100)}`);
     });
     const error = await failureOf((client) => client.importAndStartBatch(request), server.baseUrl);
-    expect(String((error as { debug: string }).debug)).not.toContain(TOKEN.slice(0, 10));
+    expect(error).toBeInstanceOf(AltcraftApiError);
+    expect((error as AltcraftApiError).debug).toMatch(/^x+/);
+    expect(String((error as AltcraftApiError).debug)).not.toContain(TOKEN.slice(0, 10));
   });
 
   it('in an unreadable answer that echoes it', async () => {
     server = await startServer((_req, res) => answer(res, 200, `{"token": "${TOKEN}"`));
-    expectNoToken(await failureOf((client) => client.importAndStartBatch(request), server.baseUrl));
+    const error = await failureOf((client) => client.importAndStartBatch(request), server.baseUrl);
+    expect(error).toBeInstanceOf(AltcraftResponseError);
+    expectNoToken(error);
   });
 
   it('in a timeout', async () => {
     server = await startServer(() => undefined);
-    expectNoToken(await failureOf((client) => client.importAndStartBatchTask(request), server.baseUrl, 'bearer'));
+    const error = await failureOf((client) => client.importAndStartBatchTask(request), server.baseUrl, 'bearer', 200);
+    expect(error).toBeInstanceOf(AltcraftTimeoutError);
+    expectNoToken(error);
   });
 
   it('in a network error', async () => {
     server = await startServer((_req, res) => res.socket!.destroy());
-    expectNoToken(await failureOf((client) => client.importAndStartBatch(request), server.baseUrl));
+    const error = await failureOf((client) => client.importAndStartBatch(request), server.baseUrl);
+    expect(error).toBeInstanceOf(AltcraftNetworkError);
+    expectNoToken(error);
   });
 
   it('in a validation error about the token itself', async () => {
@@ -102,6 +117,7 @@ describe('the token never shows', () => {
       (client) => client.importAndStartBatch({ ...request, matching: TOKEN } as unknown as ImportAndStartBatchRequest),
       'http://127.0.0.1:1/api/v1.1',
     );
+    expect(error).toBeInstanceOf(AltcraftValidationError);
     expectNoToken(error);
   });
 });

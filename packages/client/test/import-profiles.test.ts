@@ -95,7 +95,7 @@ describe('importProfiles', () => {
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     });
     expect(summary).toMatchObject({ failed: 10, requests: 3, retries: 2 });
-    expect(byIndex.get(0)).toMatchObject({ status: 'failed', error: { kind: 'api', status: 500 } });
+    expect(byIndex.get(0)).toMatchObject({ status: 'failed', error: { kind: 'api', status: 500, retryable: true } });
   });
 
   it('retries 500s with the same profiles, and imports each once', async () => {
@@ -182,22 +182,13 @@ describe('importProfiles', () => {
     expect(new Set(server!.acknowledged()).size).toBe(18);
   });
 
-  it('stops splitting when the split budget is spent, failing what is left', async () => {
-    const { summary, outcomes } = await run(16, () => ({ answer: 'status', status: 400, body: { error: 400, error_text: 'Invalid request' } }), {
-      maxProfilesPerRequest: 16,
-      maxSplitRequests: 2,
-    });
-    expectAccounted(outcomes, summary, 16);
-    expect(summary).toMatchObject({ failed: 16, requests: 3 });
-  });
-
   it('reports profiles the platform refused one by one in the result', async () => {
     const { summary, byIndex } = await run(3, () => ({
       answer: 'results',
       results: [{ profile_id: profileIdOf('p0@example.com') }, { error: 400, error_text: 'Invalid subscription' }, { profile_id: profileIdOf('p2@example.com') }],
     }));
     expect(summary).toMatchObject({ imported: 2, failed: 1 });
-    expect(byIndex.get(1)).toEqual({ index: 1, status: 'failed', error: { kind: 'item', message: 'Invalid subscription', code: 400 } });
+    expect(byIndex.get(1)).toEqual({ index: 1, status: 'failed', error: { kind: 'item', message: 'Invalid subscription', code: 400, retryable: false } });
   });
 
   it('marks a batch unknown when the answer has another number of results', async () => {
@@ -207,7 +198,7 @@ describe('importProfiles', () => {
 
   it('stops when the platform refuses the token, and says so', async () => {
     const { summary, outcomes } = await run(50, () => ({ answer: 'status', status: 401, body: { error: 401, error_text: 'Unauthorized' } }), { concurrency: 1 });
-    expect(summary.stopped).toMatchObject({ reason: 'refused', error: { status: 401 } });
+    expect(summary.stopped).toMatchObject({ reason: 'refused', error: { status: 401, retryable: true } });
     expect(summary).toMatchObject({ failed: 10, requests: 1, checkpoint: 10 });
     expect(outcomes).toHaveLength(10);
   });
@@ -236,13 +227,116 @@ describe('importProfiles', () => {
   });
 });
 
+describe('onSend', () => {
+  it('is awaited before every request, retries and split parts included, with its contiguous range', async () => {
+    const calls: { first: number; count: number }[] = [];
+    let pendingWrites = 0;
+    let seen = 0;
+    const bad = 'p13@example.com';
+    const { summary } = await run(
+      25,
+      (request) => {
+        expect(pendingWrites, 'onSend finished before the request').toBe(0);
+        if (request.number === 0) return { answer: 'status', status: 503, body: { error: 503, error_text: 'Unavailable' } };
+        const position = request.emails.indexOf(bad);
+        if (position >= 0) return { answer: 'status', status: 400, body: { error: 400, error_text: 'Invalid request', error_debug: `/data/${position}/data/email: rejected` } };
+        return { answer: 'ok' };
+      },
+      {
+        concurrency: 1,
+        onSend: async (batch) => {
+          pendingWrites++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          calls.push(batch);
+          seen++;
+          pendingWrites--;
+        },
+      },
+    );
+    expect(summary).toMatchObject({ imported: 24, failed: 1 });
+    expect(seen).toBe(server!.received.length);
+    expect(calls).toEqual([
+      { first: 0, count: 10 },
+      { first: 0, count: 10 },
+      { first: 10, count: 10 },
+      { first: 10, count: 3 },
+      { first: 13, count: 1 },
+      { first: 14, count: 6 },
+      { first: 20, count: 5 },
+    ]);
+    server!.received.forEach((request, n) => {
+      const { first, count } = calls[n]!;
+      expect(request.emails).toEqual(Array.from({ length: count }, (_, i) => `p${first + i}@example.com`));
+    });
+  });
+
+  it('a failing onSend rejects the import before that request is sent', async () => {
+    server = await startFaultServer();
+    const outcomes: ProfileOutcome[] = [];
+    const pending = importProfiles(createAltcraftClient({ baseUrl: server.baseUrl, token: 'abcdefghijklmnqrstuvwxyz' }), {
+      workflow_id: 12,
+      profiles: profiles(30),
+      maxProfilesPerRequest: 10,
+      concurrency: 1,
+      onOutcome: (o) => void outcomes.push(o),
+      onSend: (batch) => {
+        if (batch.first === 10) throw new Error('disk full');
+      },
+    });
+    await expect(pending).rejects.toThrow('disk full');
+    expect(outcomes.map((o) => o.index)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('nothing can be sent', () => {
+  const refused = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+
+  it('every attempt refused: the batch fails as not sent (retryable) and the run stops with the reason', async () => {
+    let calls = 0;
+    const { summary, outcomes } = await run(100, () => ({ answer: 'ok' }), {
+      concurrency: 1,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      client: {
+        fetch: async () => {
+          calls++;
+          throw refused();
+        },
+      },
+    });
+    expect(calls).toBe(3);
+    expect(outcomes).toHaveLength(10);
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'failed', error: { kind: 'network', retryable: true } });
+    expect(summary).toMatchObject({ failed: 10, unknown: 0, stopped: { reason: 'unreachable', error: { kind: 'network', message: expect.stringContaining('ECONNREFUSED') } } });
+  });
+
+  it('a real refused port: failed, not unknown', async () => {
+    server = await startFaultServer();
+    const { baseUrl } = server;
+    await server.close();
+    server = undefined;
+    const outcomes: ProfileOutcome[] = [];
+    const summary = await importProfiles(createAltcraftClient({ baseUrl, token: 'abcdefghijklmnqrstuvwxyz' }), {
+      workflow_id: 12,
+      profiles: profiles(50),
+      maxProfilesPerRequest: 10,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      onOutcome: (o) => void outcomes.push(o),
+    });
+    expect(summary.unknown).toBe(0);
+    expect(summary.stopped?.reason).toBe('unreachable');
+    expect(outcomes.length).toBeLessThan(50);
+    expect(outcomes.every((o) => o.status === 'failed' && o.error.retryable)).toBe(true);
+  });
+});
+
 describe('limits: no request exceeds 10,000 profiles or 10,485,760 bytes', () => {
   it.each(['json', 'xml'] as const)('with small profiles (count-bound), %s', async (format) => {
     const { summary, outcomes } = await run(25_000, () => ({ answer: 'ok' }), { format, maxProfilesPerRequest: MAX_PROFILES });
     expectAccounted(outcomes, summary, 25_000);
     expect(server!.received.map((r) => r.body.data.length).sort((a, b) => b - a)).toEqual([10_000, 10_000, 5_000]);
     expect(Math.max(...server!.received.map((r) => r.bytes))).toBeLessThanOrEqual(MAX_BODY_BYTES);
-  });
+  }, 60_000);
 
   it.each(['json', 'xml'] as const)('with large profiles (byte-bound), %s', async (format) => {
     const big = (i: number) => ({ notes: `${'é'.repeat(100_000 + (i % 7) * 5_000)}` });
@@ -256,7 +350,7 @@ describe('limits: no request exceeds 10,000 profiles or 10,485,760 bytes', () =>
     for (const request of server.received) expect(request.bytes).toBeLessThanOrEqual(MAX_BODY_BYTES);
     // Bodies are filled close to the limit, not cut short.
     expect(Math.max(...server.received.map((r) => r.bytes))).toBeGreaterThan(MAX_BODY_BYTES * 0.9);
-  });
+  }, 60_000);
 
   it('a profile too large to send alone fails locally and is never sent', async () => {
     const huge = (i: number) => (i === 1 ? { notes: 'x'.repeat(MAX_BODY_BYTES) } : {});
@@ -267,10 +361,23 @@ describe('limits: no request exceeds 10,000 profiles or 10,485,760 bytes', () =>
     expectAccounted(outcomes, summary, 3);
     expect(outcomes.find((o) => o.index === 1)).toMatchObject({ status: 'failed', error: { kind: 'local', message: expect.stringContaining('over the 10485760-byte limit') } });
     expect(server.received.flatMap((r) => r.emails)).toEqual(['p0@example.com', 'p2@example.com']);
-  });
+    // A batch is a contiguous range of input indexes: the unsendable profile cuts it.
+    expect(server.received.map((r) => r.emails.length)).toEqual([1, 1]);
+  }, 30_000);
 });
 
 describe('resume', () => {
+  it('the checkpoint is a low watermark: an early batch that settles last holds it back', async () => {
+    // Batch 0 answers late; batches 1 and 2 settle first. A high-water mark would claim 30.
+    const seen: number[] = [];
+    const { summary } = await run(30, (request) => (request.emails[0] === 'p0@example.com' ? { answer: 'delay', ms: 400, then: { answer: 'ok' } } : { answer: 'ok' }), {
+      concurrency: 2,
+      onProgress: (p) => seen.push(p.checkpoint),
+    });
+    expect(summary).toMatchObject({ imported: 30, checkpoint: 30 });
+    expect(seen).toEqual([0, 0, 30]);
+  });
+
   it('a run stopped midway and resumed from its checkpoint imports each profile once', async () => {
     server = await startFaultServer();
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: 'abcdefghijklmnqrstuvwxyz' });

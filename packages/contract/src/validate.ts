@@ -10,16 +10,25 @@ export interface Violation {
 }
 
 export interface ValidationResult {
+  /** False when there are violations (or, with `strict`, warnings). */
   valid: boolean;
-  /** At most `maxViolations` entries, in body order. */
+  /** Contract tier: what the platform is documented to refuse. At most `maxViolations`, in body order. */
   violations: Violation[];
   /** True when more violations exist than were reported. */
   truncated: boolean;
+  /** Advice tier (`x-altcraft-advice` in the spec): what we recommend. Capped like violations. */
+  warnings: Violation[];
+  /** True when more warnings exist than were reported. */
+  warningsTruncated: boolean;
 }
 
 export interface ValidateOptions {
-  /** Cap on reported violations, so a 10,000-item garbage body cannot allocate 10,000 of them. */
+  /** Cap on reported violations (and, separately, warnings), so a 10,000-item garbage body cannot allocate 10,000 of them. */
   maxViolations?: number;
+  /** Also compute the warnings of the advice tier (default true). */
+  advice?: boolean;
+  /** Warnings also make the body invalid (default false). */
+  strict?: boolean;
 }
 
 export const MAX_VIOLATIONS = 100;
@@ -29,11 +38,43 @@ const SHALLOW_ID = 'https://altcraft-api.invalid/openapi-shallow.json';
 
 // OpenAPI keywords and our extensions that are annotations, not validation.
 const ANNOTATIONS = ['xml', 'externalDocs', 'discriminator', 'example', 'x-altcraft-xml-unwrap'];
+const ADVICE = 'x-altcraft-advice';
+const FORMATS = ['email', 'date', 'date-time', 'ipv4', 'ipv6', 'uri', 'int32', 'int64'] as const;
 
-function createAjv(allErrors: boolean): Ajv2020 {
+/** One entry of `x-altcraft-advice`: JSON Schema keywords the value should also meet, and what to say when it does not. */
+interface AdviceEntry {
+  message: string;
+  source?: string;
+  schema: JsonSchema;
+}
+
+// Where the advice keyword reports, while one validation runs (validation is synchronous).
+let adviceSink: ((pointer: string, message: string) => void) | undefined;
+
+function createAjv(allErrors: boolean, advising = false): Ajv2020 {
   const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
-  addFormats.default(ajv, ['email', 'date', 'date-time', 'ipv4', 'ipv6', 'uri', 'int32', 'int64']);
+  addFormats.default(ajv, [...FORMATS]);
   ajv.addVocabulary(ANNOTATIONS);
+  if (!advising) ajv.addKeyword({ keyword: ADVICE, schemaType: 'array' });
+  else {
+    // Advice never fails validation: it reports to the sink and passes, so it cannot change
+    // which branch of a oneOf/anyOf a value takes.
+    const checker = new Ajv2020({ allErrors: false, strict: true, strictTypes: false, allowUnionTypes: true });
+    addFormats.default(checker, [...FORMATS]);
+    ajv.addKeyword({
+      keyword: ADVICE,
+      schemaType: 'array',
+      compile(entries: AdviceEntry[]) {
+        const checks = entries.map((entry) => ({ message: entry.message, check: checker.compile(entry.schema) }));
+        return (data: unknown, context?: { instancePath: string }) => {
+          const sink = adviceSink;
+          if (sink === undefined) return true;
+          for (const { message, check } of checks) if (!check(data)) sink(context?.instancePath ?? '', message);
+          return true;
+        };
+      },
+    });
+  }
   ajv.addKeyword({ keyword: 'components', schemaType: 'object' });
   ajv.addSchema({ $id: SCHEMAS_ID, components: { schemas: document.components.schemas } });
   // The same schemas with the profile items accepted as they are: the request envelope is
@@ -46,6 +87,11 @@ function createAjv(allErrors: boolean): Ajv2020 {
 
 const fast = createAjv(false);
 const detailed = createAjv(true);
+// Advice rides on the contract's validators: one pass of the fast one over a body that holds,
+// and, when the contract fails early, the detailed ones (allErrors) part by part, so the advice
+// of every part is still reached.
+const advisingFast = createAjv(false, true);
+const advisingDetailed = createAjv(true, true);
 
 function compile(ajv: Ajv2020, name: string, id = SCHEMAS_ID): ValidateFunction {
   return ajv.compile({ $ref: `${id}#/components/schemas/${name}` });
@@ -99,6 +145,12 @@ const detailedVariant = new Map<string, () => ValidateFunction>(
   [...variants.map((v) => v.name), 'BatchRequestCommon'].map((name) => [name, lazy(() => compile(detailed, name, SHALLOW_ID))]),
 );
 const detailedItem = lazy(() => compile(detailed, 'ProfileBatchItem'));
+const advisingVariant = new Map<string, () => ValidateFunction>(variants.map((v) => [v.name, lazy(() => compile(advisingFast, v.name))]));
+const advisingEnvelope = new Map<string, () => ValidateFunction>(
+  [...variants.map((v) => v.name), 'BatchRequestCommon'].map((name) => [name, lazy(() => compile(advisingDetailed, name, SHALLOW_ID))]),
+);
+const advisingItemFast = lazy(() => compile(advisingFast, 'ProfileBatchItem'));
+const advisingItem = lazy(() => compile(advisingDetailed, 'ProfileBatchItem'));
 
 // ---------------------------------------------------------------------------------------------
 // Turning Ajv's errors into violations people can act on.
@@ -161,6 +213,9 @@ function toViolation(error: ErrorObject, prefix: string): Violation {
 class Collector {
   readonly violations: Violation[] = [];
   truncated = false;
+  readonly warnings: Violation[] = [];
+  warningsTruncated = false;
+  private readonly warned = new Set<string>();
   constructor(private readonly cap: number) {}
   get full(): boolean {
     return this.violations.length >= this.cap;
@@ -174,8 +229,19 @@ class Collector {
   addAjv(errors: ErrorObject[] | null | undefined, prefix = ''): void {
     for (const error of simplify(errors ?? [])) this.add(toViolation(error, prefix));
   }
-  result(): ValidationResult {
-    return { valid: this.violations.length === 0, violations: this.violations, truncated: this.truncated };
+  warn(pointer: string, message: string): void {
+    if (this.warningsTruncated) return;
+    const key = `${pointer}\u0000${message}`;
+    if (this.warned.has(key)) return;
+    if (this.warnings.length >= this.cap) this.warningsTruncated = true;
+    else {
+      this.warned.add(key);
+      this.warnings.push({ pointer, message });
+    }
+  }
+  result(strict = false): ValidationResult {
+    const valid = this.violations.length === 0 && !(strict && this.warnings.length > 0);
+    return { valid, violations: this.violations, truncated: this.truncated, warnings: this.warnings, warningsTruncated: this.warningsTruncated };
   }
 }
 
@@ -208,9 +274,34 @@ function checkMatchField(body: Record<string, unknown>, index: number, out: Coll
 }
 
 /**
+ * Runs the advice of the spec over the body: the contract schema of its variant with
+ * `x-altcraft-advice` active. Returns whether the contract schema held (advice never fails it).
+ */
+function runAdvice(body: Record<string, unknown>, variant: Variant | undefined, out: Collector): boolean {
+  let prefix = '';
+  adviceSink = (pointer, message) => out.warn(prefix + pointer, message);
+  try {
+    if (variant !== undefined && advisingVariant.get(variant.name)!()(body)) return true;
+    // The contract failed somewhere, and the fast pass stopped there: go over the envelope and
+    // then each profile (a profile that holds needs only its fast pass). Repeats are merged.
+    advisingEnvelope.get(variant?.name ?? 'BatchRequestCommon')!()(body);
+    const items = Array.isArray(body.data) ? body.data : [];
+    const [quick, full] = [advisingItemFast(), advisingItem()];
+    for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
+      prefix = pointerChild('/data', i);
+      if (!quick(items[i])) full(items[i]);
+    }
+    return false;
+  } finally {
+    adviceSink = undefined;
+  }
+}
+
+/**
  * Validates a request body (the JSON model; decode XML first) against the contract: the
  * schema of its matching variant, then what JSON Schema cannot say (for custom matching, each
- * item holds field_name). Valid bodies take one pass of a compiled validator.
+ * item holds field_name). Violations come from the contract tier, warnings from its advice
+ * (`x-altcraft-advice`). Valid bodies take one pass of a compiled validator.
  */
 export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
@@ -219,7 +310,11 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
     return out.result();
   }
   const variant = chooseVariant(body, out);
-  const schemaValid = variant !== undefined && out.violations.length === 0 && fastVariant.get(variant.name)!()(body);
+  // With advice, the advising validator is the contract's validator plus the advice, so a body
+  // it passes needs no second pass.
+  const passed = options.advice !== false ? runAdvice(body, variant, out) : undefined;
+  const schemaValid =
+    variant !== undefined && out.violations.length === 0 && (passed ?? fastVariant.get(variant.name)!()(body));
   if (!schemaValid) {
     const validateEnvelope = detailedVariant.get(variant?.name ?? 'BatchRequestCommon')!();
     if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
@@ -230,7 +325,7 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
     if (!schemaValid && !validateItem(items[i])) out.addAjv(validateItem.errors, pointerChild('/data', i));
     else if (variant?.requiresFieldInItems) checkMatchField(body, i, out);
   }
-  return out.result();
+  return out.result(options.strict);
 }
 
 const fastResponse = new Map<OperationId, () => ValidateFunction>();

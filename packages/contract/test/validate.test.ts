@@ -29,7 +29,6 @@ const invalid: InvalidCase[] = [
   { name: 'item without its data wrapper', body: { ...base, data: [{ email: 'a@example.com' }] }, pointer: '/data/0/data', message: /required/ },
   { name: 'item with a field beside data', body: { ...base, data: [{ ...profile(), content: {} }] }, pointer: '/data/0/content', message: /not a known field/ },
   { name: 'item data an array', body: { ...base, data: [{ data: [] }] }, pointer: '/data/0/data', message: /object/ },
-  { name: 'email not an email', body: { ...base, data: [profile({ email: 'not-an-email' })] }, pointer: '/data/0/data/email', message: /email/ },
   { name: 'phones a number', body: { ...base, data: [profile({ phones: 79001234567 })] }, pointer: '/data/0/data/phones', message: /string or array/ },
   { name: 'phones with a bad number', body: { ...base, data: [profile({ phones: ['+79001234567', 'call me'] })] }, pointer: '/data/0/data/phones/1', message: /pattern/ },
   { name: '_bdate not a date', body: { ...base, data: [profile({ _bdate: '31.12.2001' })] }, pointer: '/data/0/data/_bdate', message: /date/ },
@@ -132,7 +131,69 @@ describe('violations are capped', () => {
 
   it('not flagged when everything fits', () => {
     const result = validateRequest({ ...base, workflow_id: 'x' });
-    expect(result).toEqual({ valid: false, violations: [{ pointer: '/workflow_id', message: 'must be integer' }], truncated: false });
+    expect(result).toEqual({
+      valid: false,
+      violations: [{ pointer: '/workflow_id', message: 'must be integer' }],
+      truncated: false,
+      warnings: [],
+      warningsTruncated: false,
+    });
+  });
+});
+
+describe('warnings (the advice tier)', () => {
+  const manyBadEmails = (n: number) => ({ ...base, data: Array.from({ length: n }, (_, i) => profile({ email: `person-${i}` })) });
+
+  it('an email that does not look like one is a warning at its pointer, not a violation', () => {
+    const result = validateRequest({ ...base, data: [profile(), profile({ email: 'not-an-email' })] });
+    expect(result.valid).toBe(true);
+    expect(result.violations).toEqual([]);
+    expect(result.warnings).toEqual([{ pointer: '/data/1/data/email', message: 'does not look like an email address' }]);
+    expect(result.warningsTruncated).toBe(false);
+  });
+
+  it('more than 10,000 profiles is a warning at /data', () => {
+    const result = validateRequest(manyBadEmails(10_001), { maxViolations: 1 });
+    expect(result.valid).toBe(true);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warningsTruncated).toBe(true);
+    const all = validateRequest({ ...base, data: Array.from({ length: 10_001 }, () => profile()) });
+    expect(all.warnings).toEqual([{ pointer: '/data', message: expect.stringMatching(/at most 10,000 profiles/) }]);
+  });
+
+  it('are reported beside violations, each tier on its own', () => {
+    const result = validateRequest({ ...base, workflow_id: 'x', data: [profile({ email: 'nope' })] });
+    expect(result.violations).toEqual([{ pointer: '/workflow_id', message: 'must be integer' }]);
+    expect(result.warnings).toEqual([{ pointer: '/data/0/data/email', message: 'does not look like an email address' }]);
+  });
+
+  it('are still computed when the matching mode is unknown', () => {
+    const result = validateRequest({ ...base, matching: 'fuzzy', data: [profile({ email: 'nope' })] });
+    expect(result.violations.map((v) => v.pointer)).toEqual(['/matching']);
+    expect(result.warnings.map((w) => w.pointer)).toEqual(['/data/0/data/email']);
+  });
+
+  it('are capped like violations, and flagged as truncated', () => {
+    const result = validateRequest(manyBadEmails(500));
+    expect(result.warnings).toHaveLength(MAX_VIOLATIONS);
+    expect(result.warningsTruncated).toBe(true);
+    expect(validateRequest(manyBadEmails(500), { maxViolations: 3 }).warnings.map((w) => w.pointer)).toEqual([
+      '/data/0/data/email',
+      '/data/1/data/email',
+      '/data/2/data/email',
+    ]);
+  });
+
+  it('are not computed with advice: false', () => {
+    expect(validateRequest(manyBadEmails(3), { advice: false })).toEqual({ valid: true, violations: [], truncated: false, warnings: [], warningsTruncated: false });
+  });
+
+  it('make the body invalid with strict: true', () => {
+    const strict = validateRequest(manyBadEmails(1), { strict: true });
+    expect(strict.valid).toBe(false);
+    expect(strict.violations).toEqual([]);
+    expect(strict.warnings).toHaveLength(1);
+    expect(validateRequest(base, { strict: true }).valid).toBe(true);
   });
 });
 

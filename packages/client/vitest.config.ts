@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // The e2e file starts the mock (Prism) in a hook: on a loaded 2-core machine that has taken
+    // 15 s, against vitest's default hook budget of 10 s.
+    hookTimeout: 60_000,
+  },
+});
