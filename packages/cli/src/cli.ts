@@ -175,11 +175,8 @@ async function run(options: CliOptions, token: string): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  // Whether the platform has answered anything yet: until it has, a request that could not be
-  // sent means that none can be, and the run stops instead of failing every line in turn.
-  let answered = false;
   const client = createAltcraftClient({ baseUrl: options.baseUrl, token, timeoutMs: options.timeoutMs });
-  const sender: ImportProfilesOptions & { onSend?: (batch: { first: number; count: number }) => Promise<void> } = {
+  const sender: ImportProfilesOptions = {
     workflow_id: options.workflowId,
     ...options.matching,
     ...(options.skipTriggers ? { skip_triggers: true } : {}),
@@ -198,12 +195,7 @@ async function run(options: CliOptions, token: string): Promise<number> {
     onOutcome: async (outcome) => {
       const line = lineOf.get(outcome.index)!;
       lineOf.delete(outcome.index);
-      if (outcome.status === 'imported' || outcome.status === 'queued') answered = true;
-      else {
-        reasons.add(line, outcome.error);
-        if (outcome.error.kind !== 'network' && outcome.error.kind !== 'local' && outcome.error.kind !== 'aborted') answered = true;
-        else if (!answered && outcome.status === 'failed' && outcome.error.kind === 'network') fail(`nothing could be sent: ${outcome.error.message}`);
-      }
+      if (outcome.status === 'failed' || outcome.status === 'unknown') reasons.add(line, outcome.error);
       await report?.write(reportLineOf(line, outcome));
     },
     onProgress: (state) => progress.update(ProgressDisplay.countsOf(state, localFailures())),
@@ -234,8 +226,13 @@ async function run(options: CliOptions, token: string): Promise<number> {
     say(`the ${grouped(report.unwritten.length)} report lines that could not be written to ${options.report} follow (NDJSON): keep them`);
     process.stderr.write(`${report.unwritten.join('\n')}\n`);
   }
-  if (summary?.stopped?.reason === 'refused') fail(`stopped: the platform refused the requests (${summary.stopped.error?.message}); nothing more was sent`);
-  const interrupted = !fatal && summary?.stopped !== undefined;
+  const stopped = summary?.stopped;
+  if (stopped && stopped.reason !== 'aborted' && stopped.reason !== 'stopped') {
+    // A failure every batch would get: the reason goes to the terminal, not only to the report.
+    const why = stopped.error?.message ?? stopped.reason;
+    fail(stopped.reason === 'unreachable' ? `nothing could be sent: ${why}` : `stopped: the platform refused the requests (${why}); nothing more was sent`);
+  }
+  const interrupted = !fatal && stopped !== undefined;
   if (interrupted) say(`interrupted: ${options.report ? `run again with --resume --report ${options.report} to continue` : 'use --report FILE to be able to resume'}`);
   if (fatal && options.report && !report?.error) say(`the lines not sent can be sent later with --resume --report ${options.report}`);
 

@@ -147,22 +147,20 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
         if (kept.length >= 4096) await writeAll(out, `${kept.splice(0).join('\n')}\n`);
       }
     }
-    // In-flight ranges stay until every line in them has an outcome: a run killed again before
-    // reaching them must still not resend them silently.
-    const open = sending.filter(([first, lastLine]) => {
-      for (let line = first; line <= lastLine; line++) if (!settled.get(line)) return true;
-      return false;
-    });
-    for (const range of open) kept.push(JSON.stringify({ sending: range } satisfies SendingRecord));
+    // Lines sent with no outcome recorded after it were in flight when a run died. Their ranges
+    // stay in the report until each line has an outcome: a run killed again before reaching them
+    // must still not resend them silently. Lines with an outcome (kept, or to be sent again
+    // because the platform never took them) leave the ranges.
+    const inFlight = inFlightRuns(sending, (line) => last.get(line) !== 0);
+    for (const range of inFlight) kept.push(JSON.stringify({ sending: range } satisfies SendingRecord));
     if (kept.length > 0) await writeAll(out, `${kept.join('\n')}\n`);
     await out.sync();
     await out.close();
     await rename(temporary, path);
     await syncDirectory(dirname(path));
-    const inFlight = open.sort((a, b) => a[0] - b[0]);
     return {
       isSettled: (line) => settled.get(line) === 1,
-      wasInFlight: (line) => !settled.get(line) && inFlight.some(([first, lastLine]) => first <= line && line <= lastLine),
+      wasInFlight: (line) => covers(inFlight, line),
       carried,
       resent,
     };
@@ -171,6 +169,37 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** The maximal runs of lines inside the ranges that have no outcome, sorted and disjoint. */
+function inFlightRuns(ranges: [number, number][], hasOutcome: (line: number) => boolean): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const runs: [number, number][] = [];
+  let done = 0;
+  for (const [first, last] of sorted) {
+    for (let line = Math.max(first, done + 1); line <= last; line++) {
+      if (hasOutcome(line)) continue;
+      const previous = runs.at(-1);
+      if (previous && previous[1] === line - 1) previous[1] = line;
+      else runs.push([line, line]);
+    }
+    done = Math.max(done, last);
+  }
+  return runs;
+}
+
+/** Whether sorted disjoint runs hold the line (binary search: a resume asks for every line). */
+function covers(runs: [number, number][], line: number): boolean {
+  let low = 0;
+  let high = runs.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [first, last] = runs[middle]!;
+    if (line < first) high = middle - 1;
+    else if (line > last) low = middle + 1;
+    else return true;
+  }
+  return false;
 }
 
 async function syncDirectory(path: string): Promise<void> {

@@ -45,7 +45,17 @@ describe('resumeReport', () => {
     const path = reportFile([{ sending: [1, 3] }, imported(1), { sending: [4, 6] }, imported(4), imported(5), imported(6)]);
     const state = await resumeReport(path, { retryAmbiguous: false });
     expect([1, 2, 3, 4, 7].map((line) => state.wasInFlight(line))).toEqual([false, true, true, false, false]);
-    expect(lines(path)).toEqual([imported(1), imported(4), imported(5), imported(6), { sending: [1, 3] }]);
+    expect(lines(path)).toEqual([imported(1), imported(4), imported(5), imported(6), { sending: [2, 3] }]);
+  });
+
+  it('a line the platform answered (even a failure to send again) is not in flight, and leaves the kept ranges', async () => {
+    const path = reportFile([{ sending: [1, 4] }, failed(1, true), failed(2, true), imported(4)]);
+    const state = await resumeReport(path, { retryAmbiguous: false });
+    expect([1, 2, 3, 4].map((line) => state.wasInFlight(line))).toEqual([false, false, true, false]);
+    expect(lines(path)).toEqual([imported(4), { sending: [3, 3] }]);
+    // Killed again before anything was sent: the resent lines are still not in flight.
+    const again = await resumeReport(path, { retryAmbiguous: false });
+    expect([1, 2, 3].map((line) => again.wasInFlight(line))).toEqual([false, false, true]);
   });
 
   it('tolerates a torn last line, and drops it so that appending after it is safe', async () => {
