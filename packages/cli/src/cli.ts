@@ -11,6 +11,7 @@ import {
   type ProfileOutcome,
 } from '@altcraft-api/client';
 import { USAGE, UsageError, parseCommandLine, type CliOptions } from './args.js';
+import { ProfileChecker, describeViolations } from './check.js';
 import { EXIT, exitStatus, type LineTally } from './exit.js';
 import { readRecords } from './input.js';
 import { rawLines } from './lines.js';
@@ -144,10 +145,48 @@ async function run(options: CliOptions, token: string): Promise<number> {
     await report?.write({ line, status, error });
   }
 
+  const common = {
+    workflow_id: options.workflowId,
+    ...options.matching,
+    ...(options.skipTriggers ? { skip_triggers: true } : {}),
+    ...(options.skipInvalidSubscriptions ? { skip_invalid_subscriptions: true } : {}),
+    ...(options.detectGeo ? { detect_geo: true } : {}),
+    ...(content ? { content } : {}),
+  };
+  const checker = new ProfileChecker(common);
+  const warned = { lines: 0, warnings: 0, shown: 0 };
+  const SHOWN = 5;
+
   const lineOf = new Map<number, number>();
   const source = options.input === '-' ? process.stdin : createReadStream(options.input);
+  let index = 0;
+  let unchecked: { line: number; profile: Record<string, unknown> }[] = [];
+  /** Checks the profiles read so far against the contract, and passes on those that may be sent. */
+  async function* checked(): AsyncGenerator<ProfileData> {
+    const batch = unchecked;
+    unchecked = [];
+    for (const { line, profile, violations, warnings } of checker.check(batch)) {
+      if (checker.requestViolations.length > 0) {
+        throw new Fatal(`the request fields break the contract, so every request would be refused: ${describeViolations(checker.requestViolations)}`);
+      }
+      if (warnings.length > 0) {
+        warned.lines++;
+        warned.warnings += warnings.length;
+        if (warned.shown++ < SHOWN) say(`line ${line}: warning: ${describeViolations(warnings)}${options.strict ? ' (--strict: not sent)' : ''}`);
+      }
+      const refused = options.strict ? [...violations, ...warnings] : violations;
+      if (refused.length > 0) {
+        local.invalid++;
+        const message = `${violations.length > 0 ? 'breaks the contract' : 'warnings with --strict'}, not sent: ${describeViolations(refused)}`;
+        await settleLocally(line, 'failed', { kind: 'invalid', message, pointer: refused[0]!.pointer, retryable: false });
+        continue;
+      }
+      lineOf.set(index++, line);
+      yield profile as ProfileData;
+    }
+  }
+
   async function* profiles(): AsyncGenerator<ProfileData> {
-    let index = 0;
     for await (const record of readRecords(source, options.inputFormat, { skip: resumed?.isSettled, stringColumns: options.stringColumns })) {
       if ('error' in record) {
         local.unreadable++;
@@ -161,9 +200,10 @@ async function run(options: CliOptions, token: string): Promise<number> {
         await settleLocally(record.line, 'unknown', { kind: 'interrupted', message, retryable: false });
         continue;
       }
-      lineOf.set(index++, record.line);
-      yield record.profile as ProfileData;
+      unchecked.push(record);
+      if (unchecked.length >= 256) yield* checked();
     }
+    yield* checked();
   }
 
   const onSignal = (signal: NodeJS.Signals) => {
@@ -177,12 +217,7 @@ async function run(options: CliOptions, token: string): Promise<number> {
 
   const client = createAltcraftClient({ baseUrl: options.baseUrl, token, timeoutMs: options.timeoutMs });
   const sender: ImportProfilesOptions = {
-    workflow_id: options.workflowId,
-    ...options.matching,
-    ...(options.skipTriggers ? { skip_triggers: true } : {}),
-    ...(options.skipInvalidSubscriptions ? { skip_invalid_subscriptions: true } : {}),
-    ...(options.detectGeo ? { detect_geo: true } : {}),
-    ...(content ? { content } : {}),
+    ...common,
     profiles: profiles(),
     format: options.format,
     operation: options.task ? 'task' : 'sync',
@@ -219,6 +254,13 @@ async function run(options: CliOptions, token: string): Promise<number> {
       `${grouped(summary.settled + localFailures())} profiles: ${done}, ${grouped(summary.failed + local.invalid)} failed, ${grouped(summary.unknown + local.inFlight)} unknown, ${grouped(local.unreadable)} unreadable lines; ` +
         `${grouped(summary.requests)} requests, ${grouped(summary.retries)} retries, ${(summary.bytesSent / 1e6).toFixed(1)} MB sent, ${seconds.toFixed(1)} s ` +
         `(${Math.round(summary.settled / Math.max(seconds, 0.001))} profiles/s)${options.report ? `; report: ${options.report}` : ''}`,
+    );
+  }
+  if (checker.requestWarnings.length > 0) say(`warning, for every request: ${describeViolations(checker.requestWarnings)}`);
+  if (warned.lines > 0) {
+    say(
+      `${grouped(warned.warnings)} warnings on ${grouped(warned.lines)} lines${warned.lines > SHOWN ? ` (the first ${SHOWN} above)` : ''}: ` +
+        (options.strict ? 'with --strict those lines failed' : 'sent anyway (advice, not the contract); --strict makes them failures'),
     );
   }
   reasons.print();

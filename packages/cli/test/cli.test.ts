@@ -398,4 +398,39 @@ describe('altcraft-import', () => {
       expect(server!.acknowledged().filter((email) => !importedEmails.has(email))).toEqual([]);
     }, 60_000);
   });
+
+  describe('the contract, checked before sending', () => {
+    const input = () => file('p.ndjson', [{ email: 'a@example.com' }, { email: 'b@example.com', _bdate: 5 }, { email: 'not an email' }, { email: 'd@example.com' }].map((p) => JSON.stringify(p)).join('\n') + '\n');
+
+    it('a line that breaks it fails without being sent, with the pointer; warnings are counted and shown with their line', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-contract.ndjson');
+      const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, input()]);
+      expect(code).toBe(2);
+      expect(server!.received.flatMap((r) => r.emails)).toEqual(['a@example.com', 'not an email', 'd@example.com']);
+      expect(readReport(report).find((l) => l.line === 2)).toMatchObject({ status: 'failed', error: { kind: 'invalid', pointer: '/_bdate', retryable: false, message: expect.stringContaining('/_bdate: ') } });
+      expect(stderr).toMatch(/line 3: warning: \/email: /);
+      expect(stderr).toContain('1 warnings on 1 lines');
+    });
+
+    it('--strict makes warnings failures', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-strict.ndjson');
+      const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--strict', '--report', report, input()]);
+      expect(code).toBe(2);
+      expect(server!.received.flatMap((r) => r.emails)).toEqual(['a@example.com', 'd@example.com']);
+      expect(readReport(report).find((l) => l.line === 3)).toMatchObject({ status: 'failed', error: { kind: 'invalid', pointer: '/email', message: expect.stringContaining('--strict') } });
+      expect(stderr).toContain('with --strict those lines failed');
+    });
+
+    it('many profiles checked together still get their own problems (600 lines, every 7th breaks the contract)', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-contract-many.ndjson');
+      const { code } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, file('p.ndjson', ndjson(600, (i) => (i % 7 === 3 ? { _bdate: i } : {})))]);
+      expect(code).toBe(2);
+      const failedLines = readReport(report).filter((l) => l.status === 'failed').map((l) => l.line);
+      expect(failedLines.sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i).filter((i) => i % 7 === 3).map((i) => i + 1));
+      expect(server!.received.flatMap((r) => r.emails)).toHaveLength(600 - failedLines.length);
+    });
+  });
 });
