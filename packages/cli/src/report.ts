@@ -217,15 +217,18 @@ async function syncDirectory(path: string): Promise<void> {
 const reasonOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /**
- * Appends report lines. Outcomes are buffered (a kill loses at most the unwritten ones, whose
- * lines then count as in flight); each "sending" record is written and synced before its
- * request leaves, which is what makes a resume after `kill -9` safe. After a write error nothing
- * more reaches the file: the lines are kept in `unwritten` for the caller to hand to the user.
+ * Appends report lines. Outcomes go to the file as soon as the previous write is done (what
+ * arrives meanwhile goes with the next write), unsynced: a killed process loses nothing that
+ * reached write(2), and a line lost anyway stays in flight, so it is never resent silently. Each
+ * "sending" record is written and synced before its request leaves, which is what makes a
+ * resume after `kill -9` safe. After a write error nothing more reaches the file: the lines are
+ * kept in `unwritten` for the caller to hand to the user.
  */
 export class ReportWriter {
   private buffer: string[] = [];
   private bytes = 0;
   private queue: Promise<void> = Promise.resolve();
+  private flushQueued = false;
   /** The first write error: once set, nothing more is written. */
   error?: Error;
   readonly unwritten: string[] = [];
@@ -240,7 +243,7 @@ export class ReportWriter {
     return new ReportWriter(path, await open(path, append ? 'a' : 'w'), onError);
   }
 
-  /** Queues one outcome; waits for the disk when much is buffered. */
+  /** Queues one outcome; waits for the disk only when much is waiting. */
   write(entry: ReportLine): Promise<void> {
     const text = JSON.stringify(entry);
     if (this.error) {
@@ -249,7 +252,8 @@ export class ReportWriter {
     }
     this.buffer.push(text);
     this.bytes += text.length;
-    return this.bytes >= 1 << 16 ? this.flush(false) : Promise.resolve();
+    const flushed = this.flushQueued ? this.queue : this.flush(false);
+    return this.bytes >= 1 << 16 ? flushed : Promise.resolve();
   }
 
   /** Records that the lines first..last are about to be sent, durably; rejects when it cannot. */
@@ -261,13 +265,16 @@ export class ReportWriter {
   }
 
   private flush(sync: boolean): Promise<void> {
+    this.flushQueued = true;
     this.queue = this.queue.then(async () => {
-      if (this.error || this.buffer.length === 0) return;
+      this.flushQueued = false;
+      if (this.error) return;
       const lines = this.buffer;
       this.buffer = [];
       this.bytes = 0;
       try {
-        await writeAll(this.handle, `${lines.join('\n')}\n`);
+        // An earlier write may have taken the lines of this one: the sync is still owed.
+        if (lines.length > 0) await writeAll(this.handle, `${lines.join('\n')}\n`);
         if (sync) await this.handle.sync();
       } catch (error) {
         this.error = new Error(`cannot write the report ${this.path}: ${reasonOf(error)}`, { cause: error });
