@@ -10,7 +10,11 @@ and sent into the scenario ID, in batches that respect the platform's limits (10
 10 MiB per request).
 
 INPUT is an NDJSON file (.ndjson, .jsonl: one profile object per line), a CSV file (.csv: a
-header row of field names, then one profile per row), or - for standard input.
+header row of field names, then one profile per row), or - for standard input, in UTF-8 (a
+byte order mark is skipped). A line that cannot be read fails on its own, with its number: not
+JSON, not valid UTF-8, an integer beyond 2^53 (it would be rounded: write it as a string), a
+CSV quote out of place or never closed (only the line it opens on fails). A CSV record is
+numbered by the line it starts on.
 
 The API token is read from the environment variable ALTCRAFT_TOKEN, never from the command
 line (where every user of the machine can see it).
@@ -18,7 +22,8 @@ line (where every user of the machine can see it).
 Options:
   --base-url URL          the API root, with its scheme: https://example.com/api/v1.1
   --workflow ID           the scenario (workflow) id
-  --matching MODE         how profiles are matched: ${MATCHING_MODES.join(', ')} (default email)
+  --matching MODE         how profiles are matched (default email):
+                          ${MATCHING_MODES.join(', ')}
   --field-name NAME       the custom field to match on (custom, custom_sub)
   --format json|xml       encoding of the requests (default json)
   --task                  queue each batch as a background task (import_and_start_batch_task)

@@ -433,4 +433,23 @@ describe('altcraft-import', () => {
       expect(server!.received.flatMap((r) => r.emails)).toHaveLength(600 - failedLines.length);
     });
   });
+
+  it('CSV: an unclosed quote fails its own line once, the records after it are imported, and a resume does not send it again', async () => {
+    const baseUrl = await faultServer();
+    const report = join(dir, 'report-csv-unclosed.ndjson');
+    const input = file('p.csv', 'email,note\r\na@example.com,"two\r\nlines"\r\n"b@example.com,open\r\nc@example.com,plain\r\n');
+    const args = ['--base-url', baseUrl, '--workflow', '12', '--report', report, input];
+    const first = await runCli(args);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('line 4: malformed CSV: the quoted field opened on line 4 is never closed');
+    expect(readReport(report).map((l) => [l.line, l.status])).toEqual([
+      [4, 'failed'],
+      [2, 'imported'],
+      [5, 'imported'],
+    ]);
+    const resumed = await runCli([...args, '--resume']);
+    expect(resumed.code).toBe(2);
+    expect(server!.received).toHaveLength(1);
+    expect(readReport(report)).toHaveLength(3);
+  });
 });
