@@ -14,7 +14,6 @@ import { USAGE, UsageError, parseCommandLine, type CliOptions } from './args.js'
 import { ProfileChecker, describeViolations } from './check.js';
 import { EXIT, exitStatus, type LineTally } from './exit.js';
 import { readRecords } from './input.js';
-import { rawLines } from './lines.js';
 import { ProgressDisplay } from './progress.js';
 import { ReportWriter, resumeReport, type LocalError, type ReportLine, type ResumeState } from './report.js';
 
@@ -37,7 +36,12 @@ function readContent(path: string): Record<string, unknown> {
 /** Data lines of a file, for the progress bar's total (a quick pass over the bytes). */
 async function countLines(path: string, header: boolean): Promise<number> {
   let lines = 0;
-  for await (const line of rawLines(createReadStream(path))) if (line.bytes.length > 0) lines++;
+  let last = 10;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+    last = chunk.at(-1) ?? last;
+  }
+  if (last !== 10) lines++;
   return Math.max(0, lines - (header ? 1 : 0));
 }
 
@@ -169,6 +173,9 @@ async function run(options: CliOptions, token: string): Promise<number> {
       if (checker.requestViolations.length > 0) {
         throw new Fatal(`the request fields break the contract, so every request would be refused: ${describeViolations(checker.requestViolations)}`);
       }
+      if (options.strict && checker.requestWarnings.length > 0) {
+        throw new Fatal(`with --strict, the request fields' warnings fail every line: ${describeViolations(checker.requestWarnings)}`);
+      }
       if (warnings.length > 0) {
         warned.lines++;
         warned.warnings += warnings.length;
@@ -182,6 +189,7 @@ async function run(options: CliOptions, token: string): Promise<number> {
         continue;
       }
       lineOf.set(index++, line);
+      // Checked against the contract just above: the cast states what the check established.
       yield profile as ProfileData;
     }
   }
@@ -189,8 +197,7 @@ async function run(options: CliOptions, token: string): Promise<number> {
   async function* profiles(): AsyncGenerator<ProfileData> {
     for await (const record of readRecords(source, options.inputFormat, { skip: resumed?.isSettled, stringColumns: options.stringColumns })) {
       if ('error' in record) {
-        local.unreadable++;
-        say(`line ${record.line}: ${record.error}; skipped`);
+        if (local.unreadable++ < SHOWN * 2) say(`line ${record.line}: ${record.error}; skipped`);
         await settleLocally(record.line, 'failed', { kind: 'input', message: record.error, retryable: false });
         continue;
       }
@@ -256,7 +263,8 @@ async function run(options: CliOptions, token: string): Promise<number> {
         `(${Math.round(summary.settled / Math.max(seconds, 0.001))} profiles/s)${options.report ? `; report: ${options.report}` : ''}`,
     );
   }
-  if (checker.requestWarnings.length > 0) say(`warning, for every request: ${describeViolations(checker.requestWarnings)}`);
+  if (local.unreadable > SHOWN * 2) say(`${grouped(local.unreadable)} unreadable lines (the first ${SHOWN * 2} above; all are in the report)`);
+  if (checker.requestWarnings.length > 0 && !options.strict) say(`warning, for every request: ${describeViolations(checker.requestWarnings)}`);
   if (warned.lines > 0) {
     say(
       `${grouped(warned.warnings)} warnings on ${grouped(warned.lines)} lines${warned.lines > SHOWN ? ` (the first ${SHOWN} above)` : ''}: ` +
