@@ -1,10 +1,10 @@
 import {
   XmlEncodeError,
-  operations,
   requestXml,
   responseXml,
   validateRequest,
   type OperationId,
+  type Violation,
 } from '@altcraft-api/contract';
 import createClient from 'openapi-fetch';
 import {
@@ -42,8 +42,21 @@ export interface AltcraftClientOptions {
   timeoutMs?: number;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
-  /** Check every request against the contract before sending it (AltcraftValidationError). */
-  validate?: boolean;
+  /**
+   * Check every request against the contract before sending it:
+   * - `false` (default): send as is; the platform is the judge.
+   * - `'warn'`: refuse a request that breaks the contract (AltcraftValidationError, nothing
+   *   sent); send one that only goes against our advice (more than 10,000 profiles, an email
+   *   that does not look like one, ...) and pass its warnings to `onWarnings`.
+   * - `true`: strict: warnings refuse the request too (AltcraftValidationError lists both).
+   */
+  validate?: boolean | 'warn';
+  /**
+   * Called (before sending) with the advice-tier warnings of a request sent under
+   * `validate: 'warn'`: at most 100, `truncated` when there were more. Texts are redacted.
+   * Default: none (the warnings are dropped).
+   */
+  onWarnings?: (warnings: Violation[], context: { operation: OperationId; truncated: boolean }) => void;
 }
 
 export interface CallOptions {
@@ -84,6 +97,12 @@ export function clientInternals(client: AltcraftClient): ClientInternals {
 }
 
 const API_PREFIX = '/api/v1.1';
+
+/** Each operation's path, typed by the generated `paths` (and equal to the contract's: a test checks). */
+export const PATH = {
+  importAndStartBatch: '/api/v1.1/workflows/import_and_start_batch',
+  importAndStartBatchTask: '/api/v1.1/workflows/import_and_start_batch_task',
+} as const satisfies Record<OperationId, keyof paths>;
 const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 
 /**
@@ -160,14 +179,18 @@ function checkBaseUrl(baseUrl: unknown): string {
 }
 
 /** An answer's body, over MAX_ANSWER_BYTES: not read further. */
-class AnswerTooLarge extends Error {}
+class AnswerTooLarge extends Error {
+  constructor(readonly status: number) {
+    super('answer too large');
+  }
+}
 
 /** Reads a body as text, at most `limit` bytes: beyond that the stream is cancelled (the connection closes). */
 async function readCapped(response: Response, limit: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '');
   if (declared > limit) {
     await response.body?.cancel().catch(() => undefined);
-    throw new AnswerTooLarge();
+    throw new AnswerTooLarge(response.status);
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
@@ -179,7 +202,7 @@ async function readCapped(response: Response, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLarge();
+      throw new AnswerTooLarge(response.status);
     }
     chunks.push(value);
   }
@@ -225,8 +248,9 @@ function describeLocation(location: string | null, requestUrl: string, redact: (
 }
 
 export function createAltcraftClient(options: AltcraftClientOptions): AltcraftClient {
-  const { token, auth = 'body', timeoutMs = 120_000, validate = false } = options;
+  const { token, auth = 'body', timeoutMs = 120_000, validate = false, onWarnings } = options;
   checkToken(token, auth);
+  if (validate !== true && validate !== false && validate !== 'warn') throw new AltcraftConfigError('validate', "must be true, false or 'warn'");
   const root = checkBaseUrl(options.baseUrl);
   const redact = createRedactor(token);
   const rawText = new WeakMap<Response, string>();
@@ -260,10 +284,12 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     if (auth === 'bearer') headers.Authorization = `Bearer ${token}`;
     let result;
     try {
-      result = await api.POST(operations[operationId].path as keyof paths, {
-        // The body is already encoded (exactly once): pass it through untouched.
+      result = await api.POST(PATH[operationId], {
+        // The one cast: the body is already encoded (exactly once, and measured against the byte
+        // limit by the batch planner), while openapi-fetch types `body` as the decoded request.
+        // The serializer then hands over those bytes untouched.
         body: body.text as never,
-        bodySerializer: (text: unknown) => text as string | Uint8Array,
+        bodySerializer: () => body.text,
         headers,
         parseAs: 'text',
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
@@ -271,7 +297,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) throw new AltcraftTimeoutError(operationId, timeoutMs);
-      if (error instanceof AnswerTooLarge) throw new AltcraftResponseError(operationId, 0, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
+      if (error instanceof AnswerTooLarge) throw new AltcraftResponseError(operationId, error.status, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
       const code = causeCode(error);
       // No `cause`: undici's errors can quote a header value, and a header may carry the token.
       throw new AltcraftNetworkError(operationId, !notSent(code), code === undefined ? undefined : redact(code));
@@ -317,9 +343,12 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
   function encode(operationId: OperationId, request: ImportAndStartBatchRequest, format: Format): SerializedBody {
     const body = { ...request, ...envelope };
     if (format === 'xml' && !('format' in request)) Object.assign(body, { format: 'xml' });
-    if (validate) {
-      const { violations } = validateRequest(body);
-      if (violations.length > 0) throw new AltcraftValidationError(operationId, violations.map((v) => ({ ...v, message: redact(v.message) })));
+    if (validate !== false) {
+      const strict = validate === true;
+      const result = validateRequest(body, { advice: strict || onWarnings !== undefined, strict });
+      const clean = (list: Violation[]) => list.map((v) => ({ pointer: redact(v.pointer), message: redact(v.message) }));
+      if (!result.valid) throw new AltcraftValidationError(operationId, clean(strict ? [...result.violations, ...result.warnings] : result.violations));
+      if (result.warnings.length > 0) onWarnings?.(clean(result.warnings), { operation: operationId, truncated: result.warningsTruncated });
     }
     try {
       return { format, text: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body) };

@@ -1,4 +1,5 @@
 export {
+  MAX_ANSWER_BYTES,
   createAltcraftClient,
   type AltcraftClient,
   type AltcraftClientOptions,
@@ -6,6 +7,7 @@ export {
   type Format,
 } from './client.js';
 export { planBatches, type PlannedBatch, type PlannerOptions, type Unsendable } from './batch-planner.js';
+export type { StopReason } from './policy.js';
 export {
   importProfiles,
   type ImportProfilesOptions,
@@ -17,8 +19,10 @@ export {
 } from './import-profiles.js';
 export {
   AltcraftApiError,
+  AltcraftConfigError,
   AltcraftError,
   AltcraftNetworkError,
+  AltcraftRedirectError,
   AltcraftResponseError,
   AltcraftTimeoutError,
   AltcraftValidationError,

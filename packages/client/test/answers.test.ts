@@ -114,11 +114,13 @@ describe('an answer larger than the cap', () => {
       const error = await Promise.race([client.importAndStartBatch(request).catch((e: unknown) => e), deadline]);
       expect(error).toBeInstanceOf(AltcraftResponseError);
       expect((error as Error).message).toContain(`larger than ${MAX_ANSWER_BYTES} bytes`);
+      expect(error).toMatchObject({ status, mayHaveReachedServer: true });
       // The client stopped reading at the cap: the server could push only the cap plus socket buffers.
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(written).toBeLessThan(MAX_ANSWER_BYTES + 16 * 1024 * 1024);
       expect(closed).toBe(true);
       expect(peakRss - before).toBeLessThan(256 * 1024 * 1024);
+      if (process.env.REPORT_RSS) console.log(`${_name}: server wrote ${(written / 2 ** 20).toFixed(1)} MiB, RSS ${(before / 2 ** 20).toFixed(0)} -> peak ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
     } finally {
       clearInterval(sampler);
       http.closeAllConnections();

@@ -4,7 +4,7 @@ import { profileIdOf, startFaultServer, type Action, type FaultServer, type Rece
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient } from '../src/client.js';
 import { importProfiles, type ImportProfilesOptions, type ProfileOutcome } from '../src/import-profiles.js';
-import { splitBudget } from '../src/policy.js';
+import { namedProfiles, splitBudget } from '../src/policy.js';
 
 let server: FaultServer | undefined;
 afterEach(async () => {
@@ -67,6 +67,38 @@ describe('bisection', () => {
     expect(new Set(acknowledged).size).toBe(29_995);
     // The named profiles are cut out of their batch at once: no halving.
     expect(summary.requests - summary.retries).toBeLessThanOrEqual(3 + 3 * badIndexes.length);
+  }, 120_000);
+
+  it('random 500s, 429s, 503s in a 200 and resets around 5 marked profiles: one outcome each, no double import, the marked never imported', async () => {
+    const marked = [3, 9_999, 10_000, 15_555, 19_998];
+    const bad = new Set(marked.map((i) => `p${i}@example.com`));
+    const refuse = namingBad(bad);
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const { summary, outcomes } = await run(
+      20_000,
+      (request) => {
+        const roll = random();
+        if (roll < 0.15) return { answer: 'status', status: 500, body: { error: 500, error_text: 'Internal server error' } };
+        if (roll < 0.25) return { answer: 'status', status: 429, body: { error: 429, error_text: 'Too many requests' }, headers: { 'Retry-After': '0' } };
+        if (roll < 0.3) return { answer: 'status', status: 200, body: { error: 503, error_text: 'Service unavailable' } };
+        if (roll < 0.35) return { answer: 'reset' };
+        return refuse(request) ?? { answer: 'ok' };
+      },
+      { maxProfilesPerRequest: 2_000, concurrency: 3, retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
+    expect(outcomes.map((o) => o.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    expect(summary.imported + summary.failed + summary.unknown).toBe(20_000);
+    const acknowledged = server!.acknowledged();
+    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+    expect(summary.imported).toBe(acknowledged.length);
+    for (const email of bad) expect(acknowledged).not.toContain(email);
+    // Every failure is a marked profile refused for itself; resets leave their batch unknown.
+    for (const outcome of outcomes.filter((o) => o.status === 'failed')) {
+      expect(marked).toContain(outcome.index);
+      expect(outcome).toMatchObject({ error: { status: 400, retryable: false } });
+    }
+    for (const outcome of outcomes.filter((o) => o.status === 'unknown')) expect(outcome).toMatchObject({ error: { kind: 'network', retryable: false } });
   }, 120_000);
 
   it.each(['json', 'xml'] as const)('splits around the profiles that error_debug names, in %s', async (format) => {
@@ -142,5 +174,21 @@ describe('bisection', () => {
     );
     expect(summary).toMatchObject({ failed: 16, requests: 3 });
     expect(outcomes.every((o) => o.status === 'failed' && o.error.retryable)).toBe(true);
+  });
+});
+
+describe('namedProfiles reads the pointers of an error_debug', () => {
+  it.each([
+    ['/data/12/data/email: does not look like one', 20, [12], false],
+    ['/data/0/data/CRM_ID: is required; /data/7/data/phones/1: too long; and more', 10, [0, 7], false],
+    ["field '/data/3/data/_bdate' is invalid", 10, [3], false],
+    ['/data/12/data/email: x', 5, [], true],
+    ['/data: must NOT have more than 10000 items', 20_000, [], true],
+    ['/workflow_id: must be >= 1', 10, [], true],
+    ['/: must be an object', 10, [], false],
+    ['http: request body too large', 10, [], false],
+    [undefined, 10, [], false],
+  ] as const)('%s (%i profiles)', (debug, count, named, other) => {
+    expect(namedProfiles(debug, count)).toEqual({ named, other });
   });
 });

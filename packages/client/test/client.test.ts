@@ -1,6 +1,6 @@
-import { requestXml } from '@altcraft-api/contract';
+import { operations, requestXml } from '@altcraft-api/contract';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAltcraftClient } from '../src/client.js';
+import { PATH, createAltcraftClient } from '../src/client.js';
 import {
   AltcraftApiError,
   AltcraftNetworkError,
@@ -35,6 +35,10 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection');
 }
+
+it("the client's typed paths are the contract's", () => {
+  for (const [operationId, path] of Object.entries(PATH)) expect(path).toBe(operations[operationId as keyof typeof PATH].path);
+});
 
 describe('importAndStartBatch', () => {
   it('sends JSON once-serialised with the token in the body, and returns the typed result', async () => {
@@ -117,6 +121,16 @@ describe('failures', () => {
     expect(await rejection(client.importAndStartBatch(request))).toMatchObject({ status: 502, code: 502, text: 'Bad Gateway', debug: '<html>Bad gateway</html>' });
   });
 
+  it('debug is the bytes received, not a re-serialisation of them', async () => {
+    const body = '{ "message" :  "upstream down",\n  "n": 1.50 }';
+    server = await startServer((_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
+    expect(await rejection(client.importAndStartBatch(request))).toMatchObject({ status: 502, code: 502, debug: body });
+  });
+
   it('429 carries Retry-After', async () => {
     server = await startServer((_req, res) => answer(res, 429, { error: 429, error_text: 'Too many requests' }, { 'Retry-After': '3' }));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
@@ -172,11 +186,67 @@ describe('failures', () => {
   });
 });
 
+describe('validate modes', () => {
+  const warned = { workflow_id: 12, data: [{ data: { email: 'nope' } }] } as ImportAndStartBatchRequest;
+  const broken = { workflow_id: 12, matching: 'custom', data: [{ data: { email: 'nope' } }] } as unknown as ImportAndStartBatchRequest;
+
+  it('false (the default) sends even a request that breaks the contract, and reports nothing', async () => {
+    server = await startServer((_req, res) => answer(res, 400, { error: 400, error_text: 'Invalid request' }));
+    const warnings: unknown[] = [];
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN, onWarnings: (w) => warnings.push(w) });
+    expect(await rejection(client.importAndStartBatch(broken))).toBeInstanceOf(AltcraftApiError);
+    expect(server.requests).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it("'warn' refuses a contract violation without sending, and names only the violation", async () => {
+    server = await startServer((_req, res) => answer(res, 200, success));
+    const warnings: unknown[] = [];
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN, validate: 'warn', onWarnings: (w) => warnings.push(w) });
+    const error = (await rejection(client.importAndStartBatch(broken))) as AltcraftValidationError;
+    expect(error).toBeInstanceOf(AltcraftValidationError);
+    expect(error.violations).toEqual([{ pointer: '/field_name', message: 'is required' }]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("'warn' sends a request with warnings only, and passes them to onWarnings", async () => {
+    server = await startServer((_req, res) => answer(res, 200, { ...success, result: [success.result[0]] }));
+    const seen: unknown[] = [];
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN, validate: 'warn', onWarnings: (warnings, context) => seen.push({ warnings, context }) });
+    await client.importAndStartBatch(warned);
+    expect(server.requests).toHaveLength(1);
+    expect(seen).toEqual([
+      { warnings: [{ pointer: '/data/0/data/email', message: expect.stringContaining('email') }], context: { operation: 'importAndStartBatch', truncated: false } },
+    ]);
+  });
+
+  it("'warn' without onWarnings sends quietly", async () => {
+    server = await startServer((_req, res) => answer(res, 200, { ...success, result: [success.result[0]] }));
+    await createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN, validate: 'warn' }).importAndStartBatch(warned);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('true is strict: warnings refuse the request too', async () => {
+    server = await startServer((_req, res) => answer(res, 200, success));
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN, validate: true });
+    const error = (await rejection(client.importAndStartBatch(warned))) as AltcraftValidationError;
+    expect(error).toBeInstanceOf(AltcraftValidationError);
+    expect(error.violations.map((v) => v.pointer)).toEqual(['/data/0/data/email']);
+    const both = (await rejection(client.importAndStartBatch(broken))) as AltcraftValidationError;
+    expect(both.violations.map((v) => v.pointer)).toEqual(['/field_name', '/data/0/data/email']);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('another value is refused up front', () => {
+    expect(() => createAltcraftClient({ baseUrl: 'http://127.0.0.1:1/api/v1.1', token: TOKEN, validate: 'strict' as never })).toThrow(/validate/);
+  });
+});
+
 describe('validate: true', () => {
   it('throws the violations with their pointers without a network call', async () => {
     server = await startServer((_req, res) => answer(res, 200, success));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN, validate: true });
-    const bad = { workflow_id: 12, matching: 'custom', field_name: 'CRM_ID', data: [{ data: { email: 'nope' } }] } as ImportAndStartBatchRequest;
+    const bad = { workflow_id: 12, matching: 'custom', field_name: 'CRM_ID', data: [{ data: { email: 'nope', CRM_ID: '00066' } }] } as ImportAndStartBatchRequest;
     const error = (await rejection(client.importAndStartBatch(bad))) as AltcraftValidationError;
     expect(error).toBeInstanceOf(AltcraftValidationError);
     expect(error.violations.map((v) => v.pointer)).toEqual(['/data/0/data/email']);

@@ -5,6 +5,7 @@ import { startMock } from '@altcraft-api/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAltcraftClient } from '../src/client.js';
 import { AltcraftApiError } from '../src/errors.js';
+import { importProfiles, type ProfileOutcome } from '../src/import-profiles.js';
 import type { ImportAndStartBatchRequest } from '../src/types.js';
 
 const TOKEN = 'abcdefghijklmnqrstuvwxyz';
@@ -71,5 +72,29 @@ describe.each([['json'], ['xml']] as const)('error paths in %s', (format) => {
     const invalid = { ...request, data: [{ data: { _fname: 'Alina' } }] } as ImportAndStartBatchRequest;
     const error = await client.importAndStartBatch(invalid, { format }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 400, debug: expect.stringContaining('/data/0/data/CRM_ID: is required') });
+  });
+});
+
+describe.each([['json'], ['xml']] as const)('importProfiles against the mock in %s', (format) => {
+  it('isolates exactly the profiles the mock refuses (by the pointers of its error_debug), imports the rest', async () => {
+    const bad = new Set([4, 17, 18]);
+    const profiles = Array.from({ length: 30 }, (_, i) => (bad.has(i) ? { email: `p${i}@example.com` } : { email: `p${i}@example.com`, CRM_ID: String(i).padStart(5, '0') }));
+    const outcomes: ProfileOutcome[] = [];
+    const summary = await importProfiles(createAltcraftClient({ baseUrl: mock.baseUrl, token: TOKEN }), {
+      workflow_id: 12,
+      matching: 'custom',
+      field_name: 'CRM_ID',
+      format,
+      profiles,
+      concurrency: 1,
+      onOutcome: (o) => void outcomes.push(o),
+    });
+    expect(summary).toMatchObject({ imported: 27, failed: 3, unknown: 0 });
+    expect(summary.stopped).toBeUndefined();
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    expect(failed.map((o) => o.index).sort((a, b) => a - b)).toEqual([4, 17, 18]);
+    for (const outcome of failed) expect(outcome).toMatchObject({ error: { status: 400, retryable: false, debug: expect.stringContaining('/data/0/data/CRM_ID') } });
+    // The batch, then [0..3], [4], [5..16], [17], [18], [19..29]: no halving.
+    expect(summary.requests).toBe(7);
   });
 });

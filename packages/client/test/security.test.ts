@@ -2,11 +2,13 @@
 // another origin, no token piece reaches an error, an outcome or a log line, and nothing is sent
 // with a token or a base URL that cannot be sent.
 import { execFileSync } from 'node:child_process';
+import { Console } from 'node:console';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient } from '../src/client.js';
@@ -36,9 +38,15 @@ function leaksToken(text: string): boolean {
   return false;
 }
 
+/** Every way an error ends up as text: message, String, JSON, stack, inspect, console.error lines. */
 function renderings(value: unknown): string {
   const error = value as Error;
-  return [String(error?.message), String(value), JSON.stringify(value) ?? '', String(error?.stack), inspect(value, { depth: 10, showHidden: true })].join('\n');
+  const logged: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => (logged.push(String(chunk)), done()) });
+  const logger = new Console({ stdout: sink, stderr: sink });
+  logger.error(value);
+  logger.error('failed: %s %o', value, value);
+  return [String(error?.message), String(value), JSON.stringify(value) ?? '', String(error?.stack), inspect(value, { depth: 10, showHidden: true }), ...logged].join('\n');
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -209,6 +217,23 @@ describe('the base URL is checked up front', () => {
 });
 
 describe('a failure before any byte was sent is "not sent"', () => {
+  it.each(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])('%s was not sent', async (code) => {
+    const failing: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code} api.example.invalid`), { code }) });
+    };
+    const error = await failure(createAltcraftClient({ baseUrl: 'https://api.example.invalid/api/v1.1', token: TOKEN, fetch: failing }).importAndStartBatch(request));
+    expect(error).toBeInstanceOf(AltcraftNetworkError);
+    expect(error).toMatchObject({ mayHaveReachedServer: false, causeCode: code });
+  });
+
+  it.each(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', undefined])('%s may have reached the server', async (code) => {
+    const failing: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code }) });
+    };
+    const error = await failure(createAltcraftClient({ baseUrl: 'https://api.example.invalid/api/v1.1', token: TOKEN, fetch: failing }).importAndStartBatch(request));
+    expect(error).toMatchObject({ mayHaveReachedServer: true });
+  });
+
   it('a TLS handshake that fails (plain HTTP server behind https://) was not sent', async () => {
     const api = await serve((_req, res) => answer(res, 200, {}));
     const error = await failure(createAltcraftClient({ baseUrl: api.baseUrl.replace('http:', 'https:'), token: TOKEN }).importAndStartBatch(request));
