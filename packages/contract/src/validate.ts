@@ -1,4 +1,4 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, Name, _, type ErrorObject, type KeywordCxt, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { document, pointerChild, resolveSchemaRef, type JsonSchema } from './document.js';
 import { operations, type OperationId } from './operations.js';
@@ -37,41 +37,134 @@ const SCHEMAS_ID = 'https://altcraft-api.invalid/openapi.json';
 const SHALLOW_ID = 'https://altcraft-api.invalid/openapi-shallow.json';
 
 // OpenAPI keywords and our extensions that are annotations, not validation.
-const ANNOTATIONS = ['xml', 'externalDocs', 'discriminator', 'example', 'x-altcraft-xml-unwrap'];
+const ANNOTATIONS = ['xml', 'externalDocs', 'discriminator', 'example', 'x-altcraft-xml-unwrap', 'x-source'];
 const ADVICE = 'x-altcraft-advice';
-const FORMATS = ['email', 'date', 'date-time', 'ipv4', 'ipv6', 'uri', 'int32', 'int64'] as const;
+const MAX_DEPTH = 'x-altcraft-max-depth';
+const FORMATS = ['email', 'date', 'date-time', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'int32', 'int64'] as const;
 
-/** One entry of `x-altcraft-advice`: JSON Schema keywords the value should also meet, and what to say when it does not. */
+/**
+ * One entry of `x-altcraft-advice`: JSON Schema keywords (`schema`) the value should also meet,
+ * and what to say when it does not; or a named check (`x-check`) that JSON Schema cannot express,
+ * run by `validateRequest` itself.
+ */
 interface AdviceEntry {
   message: string;
   source?: string;
-  schema: JsonSchema;
+  schema?: JsonSchema;
+  'x-check'?: string;
 }
 
-// Where the advice keyword reports, while one validation runs (validation is synchronous).
+// Validation is synchronous, so one validation at a time owns these: where the advice keyword
+// reports, and how deep below the body's root the validated value sits (a profile item is
+// validated on its own at /data/N, two levels down).
 let adviceSink: ((pointer: string, message: string) => void) | undefined;
+let depthOffset = 0;
+
+function withDepthOffset<T>(offset: number, run: () => T): T {
+  depthOffset = offset;
+  try {
+    return run();
+  } finally {
+    depthOffset = 0;
+  }
+}
+
+/** Whether `value` nests at most `budget` levels of objects and arrays (a scalar nests 0). Iterative: no stack to overflow. */
+function nestsWithin(value: unknown, budget: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (budget < 1) return false;
+  const stack: unknown[] = [value];
+  const levels: number[] = [1];
+  while (stack.length > 0) {
+    const current = stack.pop() as object;
+    const level = levels.pop()!;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (child === null || typeof child !== 'object') continue;
+      if (level + 1 > budget) return false;
+      stack.push(child);
+      levels.push(level + 1);
+    }
+  }
+  return true;
+}
+
+const pointerDepth = (pointer: string): number => {
+  let depth = 0;
+  for (let i = 0; i < pointer.length; i++) if (pointer.charCodeAt(i) === 47) depth++;
+  return depth;
+};
+
+/**
+ * The pointers an advice check's errors name, below the advised value at `base`: the place of
+ * a failed alternative (anyOf) rather than each alternative's complaint, and the offending
+ * property itself for `required` and `propertyNames`.
+ */
+function advicePointers(base: string, errors: ErrorObject[]): string[] {
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  const pointers: string[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'propertyNames' || error.keyword === 'if') continue;
+    if (alternatives.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    const at = base + error.instancePath;
+    if (error.keyword === 'required') pointers.push(pointerChild(at, error.params.missingProperty as string));
+    else if (error.propertyName !== undefined) pointers.push(pointerChild(at, error.propertyName));
+    else pointers.push(at);
+  }
+  return pointers;
+}
+
+let maxDepthLimit = 0;
+
+// Generated validators get the instance path as the parameter `instancePath`; the keywords below
+// build a value's pointer from it only when they have something to say, so valid data costs a
+// type check (depth) or one compiled check (advice) and no string or object.
+const INSTANCE_PATH = new Name('instancePath');
+const pathOf = (cxt: KeywordCxt) => _`${INSTANCE_PATH} + ${cxt.it.errorPath}`;
+
+function nestsWithinAt(value: object, limit: number, pointer: string): boolean {
+  return nestsWithin(value, limit - depthOffset - pointerDepth(pointer));
+}
 
 function createAjv(allErrors: boolean, advising = false): Ajv2020 {
   const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
   addFormats.default(ajv, [...FORMATS]);
   ajv.addVocabulary(ANNOTATIONS);
+  // The platform's JSON decoder refuses a body nested deeper than this; free-form values are
+  // the only places a deep value can hide, and they carry the keyword.
+  ajv.addKeyword({
+    keyword: MAX_DEPTH,
+    schemaType: 'number',
+    error: { message: 'nests too deep' },
+    code(cxt: KeywordCxt) {
+      maxDepthLimit = cxt.schema as number;
+      const check = cxt.gen.scopeValue('func', { ref: nestsWithinAt });
+      cxt.fail(_`${cxt.data} !== null && typeof ${cxt.data} == "object" && !${check}(${cxt.data}, ${cxt.schema as number}, ${pathOf(cxt)})`);
+    },
+  });
   if (!advising) ajv.addKeyword({ keyword: ADVICE, schemaType: 'array' });
   else {
     // Advice never fails validation: it reports to the sink and passes, so it cannot change
-    // which branch of a oneOf/anyOf a value takes.
-    const checker = new Ajv2020({ allErrors: false, strict: true, strictTypes: false, allowUnionTypes: true });
-    addFormats.default(checker, [...FORMATS]);
+    // which branch of a oneOf/anyOf a value takes. All of a place's advice is one compiled
+    // check; only a value that fails it is checked entry by entry, for the messages.
     ajv.addKeyword({
       keyword: ADVICE,
       schemaType: 'array',
-      compile(entries: AdviceEntry[]) {
-        const checks = entries.map((entry) => ({ message: entry.message, check: checker.compile(entry.schema) }));
-        return (data: unknown, context?: { instancePath: string }) => {
+      code(cxt: KeywordCxt) {
+        // Named checks (`x-check`) are run by validateRequest, not here.
+        const entries = (cxt.schema as AdviceEntry[]).filter((entry) => entry.schema !== undefined);
+        if (entries.length === 0) return;
+        const all = checkerFast.compile({ allOf: entries.map((entry) => entry.schema!) });
+        const checks = entries.map((entry) => ({ message: entry.message, check: checker.compile(entry.schema!) }));
+        const report = (data: unknown, pointer: string): void => {
           const sink = adviceSink;
-          if (sink === undefined) return true;
-          for (const { message, check } of checks) if (!check(data)) sink(context?.instancePath ?? '', message);
-          return true;
+          if (sink === undefined) return;
+          for (const { message, check } of checks) {
+            if (!check(data)) for (const at of advicePointers(pointer, check.errors ?? [])) sink(at, message);
+          }
         };
+        const allRef = cxt.gen.scopeValue('func', { ref: all });
+        const reportRef = cxt.gen.scopeValue('func', { ref: report });
+        cxt.gen.if(_`!${allRef}(${cxt.data})`, () => cxt.gen.code(_`${reportRef}(${cxt.data}, ${pathOf(cxt)})`));
       },
     });
   }
@@ -84,6 +177,15 @@ function createAjv(allErrors: boolean, advising = false): Ajv2020 {
   ajv.addSchema({ $id: SHALLOW_ID, components: { schemas: { ...schemas, ProfileBatchItems: { ...items, items: true } } } });
   return ajv;
 }
+
+function createChecker(allErrors: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
+  addFormats.default(ajv, [...FORMATS]);
+  return ajv;
+}
+// Advice schemas are plain JSON Schema, compiled on their own.
+const checkerFast = createChecker(false);
+const checker = createChecker(true);
 
 const fast = createAjv(false);
 const detailed = createAjv(true);
@@ -103,7 +205,7 @@ const lazy = <T>(make: () => T): (() => T) => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Request variants: which member of ImportAndStartBatchRequest's oneOf a body is meant for,
+// Request variants: which member of ImportAndStartBatchRequest's anyOf a body is meant for,
 // read from the schema so a new matching mode needs no code change here.
 
 interface Variant {
@@ -111,15 +213,17 @@ interface Variant {
   modes: string[];
   defaultMode: string | undefined;
   forbidsMatching: boolean;
-  requiresFieldInItems: boolean;
+  /** The message of the variant's `field-name-in-every-item` advice, when it has one. */
+  fieldInItemsAdvice: string | undefined;
 }
 
 function variantOf(ref: string): Variant {
   const name = ref.slice(ref.lastIndexOf('/') + 1);
-  const schema = resolveSchemaRef(ref) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const schema = resolveSchemaRef(ref) as { properties?: Record<string, JsonSchema>; [ADVICE]?: AdviceEntry[] };
+  const fieldInItemsAdvice = schema[ADVICE]?.find((entry) => entry['x-check'] === 'field-name-in-every-item')?.message;
   const matching = schema.properties?.matching;
   if (matching === false) {
-    return { name, modes: [], defaultMode: undefined, forbidsMatching: true, requiresFieldInItems: false };
+    return { name, modes: [], defaultMode: undefined, forbidsMatching: true, fieldInItemsAdvice };
   }
   const m = matching as { enum?: string[]; const?: string; default?: string };
   return {
@@ -127,11 +231,11 @@ function variantOf(ref: string): Variant {
     modes: m.enum ?? (m.const === undefined ? [] : [m.const]),
     defaultMode: m.default,
     forbidsMatching: false,
-    requiresFieldInItems: schema.required?.includes('field_name') ?? false,
+    fieldInItemsAdvice,
   };
 }
 
-const variants: Variant[] = ((document.components.schemas.ImportAndStartBatchRequest as { oneOf: { $ref: string }[] }).oneOf).map(
+const variants: Variant[] = ((document.components.schemas.ImportAndStartBatchRequest as { anyOf: { $ref: string }[] }).anyOf).map(
   (member) => variantOf(member.$ref),
 );
 
@@ -139,7 +243,7 @@ const variants: Variant[] = ((document.components.schemas.ImportAndStartBatchReq
 export const MATCHING_MODES: readonly string[] = variants.flatMap((variant) => variant.modes);
 
 // The variant is chosen from `matching` first, so a body is checked against one member of
-// the oneOf instead of all seven (each of which would walk every profile).
+// the anyOf instead of all seven (each of which would walk every profile).
 const fastVariant = new Map<string, () => ValidateFunction>(variants.map((v) => [v.name, lazy(() => compile(fast, v.name))]));
 const detailedVariant = new Map<string, () => ValidateFunction>(
   [...variants.map((v) => v.name), 'BatchRequestCommon'].map((name) => [name, lazy(() => compile(detailed, name, SHALLOW_ID))]),
@@ -205,6 +309,8 @@ function toViolation(error: ErrorObject, prefix: string): Violation {
       return { pointer: pointerChild(base, error.params.unevaluatedProperty as string), message: 'is not a known field here' };
     case 'enum':
       return { pointer: base, message: `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` };
+    case MAX_DEPTH:
+      return { pointer: base, message: `nests deeper than the ${maxDepthLimit.toLocaleString('en-US')} levels the platform's JSON decoder takes` };
     default:
       return { pointer: base, message: error.message ?? `fails ${error.keyword}` };
   }
@@ -251,25 +357,26 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function chooseVariant(body: Record<string, unknown>, out: Collector): Variant | undefined {
-  const hasQuery = 'custom_request' in body;
-  if (!('matching' in body)) return variants.find((v) => (hasQuery ? v.forbidsMatching : v.defaultMode !== undefined));
-  if (hasQuery) out.add({ pointer: '/custom_request', message: 'must not be sent together with matching: choose one way to find profiles' });
+  // "custom_request ... when no matching specified": without matching a query selects the
+  // query variant; with matching, the mode decides (and the advice warns about the pair).
+  if (!('matching' in body)) return variants.find((v) => ('custom_request' in body ? v.forbidsMatching : v.defaultMode !== undefined));
   const variant = variants.find((v) => v.modes.includes(body.matching as string));
   if (!variant) out.add({ pointer: '/matching', message: `must be one of: ${MATCHING_MODES.join(', ')}` });
   return variant;
 }
 
-/** For custom matching every item must carry the field it is matched by. */
-function checkMatchField(body: Record<string, unknown>, index: number, out: Collector): void {
+/** For custom matching each item should carry the field it is matched by (advice). */
+function checkMatchFields(body: Record<string, unknown>, message: string, out: Collector): void {
   const fieldName = body.field_name;
-  const item = (body.data as unknown[])[index];
-  if (typeof fieldName !== 'string' || !isObject(item) || !isObject(item.data)) return;
-  const value = item.data[fieldName];
-  if (value === undefined || value === null || value === '') {
-    out.add({
-      pointer: pointerChild(pointerChild(pointerChild('/data', index), 'data'), fieldName),
-      message: `is required: profiles are matched by the custom field "${fieldName}" (field_name)`,
-    });
+  if (typeof fieldName !== 'string' || !Array.isArray(body.data)) return;
+  const items = body.data;
+  for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
+    const item = items[i];
+    if (!isObject(item) || !isObject(item.data)) continue;
+    const value = item.data[fieldName];
+    if (value === undefined || value === null || value === '') {
+      out.warn(pointerChild(pointerChild(pointerChild('/data', i), 'data'), fieldName), message);
+    }
   }
 }
 
@@ -281,17 +388,23 @@ function runAdvice(body: Record<string, unknown>, variant: Variant | undefined, 
   let prefix = '';
   adviceSink = (pointer, message) => out.warn(prefix + pointer, message);
   try {
-    if (variant !== undefined && advisingVariant.get(variant.name)!()(body)) return true;
-    // The contract failed somewhere, and the fast pass stopped there: go over the envelope and
-    // then each profile (a profile that holds needs only its fast pass). Repeats are merged.
-    advisingEnvelope.get(variant?.name ?? 'BatchRequestCommon')!()(body);
-    const items = Array.isArray(body.data) ? body.data : [];
-    const [quick, full] = [advisingItemFast(), advisingItem()];
-    for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
-      prefix = pointerChild('/data', i);
-      if (!quick(items[i])) full(items[i]);
+    let held = variant !== undefined && advisingVariant.get(variant.name)!()(body);
+    if (!held) {
+      // The contract failed somewhere, and the fast pass stopped there: go over the envelope
+      // and then each profile (a profile that holds needs only its fast pass). Repeats merge.
+      advisingEnvelope.get(variant?.name ?? 'BatchRequestCommon')!()(body);
+      const items = Array.isArray(body.data) ? body.data : [];
+      const [quick, full] = [advisingItemFast(), advisingItem()];
+      withDepthOffset(2, () => {
+        for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
+          prefix = pointerChild('/data', i);
+          if (!quick(items[i])) full(items[i]);
+        }
+      });
+      held = false;
     }
-    return false;
+    if (variant?.fieldInItemsAdvice !== undefined) checkMatchFields(body, variant.fieldInItemsAdvice, out);
+    return held;
   } finally {
     adviceSink = undefined;
   }
@@ -299,32 +412,32 @@ function runAdvice(body: Record<string, unknown>, variant: Variant | undefined, 
 
 /**
  * Validates a request body (the JSON model; decode XML first) against the contract: the
- * schema of its matching variant, then what JSON Schema cannot say (for custom matching, each
- * item holds field_name). Violations come from the contract tier, warnings from its advice
- * (`x-altcraft-advice`). Valid bodies take one pass of a compiled validator.
+ * schema of its matching variant. Violations come from the contract tier; warnings from its
+ * advice (`x-altcraft-advice`, and for custom matching each item holding field_name), computed
+ * unless `advice: false`. Valid bodies take one pass of a compiled validator. Never throws on
+ * a JSON value, however deep.
  */
 export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
   if (!isObject(body)) {
     out.add({ pointer: '', message: 'must be an object' });
-    return out.result();
+    return out.result(options.strict);
   }
   const variant = chooseVariant(body, out);
   // With advice, the advising validator is the contract's validator plus the advice, so a body
   // it passes needs no second pass.
-  const passed = options.advice !== false ? runAdvice(body, variant, out) : undefined;
-  const schemaValid =
-    variant !== undefined && out.violations.length === 0 && (passed ?? fastVariant.get(variant.name)!()(body));
-  if (!schemaValid) {
-    const validateEnvelope = detailedVariant.get(variant?.name ?? 'BatchRequestCommon')!();
-    if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
-  }
+  const held = options.advice !== false ? runAdvice(body, variant, out) : undefined;
+  const schemaValid = variant !== undefined && out.violations.length === 0 && (held ?? fastVariant.get(variant.name)!()(body));
+  if (schemaValid) return out.result(options.strict);
+  const validateEnvelope = detailedVariant.get(variant?.name ?? 'BatchRequestCommon')!();
+  if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
   const items = Array.isArray(body.data) ? body.data : [];
   const validateItem = detailedItem();
-  for (let i = 0; i < items.length && !out.truncated; i++) {
-    if (!schemaValid && !validateItem(items[i])) out.addAjv(validateItem.errors, pointerChild('/data', i));
-    else if (variant?.requiresFieldInItems) checkMatchField(body, i, out);
-  }
+  withDepthOffset(2, () => {
+    for (let i = 0; i < items.length && !out.truncated; i++) {
+      if (!validateItem(items[i])) out.addAjv(validateItem.errors, pointerChild('/data', i));
+    }
+  });
   return out.result(options.strict);
 }
 

@@ -38,7 +38,7 @@ describe('limits', () => {
     const result = validateRequest(request(10_001));
     expect(result.valid).toBe(true);
     expect(result.violations).toEqual([]);
-    expect(result.warnings).toEqual([{ pointer: '/data', message: expect.stringMatching(/at most 10,000 profiles/) }]);
+    expect(result.warnings).toEqual([{ pointer: '/data', message: expect.stringMatching(/more than 10,000 profiles/) }]);
   });
 
   it('accept a body of exactly 10,485,760 bytes, and the body itself is valid', () => {

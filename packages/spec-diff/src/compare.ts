@@ -82,11 +82,23 @@ function record(ctx: Recorder, severity: Severity, rule: string, pointer: string
   ctx.changes.push({ severity, rule, pointer, where: ctx.where, message, source: 'altcraft' });
 }
 
-/** Types a schema allows; `integer` is a subset of `number`. Undefined means any. */
-function typesOf(schema: SchemaObject): Set<string> | undefined {
+/**
+ * Types a schema allows; `integer` is a subset of `number`. Undefined means any. Without `type`,
+ * a oneOf/anyOf whose branches all state types allows their union.
+ */
+function typesOf(schema: SchemaObject, document: Document, depth = 0): Set<string> | undefined {
   const { type } = schema;
-  if (type === undefined) return undefined;
-  return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
+  if (type !== undefined) return new Set(Array.isArray(type) ? type.map(String) : [String(type)]);
+  for (const keyword of ['oneOf', 'anyOf']) {
+    const branches = schema[keyword];
+    if (!Array.isArray(branches) || branches.length === 0 || depth > 8) continue;
+    const each = branches.map((branch) => {
+      const resolved = resolve(document, { schema: branch, pointer: '' }).schema;
+      return isObject(resolved) ? typesOf(resolved, document, depth + 1) : undefined;
+    });
+    if (each.every((types) => types !== undefined)) return new Set(each.flatMap((types) => [...types!]));
+  }
+  return undefined;
 }
 
 function lostTypes(from: Set<string> | undefined, to: Set<string> | undefined): string[] {
@@ -96,7 +108,7 @@ function lostTypes(from: Set<string> | undefined, to: Set<string> | undefined): 
 }
 
 function compareTypes(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
-  const [baseTypes, headTypes] = [typesOf(b), typesOf(h)];
+  const [baseTypes, headTypes] = [typesOf(b, ctx.base), typesOf(h, ctx.head)];
   // A request must still accept every type it accepted; an answer must not bring a new one.
   const [narrowed, widened] = ctx.direction === 'request' ? [lostTypes(baseTypes, headTypes), lostTypes(headTypes, baseTypes)] : [lostTypes(headTypes, baseTypes), lostTypes(baseTypes, headTypes)];
   if (narrowed.length > 0) {
@@ -104,6 +116,36 @@ function compareTypes(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: s
     record(ctx, 'breaking', 'type-changed', child(pointer, 'type'), `${what} ${narrowed.join(', ')} (type ${quote(b.type)} → ${quote(h.type)})`);
   } else if (widened.length > 0) {
     record(ctx, 'non-breaking', 'type-changed', child(pointer, 'type'), `type ${quote(b.type)} → ${quote(h.type)}`);
+  }
+}
+
+/** Formats that accept everything a narrower one does (an int32 is an int64). */
+const WIDER_FORMATS: Record<string, string[]> = { int32: ['int64'], float: ['double'], date: [], 'date-time': [] };
+
+/** Whether every value of format `from` (undefined: any value) is a value of format `to`. */
+const formatFits = (from: Json | undefined, to: Json | undefined): boolean =>
+  to === undefined || (typeof from === 'string' && typeof to === 'string' && (WIDER_FORMATS[from] ?? []).includes(to));
+
+function compareFormat(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  if (b.format === h.format) return;
+  // A request must still accept what it accepted; an answer must stay within what clients read.
+  const safe = ctx.direction === 'request' ? formatFits(b.format, h.format) : formatFits(h.format, b.format);
+  const loosened = formatFits(b.format, h.format);
+  record(ctx, safe ? 'non-breaking' : 'breaking', loosened ? 'constraint-loosened' : 'constraint-tightened', child(pointer, 'format'), `format ${quote(b.format)} → ${quote(h.format)}`);
+}
+
+/**
+ * The advice tier (`x-altcraft-advice`) never refuses a request nor changes an answer: a change
+ * to it is a change of warnings. `x-source` documents where a constraint comes from.
+ */
+function compareAdvice(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  const messages = (schema: SchemaObject) =>
+    new Set((Array.isArray(schema['x-altcraft-advice']) ? schema['x-altcraft-advice'] : []).map((entry) => (isObject(entry) ? String(entry.message) : '')));
+  const [before, after] = [messages(b), messages(h)];
+  for (const message of after) if (!before.has(message)) record(ctx, 'non-breaking', 'advice-added', child(pointer, 'x-altcraft-advice'), `advice (a warning) added: ${message}`);
+  for (const message of before) if (!after.has(message)) record(ctx, 'non-breaking', 'advice-removed', child(pointer, 'x-altcraft-advice'), `advice (a warning) removed: ${message}`);
+  if (JSON.stringify(b['x-source']) !== JSON.stringify(h['x-source'])) {
+    record(ctx, 'non-breaking', 'source-changed', child(pointer, 'x-source'), `source ${quote(b['x-source'])} → ${quote(h['x-source'])}`);
   }
 }
 
@@ -240,10 +282,35 @@ function compareProperties(ctx: Context, b: Located, h: Located, skip: Set<strin
   }
 }
 
+/**
+ * A oneOf that became an anyOf (or back) over its branches: anyOf takes every value oneOf takes
+ * and also one that fits several branches. Returns the keyword the head uses for the base's one.
+ */
+function compareCombinator(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): ['oneOf' | 'anyOf', 'oneOf' | 'anyOf'] | undefined {
+  const switched = (from: 'oneOf' | 'anyOf', to: 'oneOf' | 'anyOf') => Array.isArray(b[from]) && !Array.isArray(h[from]) && Array.isArray(h[to]) && !Array.isArray(b[to]);
+  if (switched('oneOf', 'anyOf')) {
+    // A request takes more; an answer may now fit several branches, which a client may not expect.
+    record(ctx, ctx.direction === 'request' ? 'non-breaking' : 'breaking', 'constraint-loosened', child(pointer, 'anyOf'), 'oneOf → anyOf (a value may fit several branches)');
+    return ['oneOf', 'anyOf'];
+  }
+  if (switched('anyOf', 'oneOf')) {
+    record(ctx, ctx.direction === 'request' ? 'breaking' : 'non-breaking', 'constraint-tightened', child(pointer, 'oneOf'), 'anyOf → oneOf (a value must fit exactly one branch)');
+    return ['anyOf', 'oneOf'];
+  }
+  return undefined;
+}
+
 /** Pairs the branches of a oneOf/anyOf/allOf: by $ref where both sides use refs, else by position. */
-function compareBranches(ctx: Context, b: Located, h: Located, keyword: 'oneOf' | 'anyOf' | 'allOf'): void {
-  const [before, after] = [(b.schema as SchemaObject)[keyword], (h.schema as SchemaObject)[keyword]];
+function compareBranches(ctx: Context, b: Located, h: Located, keyword: 'oneOf' | 'anyOf' | 'allOf', headKeyword: 'oneOf' | 'anyOf' | 'allOf' = keyword): void {
+  const [before, after] = [(b.schema as SchemaObject)[keyword], (h.schema as SchemaObject)[headKeyword]];
   if (!Array.isArray(before) && !Array.isArray(after)) return;
+  if (Array.isArray(before) && !Array.isArray(after) && keyword === headKeyword) {
+    // The whole combinator is gone: a request is no longer held to its branches (what they
+    // required of the type is compared by compareTypes); an answer may now be anything.
+    const breaking = ctx.direction === 'response';
+    record(ctx, breaking ? 'breaking' : 'non-breaking', 'constraint-loosened', child(b.pointer, keyword), `${keyword} with ${before.length} branches removed`);
+    return;
+  }
   const [bList, hList] = [Array.isArray(before) ? before : [], Array.isArray(after) ? after : []];
   const refOf = (schema: Json) => (isObject(schema) && typeof schema.$ref === 'string' ? schema.$ref : undefined);
   const byRef = bList.every(refOf) && hList.every(refOf);
@@ -258,12 +325,12 @@ function compareBranches(ctx: Context, b: Located, h: Located, keyword: 'oneOf' 
       return;
     }
     matched.add(headIndex);
-    compareSchemas(ctx, { schema, pointer: location }, { schema: hList[headIndex] as Json, pointer: child(h.pointer, keyword, headIndex) });
+    compareSchemas(ctx, { schema, pointer: location }, { schema: hList[headIndex] as Json, pointer: child(h.pointer, headKeyword, headIndex) });
   });
   hList.forEach((schema, index) => {
     if (matched.has(index)) return;
     const breaking = keyword === 'allOf' ? ctx.direction === 'request' : ctx.direction === 'response';
-    record(ctx, breaking ? 'breaking' : 'non-breaking', 'variant-added', child(h.pointer, keyword, index), `${keyword} branch ${refOf(schema) ?? index} added`);
+    record(ctx, breaking ? 'breaking' : 'non-breaking', 'variant-added', child(h.pointer, headKeyword, index), `${headKeyword} branch ${refOf(schema) ?? index} added`);
   });
 }
 
@@ -284,6 +351,8 @@ export function compareSchemas(ctx: Context, baseSide: Located, headSide: Locate
   const skip = new Set(envelope ? ENVELOPE_FIELDS : []);
   compareTypes(ctx, b.schema, h.schema, h.pointer);
   compareLimits(ctx, b.schema, h.schema, h.pointer);
+  compareFormat(ctx, b.schema, h.schema, h.pointer);
+  compareAdvice(ctx, b.schema, h.schema, h.pointer);
   compareEnums(ctx, b.schema, h.schema, h.pointer);
   if (ctx.xml) compareXml(ctx, b.schema, h.schema, h.pointer);
   if (envelope) compareEnvelope(ctx, b.schema, h.schema, h.pointer);
@@ -292,7 +361,11 @@ export function compareSchemas(ctx: Context, baseSide: Located, headSide: Locate
   if (isObject(b.schema.items) && isObject(h.schema.items)) {
     compareSchemas(ctx, { schema: b.schema.items, pointer: child(b.pointer, 'items') }, { schema: h.schema.items, pointer: child(h.pointer, 'items') });
   }
-  for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) compareBranches(ctx, b, h, keyword);
+  // A switched combinator pairs the base's branches with the head's other keyword.
+  const switched = compareCombinator(ctx, b.schema, h.schema, h.pointer);
+  if (switched) compareBranches(ctx, b, h, ...switched);
+  else for (const keyword of ['oneOf', 'anyOf'] as const) compareBranches(ctx, b, h, keyword);
+  compareBranches(ctx, b, h, 'allOf');
 }
 
 function contentOf(document: Document, located: Located): { [mediaType: string]: Json } {

@@ -8,13 +8,14 @@ import type { Document } from './compare.js';
 /** The keywords compare.ts classifies itself; the external differ's word on them is dropped. */
 const OWNED_KEYWORDS = new Set([
   'type', 'maxItems', 'minItems', 'maxLength', 'minLength', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum',
-  'maxProperties', 'minProperties', 'pattern', 'required', 'enum', 'const', 'properties', 'additionalProperties',
+  'maxProperties', 'minProperties', 'pattern', 'format', 'required', 'enum', 'const', 'properties', 'additionalProperties',
   'unevaluatedProperties', 'items', 'oneOf', 'anyOf', 'allOf', 'xml', 'x-altcraft-xml-unwrap', 'x-altcraft-limits',
+  'x-altcraft-advice', 'x-source',
   'content', 'responses', 'requestBody', 'paths', '$ref', 'security',
 ]);
 
 /** Containers whose keys are names (of properties, media types, ...) or fields of one keyword (`xml.name`), not keywords. */
-const NAMED_CHILDREN = new Set(['properties', 'patternProperties', '$defs', 'content', 'responses', 'paths', 'examples', 'headers', 'encoding', 'xml', 'x-altcraft-limits']);
+const NAMED_CHILDREN = new Set(['properties', 'patternProperties', '$defs', 'content', 'responses', 'paths', 'examples', 'headers', 'encoding', 'xml', 'x-altcraft-limits', 'x-altcraft-advice', 'x-source']);
 
 /** The keyword a change is about: `[..., 'properties', 'email']` is about `properties`, `[..., 'xml', 'name']` about `xml`, `[..., 'enum', 2]` about `enum`. */
 function keywordOf(path: (string | number)[]): string | undefined {

@@ -21,7 +21,10 @@ async function specDiff(...args: string[]): Promise<{ code: number; stdout: stri
   }
 }
 
-/** The current bundle with the batch limit lowered: the breaking change this endpoint fears most. */
+/**
+ * The current bundle with a batch limit of 5,000 in the contract (today 10,000 is only advice):
+ * the breaking change this endpoint fears most.
+ */
 function loweredBatchLimit(): string {
   const document = JSON.parse(readFileSync(CURRENT_PATH, 'utf8'));
   document.components.schemas.ProfileBatchItems.maxItems = 5000;
@@ -38,10 +41,11 @@ describe('pnpm spec:diff', () => {
   });
 
   it('prints each breaking change with where it is and where a client meets it', async () => {
-    const { code, stdout } = await specDiff('--head', loweredBatchLimit());
+    // Against the current bundle, so the pending (unreleased) contract changes do not count.
+    const { code, stdout } = await specDiff(CURRENT_PATH, '--head', loweredBatchLimit());
     expect(code).toBe(0);
     expect(stdout).toContain('1 breaking, 0 non-breaking change(s)');
-    expect(stdout).toContain('BREAKING  maxItems 10000 → 5000  [constraint-tightened]');
+    expect(stdout).toContain('BREAKING  maxItems none → 5000  [constraint-tightened]');
     expect(stdout).toContain('at /components/schemas/ProfileBatchItems/maxItems');
     expect(stdout).toContain('in POST /api/v1.1/workflows/import_and_start_batch request application/json (and 3 more)');
   });
@@ -62,7 +66,8 @@ describe('pnpm spec:diff', () => {
 
   it("lets this repository's own contract through its gate", async () => {
     const { code, stderr } = await specDiff('--require-changeset');
-    expect(stderr).toBe('');
+    // Quiet when nothing changed since the release; with pending changes, it says their changeset suffices.
+    expect(stderr.trim()).toMatch(/^$|^spec:diff: the pending changesets bump @altcraft-api\/contract \(\w+\): enough for these changes$/);
     expect(code).toBe(0);
   });
 

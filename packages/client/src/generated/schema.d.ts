@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Batch import and engage profiles in a scenario
-         * @description Imports (or updates) up to 10,000 profiles and sends each one into the automation scenario
+         * @description Imports (or updates) a batch of profiles and sends each one into the automation scenario
          *     `workflow_id`, waiting for the import: the answer has one `result` item per profile, in the
          *     order sent, with the profile's identifier. The batch version of "Import and engage profile
          *     in scenario".
@@ -19,9 +19,11 @@ export interface paths {
          *     Each profile is matched against the database by the `matching` mode (default `email`) using
          *     the value in its own `data` item, or selected by `custom_request` instead.
          *
-         *     **Limits**: at most 10,000 profiles and at most 10,485,760 bytes (10 MiB) of request body
-         *     (`x-altcraft-limits`). A larger body is refused with HTTP 400 and
-         *     `error_debug: "http: request body too large"`.
+         *     **Limits**: at most 10,485,760 bytes (10 MiB) of request body; a larger body is refused
+         *     with HTTP 400 and `error_debug: "http: request body too large"`. The page does not
+         *     recommend more than 10,000 profiles per request: more is a warning (advice), not a
+         *     refusal, and the batch sender sends at most 10,000. Both numbers are in
+         *     `x-altcraft-limits`.
          */
         post: operations["importAndStartBatch"];
         delete?: never;
@@ -45,9 +47,11 @@ export interface paths {
          *     background: the answer comes as soon as the batch is queued and carries the task's
          *     `task_id` instead of per-profile results.
          *
-         *     **Limits**: at most 10,000 profiles and at most 10,485,760 bytes (10 MiB) of request body
-         *     (`x-altcraft-limits`). A larger body is refused with HTTP 400 and
-         *     `error_debug: "http: request body too large"`.
+         *     **Limits**: at most 10,485,760 bytes (10 MiB) of request body; a larger body is refused
+         *     with HTTP 400 and `error_debug: "http: request body too large"`. The page does not
+         *     recommend more than 10,000 profiles per request: more is a warning (advice), not a
+         *     refusal, and the batch sender sends at most 10,000. Both numbers are in
+         *     `x-altcraft-limits`.
          */
         post: operations["importAndStartBatchTask"];
         delete?: never;
@@ -62,14 +66,16 @@ export interface components {
     schemas: {
         /**
          * ProfileId
-         * @description A profile identifier, 24 lowercase hexadecimal digits.
+         * @description A profile identifier. The platform's answers show 24 hexadecimal digits
+         *     (`6613c4754a5d12bd6cc0915f`); sibling pages use other forms (`abcdefghijklmnqrstuvwxyz`),
+         *     so any string is accepted and the 24-digit form is the advice.
          * @example 5f19953a03e4227216278ba4
          */
         ProfileId: string;
         /**
          * Email
-         * Format: email
-         * @description An email address.
+         * @description An email address. No vendor page constrains its form; an address that does not look like one
+         *     (RFC 5321/5322) is advice, not a contract violation.
          * @example example@example.com
          */
         Email: string;
@@ -81,35 +87,42 @@ export interface components {
         Phone: string;
         /**
          * FieldValue
-         * @description A value of a custom field, of whatever type the field has.
+         * @description A value of a custom field, of whatever type the field has: the page types it "Any" (a
+         *     number or a string in practice; a comma-separated string searches a tags field by a
+         *     combination of tags).
          */
-        FieldValue: string | number | boolean;
+        FieldValue: unknown;
+        /**
+         * CustomFieldValue
+         * @description The value of a custom field of the database: any JSON value whose type fits the field's
+         *     type in the database (the contract cannot know it). Its nesting is bounded as the
+         *     platform's JSON decoder bounds it: a body nested more than 10,000 levels deep is refused.
+         */
+        CustomFieldValue: unknown;
         /**
          * ShortText
-         * @description Free text of at most 255 characters.
+         * @description Free text (the pages type it as a string).
          */
         ShortText: string;
         /**
          * DateOrDateTime
-         * @description An RFC 3339 date (`2001-12-31`) or date-time (`2001-12-31T10:00:00+03:00`).
+         * @description A date or a date and time. The Profile data object page says RFC 3339; the field-types page
+         *     shows `2001-12-31` and `2001-12-31T00:00+03:00` (a time without seconds), so the contract
+         *     takes any string and RFC 3339 is the advice.
          */
         DateOrDateTime: string;
         /**
          * IpAddress
-         * @description An IPv4 or IPv6 address.
+         * @description An IPv4 or IPv6 address (the pages type it as a string).
          */
         IpAddress: string;
         /**
          * CountryCode
-         * @description A two-letter country code as used in top-level domains (`ru`, `de`).
+         * @description A country. The Profile data object page describes it as a top-level-domain code (`ru`, `de`);
+         *     the field-types page shows a country name (`"Russian Federation"`). Both are accepted; a
+         *     two-letter code is the advice.
          */
         CountryCode: string;
-        /**
-         * CustomFieldValue
-         * @description The value of a custom field of the database: any JSON value whose type fits the field's
-         *     type in the database (the contract cannot know it).
-         */
-        CustomFieldValue: unknown;
         /**
          * Subscription
          * @description A subscription of the profile to a resource on one channel. The address field depends on the
@@ -122,12 +135,12 @@ export interface components {
              * Format: int64
              * @description Identifier of the resource (subscription list).
              */
-            resource_id: number;
+            resource_id?: number;
             /**
-             * @description The subscription's channel.
-             * @enum {string}
+             * @description The subscription's channel: a built-in one (`email`, `sms`, `push`, `notify`, `viber`,
+             *     `whatsapp`, `telegram_bot`) or the string identifier of a custom channel.
              */
-            channel?: "email" | "sms" | "push" | "notify" | "viber" | "whatsapp" | "telegram_bot";
+            channel?: string;
             email?: components["schemas"]["Email"];
             phone?: components["schemas"]["Phone"];
             /** @description Push provider (for example `android-firebase`). */
@@ -138,10 +151,10 @@ export interface components {
             cc_data?: {
                 [key: string]: components["schemas"]["CustomFieldValue"];
             };
-            /** @description Subscription status. The platform's pages show both an integer code and a name (`subscribed`). */
-            status?: number | components["schemas"]["ShortText"];
+            /** @description Subscription status. The platform's pages show both an integer code (`0`) and a name (`subscribed`). */
+            status?: number | string;
             /**
-             * Format: int32
+             * Format: int64
              * @description Priority of the subscription; overrides the resource's setting for new subscriptions.
              */
             priority?: number;
@@ -150,31 +163,37 @@ export interface components {
                 [key: string]: components["schemas"]["CustomFieldValue"];
             };
             /** @description Resource categories the profile is subscribed to. */
-            cats?: components["schemas"]["ShortText"][];
+            cats?: string[];
         } & {
             [key: string]: components["schemas"]["CustomFieldValue"];
         };
         /**
          * ProfileData
-         * @description The profile's fields: the platform's system fields (typed below, names starting with `_`
-         *     for personal data), its subscriptions, and any custom fields of the database (free-form,
-         *     by their names in the database). The field used for matching must be present.
+         * @description The profile's fields: the platform's system fields (typed below as the Profile data object
+         *     page types them, names starting with `_` for personal data), its subscriptions, and any
+         *     custom fields of the database (free-form, by their names in the database).
          */
         ProfileData: {
             profile_id?: components["schemas"]["ProfileId"];
             email?: components["schemas"]["Email"];
-            /** @description The profile's phone numbers. The vendor's batch examples send a single string, the profile object page an array of strings; both are accepted. */
+            /**
+             * @description The profile's phone numbers. The page's batch examples send a single string, the Profile
+             *     data object and field-types pages an array of strings; both are accepted.
+             */
             phones?: components["schemas"]["Phone"] | components["schemas"]["Phone"][];
             /** @description First name. */
             _fname?: components["schemas"]["ShortText"];
             /** @description Last name. */
             _lname?: components["schemas"]["ShortText"];
-            /** @description Birth date, as an RFC 3339 date (`2001-12-31`) or date-time. */
+            /** @description Birth date (`2001-12-31`), or a date and time. */
             _bdate?: components["schemas"]["DateOrDateTime"];
-            /** @description Sex. The platform's pages disagree (an integer code on one, `male`/`female` on another); both forms are accepted. */
-            _sex?: number | ("male" | "female");
             /**
-             * Format: int32
+             * @description Sex. The Profile data object page types it as an integer (`0`), the field-types page as
+             *     `male`/`female`; both forms are accepted.
+             */
+            _sex?: number | string;
+            /**
+             * Format: int64
              * @description Global subscription status of the profile (an integer code).
              */
             _status?: number;
@@ -182,18 +201,15 @@ export interface components {
             _ip?: components["schemas"]["IpAddress"];
             /** @description The IP address the profile registered from, used by `detect_geo`. */
             _regip?: components["schemas"]["IpAddress"];
-            /** @description Registration date, as an RFC 3339 date or date-time. */
+            /** @description Registration date, or date and time. */
             _regdate?: components["schemas"]["DateOrDateTime"];
-            /** @description Registration country, as a two-letter top-level-domain code (`ru`, `de`). */
+            /** @description Registration country (`ru`; the field-types page also shows `Russian Federation`). */
             _regcountry?: components["schemas"]["CountryCode"];
             /** @description Registration city. */
             _regcity?: components["schemas"]["ShortText"];
-            /**
-             * Format: uri
-             * @description Address of the page the profile registered on.
-             */
+            /** @description Address of the page the profile registered on (the page's own example is `www.example.com`, without a scheme). */
             _regurl?: string;
-            /** @description Country, as a two-letter top-level-domain code. */
+            /** @description Country (`ru`; the field-types page also shows `Russian Federation`). */
             _country?: components["schemas"]["CountryCode"];
             /** @description City. */
             _city?: components["schemas"]["ShortText"];
@@ -201,8 +217,8 @@ export interface components {
             _region?: components["schemas"]["ShortText"];
             /** @description Time zone, as an IANA name (`Europe/Moscow`). */
             _tz?: string;
-            /** @description Postal code. The platform's object page types it as an integer and shows it as a string; both are accepted. */
-            _postal_code?: number | components["schemas"]["ShortText"];
+            /** @description Postal code. The Profile data object page types it as an integer and shows it as a string; both are accepted. */
+            _postal_code?: number | string;
             /** @description Browser of the last activity. */
             _browser?: components["schemas"]["ShortText"];
             /** @description Lead source (for example the form the profile came from). */
@@ -218,12 +234,15 @@ export interface components {
          */
         ProfileBatchItem: {
             data: components["schemas"]["ProfileData"];
+        } & {
+            [key: string]: components["schemas"]["CustomFieldValue"];
         };
         /**
          * ProfileBatchItems
-         * @description The profiles to import, 1 to 10,000 per request. In JSON each item wraps the profile's
-         *     fields in its own `data` object; in XML each item is one `<data>` element directly under
-         *     the root that holds the fields themselves.
+         * @description The profiles to import. The page does not recommend more than 10,000 per request: that is
+         *     advice, not a limit (`x-altcraft-advice`), and the batch sender sends at most 10,000. In JSON
+         *     each item wraps the profile's fields in its own `data` object; in XML each item is one
+         *     `<data>` element directly under the root that holds the fields themselves.
          */
         ProfileBatchItems: components["schemas"]["ProfileBatchItem"][];
         /**
@@ -240,27 +259,45 @@ export interface components {
             [key: string]: components["schemas"]["CustomFieldValue"];
         };
         /**
+         * CustomRequest
+         * @description A database query (MongoDB syntax) that selects the profiles, used instead of a matching mode,
+         *     for example `{"email": {"$in": ["a@example.com", "b@example.com"]}}`. Operator names such as
+         *     `$in` are not valid XML element names, so a query that uses operators can only be sent as JSON.
+         */
+        CustomRequest: {
+            [key: string]: components["schemas"]["CustomFieldValue"];
+        };
+        /**
          * Attachment
-         * @description A file attached to the email message. The vendor page lists `name`, `flie_key` (a typo for
-         *     `file_key`), `data` and `mimetype`; the content is either inline (`data`, base64) or a
-         *     reference to an uploaded file (`file_key`).
+         * @description A file attached to the email message. The endpoint page lists the fields as
+         *     `{name, flie_key, data, mimetype}`, and so does the single-profile page: `flie_key` looks like
+         *     a typo for `file_key`, but it is the documented spelling, so both are accepted. The File
+         *     object page that would say which fields are required and what they hold could not be read:
+         *     the content is presumably either inline (`data`, base64) or a reference to an uploaded file
+         *     (the key). Those readings are advice (`x-altcraft-advice`), not the contract.
          */
         Attachment: {
             /**
              * @description File name shown to the recipient.
              * @example invoice.pdf
              */
-            name: string;
-            /** @description Key of a file already uploaded to the platform. */
+            name?: string;
+            /** @description Key of a file already uploaded to the platform, in the spelling both vendor pages use. */
+            flie_key?: string;
+            /** @description The same key in the spelling the field name suggests (`flie_key` is the documented one). */
             file_key?: string;
             /** @description The file's content, base64-encoded. */
             data?: string;
             /** @description Media type of the file (`application/pdf`). */
             mimetype?: string;
-        } | unknown | unknown;
+        } & {
+            [key: string]: components["schemas"]["CustomFieldValue"];
+        };
         /**
          * BatchRequestCommon
-         * @description The parameters every variant of the batch request shares.
+         * @description The parameters every variant of the batch request shares. Fields the contract does not know
+         *     are accepted (a Go backend ignores them): each variant takes them as free-form values and its
+         *     advice warns about them.
          */
         BatchRequestCommon: {
             /**
@@ -271,12 +308,13 @@ export interface components {
              */
             token?: string;
             /**
-             * @description Encoding of the answer: `json` or `xml`. Without it the answer uses the encoding of the
-             *     request (its `Content-Type`). The vendor page calls it "data format" with default `json`;
-             *     the encoding of the request itself is always stated by `Content-Type`.
-             * @enum {string}
+             * @description Encoding of the answer. The page: "Data format (by default - json)"; its Russian version
+             *     says it is the format of the returned data. The request's own encoding is stated by
+             *     `Content-Type`. Whether an XML request without `format` is answered in JSON (the
+             *     documented default) or in XML is an open question (DECISIONS 8); send `format` to be sure.
+             * @default json
              */
-            format?: "json" | "xml";
+            format?: string;
             /**
              * Format: int64
              * @description Identifier of the automation scenario (workflow) the profiles are sent into. The scenario must be active.
@@ -305,6 +343,19 @@ export interface components {
              *     searches by a combination of tags.
              */
             field_value?: components["schemas"]["FieldValue"];
+            /**
+             * Format: int64
+             * @description Resource (subscription list) that email and phone matching searches in. Documented on the
+             *     sibling trigger and scenario pages, not on this endpoint's page; sent through as given.
+             */
+            resource_id?: number;
+            /**
+             * @description Data for the Action hooks (integration webhooks). Documented on the single-profile and
+             *     trigger pages, not on this endpoint's page; sent through as given.
+             */
+            custom_data?: {
+                [key: string]: components["schemas"]["CustomFieldValue"];
+            };
             data: components["schemas"]["ProfileBatchItems"];
             /**
              * @description Do not fire the triggers and scenarios that profile import and update actions would normally start.
@@ -322,6 +373,7 @@ export interface components {
              */
             detect_geo?: boolean;
             content?: components["schemas"]["Content"];
+            custom_request?: components["schemas"]["CustomRequest"];
             /** @description Files attached to the email the scenario sends (email messages only). */
             attach?: components["schemas"]["Attachment"][];
         };
@@ -377,7 +429,8 @@ export interface components {
         /**
          * MatchByCustomField
          * @description Match each profile by the value of a custom profile field: `field_name` names the field and
-         *     every item's `data` must hold it. `custom` is on the vendor page; `custom_sub` (subscription
+         *     each item's `data` holds the profile's value of it (the page's custom example; an item
+         *     without it is advice, checked by `validateRequest`). `custom` is on the vendor page; `custom_sub` (subscription
          *     fields) comes from the platform's matching guide.
          */
         MatchByCustomField: {
@@ -387,7 +440,7 @@ export interface components {
              */
             matching: "custom" | "custom_sub";
             /**
-             * @description Name of the custom field to match on. Every item's `data` must contain this field.
+             * @description Name of the custom field to match on; each item's `data` should contain this field.
              * @example CRM_ID
              */
             field_name: string;
@@ -405,29 +458,22 @@ export interface components {
             matching: "push_sub";
         } & components["schemas"]["BatchRequestCommon"];
         /**
-         * CustomRequest
-         * @description A database query (MongoDB syntax) that selects the profiles, used instead of a matching mode,
-         *     for example `{"email": {"$in": ["a@example.com", "b@example.com"]}}`. Operator names such as
-         *     `$in` are not valid XML element names, so a query that uses operators can only be sent as JSON.
-         */
-        CustomRequest: {
-            [key: string]: components["schemas"]["CustomFieldValue"];
-        };
-        /**
          * MatchByCustomRequest
-         * @description Select the profiles with a database query instead of a matching mode. `matching` must not be
-         *     sent together with `custom_request`.
+         * @description Select the profiles with a database query instead of a matching mode: the page uses
+         *     `custom_request` "when no matching specified". A request that sends both is another variant
+         *     (its `matching` one), with a warning.
          */
         MatchByCustomRequest: {
             matching?: never;
             custom_request: components["schemas"]["CustomRequest"];
-        } & components["schemas"]["BatchRequestCommon"];
+        } & WithRequired<components["schemas"]["BatchRequestCommon"], "custom_request">;
         /**
          * ImportAndStartBatchRequest
          * @description A batch of profiles to import (or update) and send into one scenario. The variants differ
          *     only in how each profile is matched against the database: by the `matching` mode (default
-         *     `email`), or by a `custom_request` query instead of a mode. Sending both `matching` and
-         *     `custom_request` is an error.
+         *     `email`), or by a `custom_request` query instead of a mode. A body without `matching` but with
+         *     `custom_request` fits both the default and the query variant, hence `anyOf`; sending both
+         *     `matching` and `custom_request` is undocumented, and a warning.
          */
         ImportAndStartBatchRequest: components["schemas"]["MatchByEmail"] | components["schemas"]["MatchByPhone"] | components["schemas"]["MatchByEmailOrPhone"] | components["schemas"]["MatchByProfileId"] | components["schemas"]["MatchByCustomField"] | components["schemas"]["MatchByPushSubscription"] | components["schemas"]["MatchByCustomRequest"];
         /**
@@ -590,7 +636,8 @@ export interface components {
     parameters: never;
     requestBodies: {
         /**
-         * @description The batch: at most 10,000 profiles and at most 10,485,760 bytes of body, as JSON or as XML.
+         * @description The batch: at most 10,485,760 bytes of body (10,000 profiles per request recommended), as
+         *     JSON or as XML.
          *     Both encodings carry the same model; `Content-Type` states which one is sent.
          */
         ImportAndStartBatchBody: {
@@ -645,3 +692,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

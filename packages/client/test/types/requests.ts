@@ -17,8 +17,53 @@ export const customWithoutFieldName: ImportAndStartBatchRequest = { workflow_id:
 // @ts-expect-error an unknown matching mode
 export const unknownMode: ImportAndStartBatchRequest = { workflow_id: 12, matching: 'fuzzy', data };
 
-// @ts-expect-error custom_request excludes matching
+// The contract accepts matching together with custom_request (advice warns), so the types do.
 export const queryAndMatching: ImportAndStartBatchRequest = { workflow_id: 12, matching: 'email', custom_request: { _city: 'Moscow' }, data };
+
+// Documented values the contract once refused type-check (issue 12): the page's attach shape
+// with its `flie_key` spelling (and file_key), a country name, a date without seconds, a URL
+// without a scheme, field_value of any type, a custom channel's string id, the sibling pages'
+// top-level resource_id and custom_data, an empty phone list, an integer or string _sex.
+export const documented: ImportAndStartBatchRequest = {
+  workflow_id: 12,
+  resource_id: 7,
+  custom_data: { order: 'A-17' },
+  field_value: { any: ['thing'] },
+  format: 'xml',
+  attach: [
+    { name: 'invoice.pdf', flie_key: 'a1b2c3', mimetype: 'application/pdf' },
+    { name: 'hello.txt', data: 'SGVsbG8=', mimetype: 'text/plain' },
+    { name: 'key.txt', file_key: 'k2' },
+    {},
+  ],
+  data: [
+    {
+      data: {
+        email: 'example@example.com',
+        phones: [],
+        _regcountry: 'Russian Federation',
+        _bdate: '2001-12-31T00:00+03:00',
+        _regurl: 'www.example.com',
+        _sex: 'male',
+        _postal_code: '390000',
+        subscriptions: [{ channel: 'my_crm_channel', cc_data: { id: 'u-17' }, status: 'subscribed' }],
+      },
+    },
+    { data: { _sex: 0, _postal_code: 390000, phones: '+79000000000' } },
+  ],
+};
+
+// @ts-expect-error attach items are objects, not numbers or strings
+export const attachNonsense: ImportAndStartBatchRequest = { workflow_id: 12, data, attach: [42, 'nonsense'] };
+
+// @ts-expect-error an attachment's name is a string
+export const attachNumericName: ImportAndStartBatchRequest = { workflow_id: 12, data, attach: [{ name: 42, data: 'SGVsbG8=' }] };
+
+// @ts-expect-error attach is a list of files, not one
+export const attachOne: ImportAndStartBatchRequest = { workflow_id: 12, data, attach: { name: 'a.txt', data: 'SGVsbG8=' } };
+
+// @ts-expect-error workflow_id is an integer, not a string
+export const workflowText: ImportAndStartBatchRequest = { workflow_id: '12', data };
 
 // @ts-expect-error a misspelled top-level field
 export const misspelled: ImportAndStartBatchRequest = { workflow_id: 12, skip_trigers: true, data };
