@@ -60,7 +60,7 @@ export interface ResumeState {
 function isEntry(value: unknown): value is Entry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
-  if (Array.isArray(entry.sending)) return entry.sending.length === 2 && entry.sending.every((n) => Number.isInteger(n) && (n as number) > 0);
+  if (Array.isArray(entry.sending)) return entry.sending.length === 2 && entry.sending.every((n) => Number.isInteger(n) && (n as number) > 0) && entry.sending[0] <= entry.sending[1];
   const line = entry.line;
   if (!Number.isInteger(line) || (line as number) < 1) return false;
   switch (entry.status) {
@@ -116,12 +116,17 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
 export async function resumeReport(path: string, options: { retryAmbiguous: boolean }): Promise<ResumeState> {
   const last = new LineTable();
   const settled = new LineTable();
-  const sending: [number, number][] = [];
+  // Where each line was last recorded as sending (a line may be sent again after an answer).
+  const sent = new LineTable();
+  let maxSent = 0;
   if (existsSync(path)) {
     let number = 0;
     for await (const { entry } of entries(path)) {
       number++;
-      if ('sending' in entry) sending.push(entry.sending);
+      if ('sending' in entry) {
+        for (let line = entry.sending[0]; line <= entry.sending[1]; line++) sent.set(line, number);
+        maxSent = Math.max(maxSent, entry.sending[1]);
+      }
       else last.set(entry.line, number);
     }
   }
@@ -151,7 +156,7 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
     // stay in the report until each line has an outcome: a run killed again before reaching them
     // must still not resend them silently. Lines with an outcome (kept, or to be sent again
     // because the platform never took them) leave the ranges.
-    const inFlight = inFlightRuns(sending, (line) => last.get(line) !== 0);
+    const inFlight = runsOf(maxSent, (line) => sent.get(line) > 0 && last.get(line) < sent.get(line));
     for (const range of inFlight) kept.push(JSON.stringify({ sending: range } satisfies SendingRecord));
     if (kept.length > 0) await writeAll(out, `${kept.join('\n')}\n`);
     await out.sync();
@@ -171,19 +176,14 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
   }
 }
 
-/** The maximal runs of lines inside the ranges that have no outcome, sorted and disjoint. */
-function inFlightRuns(ranges: [number, number][], hasOutcome: (line: number) => boolean): [number, number][] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+/** The maximal runs of lines for which `inFlight` holds, from 1 to `max`, sorted and disjoint. */
+function runsOf(max: number, inFlight: (line: number) => boolean): [number, number][] {
   const runs: [number, number][] = [];
-  let done = 0;
-  for (const [first, last] of sorted) {
-    for (let line = Math.max(first, done + 1); line <= last; line++) {
-      if (hasOutcome(line)) continue;
-      const previous = runs.at(-1);
-      if (previous && previous[1] === line - 1) previous[1] = line;
-      else runs.push([line, line]);
-    }
-    done = Math.max(done, last);
+  for (let line = 1; line <= max; line++) {
+    if (!inFlight(line)) continue;
+    const previous = runs.at(-1);
+    if (previous && previous[1] === line - 1) previous[1] = line;
+    else runs.push([line, line]);
   }
   return runs;
 }

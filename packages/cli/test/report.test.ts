@@ -58,6 +58,13 @@ describe('resumeReport', () => {
     expect([1, 2, 3].map((line) => again.wasInFlight(line))).toEqual([false, false, true]);
   });
 
+  it('a line sent again after its answer, with no answer since, is in flight', async () => {
+    const path = reportFile([{ sending: [1, 2] }, failed(1, true), imported(2), { sending: [1, 1] }]);
+    const state = await resumeReport(path, { retryAmbiguous: false });
+    expect([1, 2].map((line) => state.wasInFlight(line))).toEqual([true, false]);
+    expect(lines(path)).toEqual([imported(2), { sending: [1, 1] }]);
+  });
+
   it('tolerates a torn last line, and drops it so that appending after it is safe', async () => {
     const path = reportFile([imported(1), '{"line":2,"status":"impo'], '');
     const state = await resumeReport(path, { retryAmbiguous: false });
