@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { MAX_BODY_BYTES, document, resolveSchemaRef, type JsonSchema } from '@altcraft-api/contract';
 import { parse } from 'csv-parse/sync';
-import { rawLines, type RawLine } from './lines.js';
+import { rawLines, textLines, type RawLine } from './lines.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
@@ -33,7 +33,6 @@ const NOT_UTF8 = 'not valid UTF-8 (save the file as UTF-8)';
  * number into a string would change the field's type behind the user's back.
  */
 function unsafeInteger(text: string): string | undefined {
-  if (!/\d{16}/.test(text)) return undefined;
   for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d{16,}(?![.eE\d])/g)) {
     if (token.startsWith('"')) continue;
     const value = BigInt(token);
@@ -43,30 +42,45 @@ function unsafeInteger(text: string): string | undefined {
 }
 
 async function* readNdjson(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
-  for await (const raw of rawLines(source)) {
-    const line = raw.number;
-    const bytes = withoutBom(raw);
-    if (options.skip?.(line)) continue;
-    const text = textOf(bytes);
-    if (text === undefined) {
-      yield { line, error: NOT_UTF8 };
-      continue;
+  for await (const lines of textLines(source)) {
+    for (const { number: line, text: decoded } of lines) {
+      if (options.skip?.(line)) continue;
+      if (decoded === undefined) {
+        yield { line, error: NOT_UTF8 };
+        continue;
+      }
+      const text = line === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        yield { line, error: `not JSON: ${(error as Error).message}` };
+        continue;
+      }
+      if (!isObject(value)) {
+        yield { line, error: 'not a JSON object' };
+        continue;
+      }
+      const unsafe = hasUnsafeNumber(value) ? unsafeInteger(text) : undefined;
+      yield unsafe === undefined ? { line, profile: value } : { line, error: `the integer ${unsafe} is beyond 2^53 and would be rounded: write it as a string ("${unsafe}")` };
     }
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { line, error: `not JSON: ${(error as Error).message}` };
-      continue;
-    }
-    if (!isObject(value)) {
-      yield { line, error: 'not a JSON object' };
-      continue;
-    }
-    const unsafe = unsafeInteger(text);
-    yield unsafe === undefined ? { line, profile: value } : { line, error: `the integer ${unsafe} is beyond 2^53 and would be rounded: write it as a string ("${unsafe}")` };
   }
+}
+
+/** Whether a parsed value holds a number past 2^53 (cheap: the text is searched only then). */
+function hasUnsafeNumber(value: unknown): boolean {
+  // A loop, not recursion: a line may nest deeper than the stack.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === 'number') {
+      if (Math.abs(item) > Number.MAX_SAFE_INTEGER) return true;
+    } else if (typeof item === 'object' && item !== null) {
+      for (const inner of Array.isArray(item) ? item : Object.values(item)) pending.push(inner);
+    }
+  }
+  return false;
 }
 
 /** Profile fields the contract types as text: never turned into numbers or booleans. */

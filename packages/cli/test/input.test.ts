@@ -44,6 +44,12 @@ describe('readRecords', () => {
     ]);
   });
 
+  it('reads a line nested deeper than the stack without throwing', async () => {
+    const deep = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+    const out = await records(`${deep}\n{"b":1}\n`, 'ndjson');
+    expect(out.map((r) => r.line)).toEqual([1, 2]);
+  });
+
   it('strips a UTF-8 BOM at the start of NDJSON', async () => {
     expect(await records('\ufeff{"a":1}\n{"a":2}\n', 'ndjson')).toEqual([
       { line: 1, profile: { a: 1 } },
