@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { MatchingMode } from '@altcraft-api/client';
 import { MATCHING_MODES, MAX_PROFILES } from '@altcraft-api/contract';
 import { formatOfPath, type InputFormat } from './input.js';
 
@@ -9,15 +10,20 @@ and sent into the scenario ID, in batches that respect the platform's limits (10
 10 MiB per request).
 
 INPUT is an NDJSON file (.ndjson, .jsonl: one profile object per line), a CSV file (.csv: a
-header row of field names, then one profile per row), or - for standard input.
+header row of field names, then one profile per row), or - for standard input, in UTF-8 (a
+byte order mark is skipped). A line that cannot be read fails on its own, with its number: not
+JSON, not valid UTF-8, an integer beyond 2^53 (it would be rounded: write it as a string), a
+CSV quote out of place or never closed (only the line it opens on fails). A CSV record is
+numbered by the line it starts on.
 
 The API token is read from the environment variable ALTCRAFT_TOKEN, never from the command
 line (where every user of the machine can see it).
 
 Options:
-  --base-url URL          the API root, e.g. https://example.com/api/v1.1
+  --base-url URL          the API root, with its scheme: https://example.com/api/v1.1
   --workflow ID           the scenario (workflow) id
-  --matching MODE         how profiles are matched: ${MATCHING_MODES.join(', ')} (default email)
+  --matching MODE         how profiles are matched (default email):
+                          ${MATCHING_MODES.join(', ')}
   --field-name NAME       the custom field to match on (custom, custom_sub)
   --format json|xml       encoding of the requests (default json)
   --task                  queue each batch as a background task (import_and_start_batch_task)
@@ -33,24 +39,48 @@ Options:
                           the format of INPUT when its name does not say (default for -: ndjson)
   --string-columns A,B    CSV columns kept as text (ids with leading zeros are kept anyway)
   --report FILE           write one NDJSON line per input line: line, status, profile_id or error
-  --resume                skip the lines already in the --report FILE and append to it
-  --retry-ambiguous       resend requests whose fate is unknown (may import profiles twice)
+                          (and, before each request, a synced {"sending":[first,last]} line); it
+                          must not be the INPUT
+  --resume                continue the run of the --report FILE: lines imported, queued or refused
+                          by the platform are not sent again; lines that were never taken (not
+                          sent, token or tariff refused, 5xx/429 after the retries, a redirect) are
+                          sent again; lines in flight when a run died are marked unknown
+  --retry-ambiguous       also send again the lines whose fate is unknown (timeouts, lost
+                          connections, runs killed mid-request): the platform may import them twice
+  --strict                treat the contract's warnings (advice, e.g. an email that does not look
+                          like one) as errors: such lines fail without being sent
   -h, --help              show this help
   --version               show the version
 
-Exit status: 0 when every profile was imported (queued with --task), 2 when some failed, are
-unknown or could not be read, 1 on a fatal error (bad arguments, no token, refused token),
-130 when interrupted (the report holds what was settled; run again with --resume).
+Every profile is checked against the contract before it is sent: a line that breaks it fails
+(not sent, its report line names the field); warnings are counted and the first few printed.
+
+Exit status: for the whole report (the lines carried over by --resume included), 0 when every
+line was imported (queued with --task), 2 when some failed, are unknown or could not be read,
+1 on a fatal error (bad arguments, no token, refused token, nothing could be sent at all, the
+report cannot be written), 130 when interrupted (the report holds what was settled; run again
+with --resume). A line whose report entry could not be written is printed on standard error.
 
 Example:
   ALTCRAFT_TOKEN=... altcraft-import --base-url https://example.com/api/v1.1 --workflow 12 \\
     --matching custom --field-name CRM_ID --report report.ndjson customers.csv`;
 
+const CUSTOM_MODES = ['custom', 'custom_sub'] as const;
+type CustomMode = (typeof CUSTOM_MODES)[number];
+
+/** How profiles are matched: one member per mode (so the request type checks), a custom mode with its field. */
+export type Matching = { [M in MatchingMode]: M extends CustomMode ? { matching: M; field_name: string } : { matching: M } }[MatchingMode] | Record<never, never>;
+
+export function isMatchingMode(value: string): value is MatchingMode {
+  return MATCHING_MODES.includes(value);
+}
+
+const isCustomMode = (value: MatchingMode): value is CustomMode => (CUSTOM_MODES as readonly string[]).includes(value);
+
 export interface CliOptions {
   baseUrl: string;
   workflowId: number;
-  matching?: string;
-  fieldName?: string;
+  matching: Matching;
   format: 'json' | 'xml';
   task: boolean;
   skipTriggers: boolean;
@@ -66,6 +96,7 @@ export interface CliOptions {
   report?: string;
   resume: boolean;
   retryAmbiguous: boolean;
+  strict: boolean;
 }
 
 export type Parsed = { help: true } | { version: true } | { options: CliOptions };
@@ -105,6 +136,7 @@ export function parseCommandLine(argv: string[]): Parsed {
         report: { type: 'string' },
         resume: { type: 'boolean', default: false },
         'retry-ambiguous': { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -116,24 +148,38 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (values.help) return { help: true };
   if (values.version) return { version: true };
   if (!values['base-url']) throw new UsageError('--base-url URL is required');
+  const baseUrl = values['base-url'];
+  if (!URL.canParse(baseUrl) || !['http:', 'https:'].includes(new URL(baseUrl).protocol)) {
+    throw new UsageError(`--base-url must be an http or https URL with its scheme, e.g. https://${baseUrl.replace(/^[a-z]+:\/*/i, '')}; got "${baseUrl}"`);
+  }
   if (!values.workflow) throw new UsageError('--workflow ID is required');
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'INPUT is required (a file, or - for standard input)' : `one INPUT only, got ${positionals.join(' ')}`);
   const input = positionals[0]!;
-  if (values.matching !== undefined && !MATCHING_MODES.includes(values.matching)) throw new UsageError(`--matching must be one of ${MATCHING_MODES.join(', ')}`);
-  if (values.matching?.startsWith('custom') && !values['field-name']) throw new UsageError(`--matching ${values.matching} needs --field-name NAME`);
+  let matching: Matching = {};
+  if (values.matching !== undefined) {
+    const mode = values.matching;
+    if (!isMatchingMode(mode)) throw new UsageError(`--matching must be one of ${MATCHING_MODES.join(', ')}`);
+    if (isCustomMode(mode)) {
+      const field = values['field-name'];
+      if (!field) throw new UsageError(`--matching ${mode} needs --field-name NAME`);
+      matching = { matching: mode, field_name: field };
+    } else {
+      if (values['field-name'] !== undefined) throw new UsageError(`--field-name goes with --matching custom or custom_sub, not ${mode}`);
+      matching = { matching: mode };
+    }
+  } else if (values['field-name'] !== undefined) throw new UsageError('--field-name goes with --matching custom or custom_sub');
   if (values.format !== undefined && values.format !== 'json' && values.format !== 'xml') throw new UsageError('--format must be json or xml');
   const declared = values['input-format'];
   if (declared !== undefined && declared !== 'ndjson' && declared !== 'csv') throw new UsageError('--input-format must be ndjson or csv');
-  const inputFormat = (declared as InputFormat | undefined) ?? (input === '-' ? 'ndjson' : formatOfPath(input));
+  const inputFormat = declared ?? (input === '-' ? 'ndjson' : formatOfPath(input));
   if (!inputFormat) throw new UsageError(`cannot tell the format of ${input} from its name: use --input-format ndjson|csv`);
   if (values.resume && !values.report) throw new UsageError('--resume needs --report FILE (the report of the run to resume)');
   return {
     options: {
-      baseUrl: values['base-url'],
+      baseUrl,
       workflowId: integer('workflow', values.workflow, 0, Number.MAX_SAFE_INTEGER),
-      matching: values.matching,
-      fieldName: values['field-name'],
-      format: (values.format as 'json' | 'xml' | undefined) ?? 'json',
+      matching,
+      format: values.format ?? 'json',
       task: values.task,
       skipTriggers: values['skip-triggers'],
       skipInvalidSubscriptions: values['skip-invalid-subscriptions'],
@@ -148,6 +194,7 @@ export function parseCommandLine(argv: string[]): Parsed {
       report: values.report,
       resume: values.resume,
       retryAmbiguous: values['retry-ambiguous'],
+      strict: values.strict,
     },
   };
 }

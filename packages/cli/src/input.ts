@@ -1,11 +1,12 @@
-import { createInterface } from 'node:readline';
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { document, resolveSchemaRef, type JsonSchema } from '@altcraft-api/contract';
-import { parse } from 'csv-parse';
+import { MAX_BODY_BYTES, document, resolveSchemaRef, type JsonSchema } from '@altcraft-api/contract';
+import { parse } from 'csv-parse/sync';
+import { rawLines, textLines, type RawLine } from './lines.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
-/** One data line of the input: a profile, or why the line could not be read. */
+/** One input record: a profile, or why it could not be read. `line` is where the record starts. */
 export type InputRecord = { line: number; profile: Record<string, unknown> } | { line: number; error: string };
 
 export interface ReadOptions {
@@ -17,20 +18,69 @@ export interface ReadOptions {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-async function* readNdjson(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
-  let line = 0;
-  for await (const text of createInterface({ input: source, crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '' || options.skip?.(line)) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { line, error: `not JSON: ${(error as Error).message}` };
-      continue;
-    }
-    yield isObject(value) ? { line, profile: value } : { line, error: 'not a JSON object' };
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const withoutBom = (raw: RawLine): Buffer => (raw.number === 1 && raw.bytes.subarray(0, 3).equals(BOM) ? raw.bytes.subarray(3) : raw.bytes);
+
+/** The line's text, or undefined when its bytes are not UTF-8 (decoding would hide them as U+FFFD). */
+const textOf = (bytes: Buffer): string | undefined => (isUtf8(bytes) ? bytes.toString('utf8') : undefined);
+
+const NOT_UTF8 = 'not valid UTF-8 (save the file as UTF-8)';
+
+/**
+ * The first integer literal of a JSON text that a JavaScript number cannot hold exactly. Such a
+ * number would be sent rounded (12345678901234567890123 as 1.2345678901234568e+22): the line is
+ * refused instead, since Node 20 cannot put the original digits back on the wire and turning the
+ * number into a string would change the field's type behind the user's back.
+ */
+function unsafeInteger(text: string): string | undefined {
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d{16,}(?![.eE\d])/g)) {
+    if (token.startsWith('"')) continue;
+    const value = BigInt(token);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) return token;
   }
+  return undefined;
+}
+
+async function* readNdjson(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
+  for await (const lines of textLines(source)) {
+    for (const { number: line, text: decoded } of lines) {
+      if (options.skip?.(line)) continue;
+      if (decoded === undefined) {
+        yield { line, error: NOT_UTF8 };
+        continue;
+      }
+      const text = line === 1 && decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        yield { line, error: `not JSON: ${(error as Error).message}` };
+        continue;
+      }
+      if (!isObject(value)) {
+        yield { line, error: 'not a JSON object' };
+        continue;
+      }
+      const unsafe = hasUnsafeNumber(value) ? unsafeInteger(text) : undefined;
+      yield unsafe === undefined ? { line, profile: value } : { line, error: `the integer ${unsafe} is beyond 2^53 and would be rounded: write it as a string ("${unsafe}")` };
+    }
+  }
+}
+
+/** Whether a parsed value holds a number past 2^53 (cheap: the text is searched only then). */
+function hasUnsafeNumber(value: unknown): boolean {
+  // A loop, not recursion: a line may nest deeper than the stack.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === 'number') {
+      if (Math.abs(item) > Number.MAX_SAFE_INTEGER) return true;
+    } else if (typeof item === 'object' && item !== null) {
+      for (const inner of Array.isArray(item) ? item : Object.values(item)) pending.push(inner);
+    }
+  }
+  return false;
 }
 
 /** Profile fields the contract types as text: never turned into numbers or booleans. */
@@ -59,31 +109,142 @@ export function cellValue(column: string, raw: string, stringColumns: ReadonlySe
   return raw;
 }
 
-async function* readCsv(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
-  const parser = source.pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }));
-  const skipped: InputRecord[] = [];
-  parser.on('skip', (error: Error & { lines?: number }) => skipped.push({ line: error.lines ?? 0, error: `malformed CSV: ${error.message}` }));
-  let header: string[] | undefined;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield* skipped.splice(0);
-    const line = info.lines;
-    if (!header) {
-      header = record.map((name) => name.trim());
+/** A CSV record as lines of the file: where it starts, its bytes, and what is wrong with its quotes. */
+interface Frame {
+  line: number;
+  bytes: Buffer;
+  error?: string;
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+
+/**
+ * Cuts a CSV file into records by its quotes, with the line each record starts on (a quoted
+ * field may hold line breaks, so records and lines differ). The quote rules are csv-parse's
+ * strict ones, so that it gets only well-formed records and its records match these frames one
+ * to one. A malformed record ends with its line; a quote never closed (or a record past 10 MiB,
+ * which no request could carry) fails its first line alone, and the lines after it are read
+ * again as records of their own, so that a stray quote cannot swallow the rest of the file.
+ */
+async function* csvFrames(source: Readable): AsyncGenerator<Frame> {
+  const lines = rawLines(source);
+  const pending: RawLine[] = [];
+  const next = async (): Promise<RawLine | undefined> => pending.shift() ?? (await lines.next()).value ?? undefined;
+  for (let first = await next(); first; first = await next()) {
+    const bytes = withoutBom(first);
+    if (bytes.length === 0) continue;
+    if (bytes.indexOf(QUOTE) === -1) {
+      yield { line: first.number, bytes };
       continue;
     }
-    if (options.skip?.(line)) continue;
-    if (record.length !== header.length) {
-      yield { line, error: `malformed CSV: ${record.length} fields where the header has ${header.length}` };
+    const record: RawLine[] = [];
+    let size = 0;
+    let inQuotes = false;
+    let afterClose = false;
+    let error: string | undefined;
+    for (let raw: RawLine | undefined = first; raw; raw = inQuotes ? await next() : undefined) {
+      record.push(raw);
+      const line = raw === first ? bytes : raw.bytes;
+      size += line.length + raw.eol.length;
+      let fieldStart: boolean = !inQuotes;
+      for (let at = 0; at < line.length && !error; at++) {
+        const byte = line[at];
+        if (inQuotes) {
+          if (byte !== QUOTE) continue;
+          if (line[at + 1] === QUOTE) at++;
+          else [inQuotes, afterClose] = [false, true];
+        } else if (afterClose) {
+          if (byte === COMMA) [afterClose, fieldStart] = [false, true];
+          else error = `malformed CSV: text after a closing quote on line ${raw.number}`;
+        } else if (byte === QUOTE) {
+          if (fieldStart) [inQuotes, fieldStart] = [true, false];
+          else error = `malformed CSV: a quote inside an unquoted field on line ${raw.number} (quote the whole field and double the quote)`;
+        } else fieldStart = byte === COMMA;
+      }
+      afterClose = false;
+      if (error) break;
+      if (inQuotes && size > MAX_BODY_BYTES) break;
+    }
+    if (inQuotes) {
+      // Never closed (or too long to be a field): only the first line is charged with it.
+      pending.unshift(...record.slice(1));
+      const reason = size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed';
+      yield { line: first.number, bytes, error: `malformed CSV: the quoted field opened on line ${first.number} ${reason}` };
       continue;
     }
-    const profile: Record<string, unknown> = {};
-    header.forEach((column, i) => {
-      const value = cellValue(column, record[i]!, options.stringColumns);
-      if (value !== undefined) profile[column] = value;
-    });
-    yield { line, profile };
+    const parts = record.flatMap((raw, i) => [i === 0 ? bytes : raw.bytes, Buffer.from(i === record.length - 1 ? '' : raw.eol)]);
+    yield { line: first.number, bytes: Buffer.concat(parts), ...(error ? { error } : {}) };
   }
-  yield* skipped.splice(0);
+}
+
+/** Splits well-formed records into fields, many at a time (csv-parse's set-up is costly per call). */
+function fieldsOf(frames: Frame[]): (string[] | string)[] {
+  const texts = frames.map((frame) => textOf(frame.bytes));
+  const good = texts.filter((text): text is string => text !== undefined);
+  let records: string[][];
+  try {
+    records = parse(good.join('\n'), { relax_column_count: true, skip_empty_lines: false });
+    if (records.length !== good.length) throw new Error('records and frames disagree');
+  } catch {
+    records = good.map((text) => {
+      try {
+        return (parse(text, { relax_column_count: true }) as string[][])[0] ?? [];
+      } catch (error) {
+        return [`\u0000${(error as Error).message}`];
+      }
+    });
+  }
+  let next = 0;
+  return texts.map((text) => {
+    if (text === undefined) return NOT_UTF8;
+    const record = records[next++]!;
+    return record.length === 1 && record[0]!.startsWith('\u0000') ? `malformed CSV: ${record[0]!.slice(1)}` : record;
+  });
+}
+
+async function* readCsv(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
+  let header: string[] | undefined;
+  let group: Frame[] = [];
+  function* flush(): Generator<InputRecord> {
+    const frames = group;
+    group = [];
+    const all = fieldsOf(frames.filter((frame) => !frame.error));
+    let next = 0;
+    for (const frame of frames) {
+      if (frame.error) {
+        yield { line: frame.line, error: frame.error };
+        continue;
+      }
+      const record = all[next++]!;
+      if (typeof record === 'string') {
+        if (!header) throw new Error(`the CSV header (line ${frame.line}) is ${record}`);
+        yield { line: frame.line, error: record };
+        continue;
+      }
+      if (!header) {
+        header = record.map((name) => name.trim());
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield { line: frame.line, error: `malformed CSV: ${record.length} fields where the header has ${header.length}` };
+        continue;
+      }
+      const profile: Record<string, unknown> = {};
+      header.forEach((column, i) => {
+        const value = cellValue(column, record[i]!, options.stringColumns);
+        if (value !== undefined) profile[column] = value;
+      });
+      yield { line: frame.line, profile };
+    }
+  }
+  for await (const frame of csvFrames(source)) {
+    if (header && options.skip?.(frame.line)) continue;
+    if (!header && frame.error) throw new Error(`the CSV header (line ${frame.line}) is ${frame.error}`);
+    group.push(frame);
+    if (!header || group.length >= 256) yield* flush();
+  }
+  yield* flush();
 }
 
 /** Reads the input lazily, one record per data line, in order; bad lines come out as errors. */

@@ -1,6 +1,6 @@
 // Runs the built command as a process, against the mock and against a fault-injecting server.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,27 +17,44 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string; interruptWhen?: () => boolean } = {}): Promise<Run> {
+interface RunOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  /** A file for standard input (instead of `stdin`). */
+  stdinFile?: string;
+  interruptWhen?: () => boolean;
+  /** The signal `interruptWhen` sends; SIGINT by default. */
+  signal?: NodeJS.Signals;
+  /** A shell line run before the command (`ulimit -f 4`). */
+  shell?: string;
+}
+
+function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
     const env: Record<string, string | undefined> = { ...process.env, ALTCRAFT_TOKEN: TOKEN, ...options.env };
-    const child = spawn(process.execPath, [CLI, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdinFd = options.stdinFile ? openSync(options.stdinFile, 'r') : undefined;
+    const [command, argv] = options.shell
+      ? ['/bin/sh', ['-c', `${options.shell}; exec "$0" "$@"`, process.execPath, CLI, ...args]]
+      : [process.execPath, [CLI, ...args]];
+    const child = spawn(command, argv, { env: env as NodeJS.ProcessEnv, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'] });
+    if (stdinFd !== undefined) closeSync(stdinFd);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdin.end(options.stdin ?? '');
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.stdin?.end(options.stdin ?? '');
     let timer: NodeJS.Timeout | undefined;
     if (options.interruptWhen) {
       timer = setInterval(() => {
         if (options.interruptWhen!()) {
           clearInterval(timer);
-          child.kill('SIGINT');
+          child.kill(options.signal ?? 'SIGINT');
         }
       }, 10);
     }
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearInterval(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr: signal ? `${stderr}[killed by ${signal}]` : stderr });
     });
   });
 }
@@ -50,11 +67,20 @@ function file(name: string, content: string): string {
 }
 const ndjson = (count: number, extra: (i: number) => object = () => ({})) =>
   Array.from({ length: count }, (_, i) => JSON.stringify({ email: `p${i}@example.com`, _fname: `Name ${i}`, ...extra(i) })).join('\n') + '\n';
-const readReport = (path: string) =>
+interface Entry {
+  line: number;
+  status: string;
+  profile_id?: string;
+  task_id?: string;
+  error?: { kind: string; message: string; retryable?: boolean };
+}
+/** The outcome lines of a report (the "sending" records left out). */
+const readReport = (path: string): Entry[] =>
   readFileSync(path, 'utf8')
-    .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { line: number; status: string; profile_id?: string; task_id?: string; error?: { kind: string; message: string } });
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Entry | { sending: [number, number] })
+    .filter((entry): entry is Entry => !('sending' in entry));
 
 let mock: RunningMock;
 let server: FaultServer | undefined;
@@ -94,6 +120,10 @@ describe('altcraft-import', () => {
     [['--base-url', 'http://127.0.0.1:1/api/v1.1', '--workflow', '12', 'x.txt'], 'cannot tell the format'],
     [['--base-url', 'http://127.0.0.1:1/api/v1.1', '--workflow', '12', '--resume', 'x.ndjson'], '--resume needs --report'],
     [['--base-url', 'http://127.0.0.1:1/api/v1.1', '--workflow', '12', 'missing.ndjson'], 'cannot read missing.ndjson'],
+    // Checked before anything is read: the missing input is not what it complains about.
+    [['--base-url', 'example.com/api/v1.1', '--workflow', '12', 'missing.ndjson'], '--base-url must be an http or https URL with its scheme, e.g. https://example.com/api/v1.1'],
+    [['--base-url', 'ftp://example.com/api/v1.1', '--workflow', '12', 'missing.ndjson'], '--base-url must be an http or https URL'],
+    [['--base-url', 'http://127.0.0.1:1/api/v1.1', '--workflow', '12', '--field-name', 'CRM_ID', 'x.ndjson'], '--field-name goes with --matching custom'],
   ])('exits 1 on a bad command line: %j', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(1);
@@ -152,6 +182,16 @@ describe('altcraft-import', () => {
     expect(readReport(report).find((l) => l.line === 2)).toMatchObject({ status: 'failed', error: { kind: 'item', message: 'Invalid subscription' } });
   });
 
+  it('prints the failure reasons on the terminal, grouped, with counts and the first line', async () => {
+    const baseUrl = await faultServer((request) => ({ answer: 'results', results: request.emails.map((_, i) => (i % 2 ? { error: 400, error_text: 'Invalid subscription' } : { profile_id: '6613c4754a5d12bd6cc0915f' })) }));
+    const input = file('p.ndjson', `${ndjson(6)}not json\n`);
+    const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', input]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('failure reasons:');
+    expect(stderr).toContain('  3 x item: Invalid subscription (first: line 2)');
+    expect(stderr).toMatch(/ {2}1 x input: not JSON: .* \(first: line 7\)/);
+  });
+
   it('exits 1 when the token is refused', async () => {
     const baseUrl = await faultServer(() => ({ answer: 'status', status: 401, body: { error: 401, error_text: 'Unauthorized' } }));
     const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', file('p.ndjson', ndjson(5))]);
@@ -182,7 +222,7 @@ describe('altcraft-import', () => {
       }
     };
     const interrupted = await runCli(args, { interruptWhen: () => reportLines() >= 20 });
-    expect(interrupted.code).toBe(130);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toContain('run again with --resume');
     const settledBefore = readReport(report).length;
     expect(settledBefore).toBeGreaterThanOrEqual(20);
@@ -197,5 +237,219 @@ describe('altcraft-import', () => {
     const acknowledged = server!.acknowledged();
     expect(acknowledged).toHaveLength(100);
     expect(new Set(acknowledged).size).toBe(100);
+  });
+
+  describe('a report that is the input', () => {
+    const args = (baseUrl: string, report: string, input: string) => ['--base-url', baseUrl, '--workflow', '12', '--report', report, input];
+    it.each([
+      ['the same path', (input: string) => input],
+      ['another spelling of the path', (input: string) => join(dir, '.', '..', dir.split('/').at(-1)!, input.split('/').at(-1)!)],
+      ['a symlink to it', (input: string) => {
+        const link = join(dir, `link-${counter++}.ndjson`);
+        symlinkSync(input, link);
+        return link;
+      }],
+    ])('is refused before anything is written: %s', async (_, reportOf) => {
+      const baseUrl = await faultServer();
+      const content = ndjson(5);
+      const input = file('p.ndjson', content);
+      const { code, stderr } = await runCli(args(baseUrl, reportOf(input), input));
+      expect(code).toBe(1);
+      expect(stderr).toContain('is the input');
+      expect(readFileSync(input, 'utf8')).toBe(content);
+      expect(server!.received).toHaveLength(0);
+    });
+
+    it('is refused when standard input is redirected from the report file', async () => {
+      const baseUrl = await faultServer();
+      const content = ndjson(5);
+      const input = file('p.ndjson', content);
+      const { code, stderr } = await runCli(args(baseUrl, input, '-'), { stdinFile: input });
+      expect(code).toBe(1);
+      expect(stderr).toContain('is the input (standard input) itself');
+      expect(readFileSync(input, 'utf8')).toBe(content);
+    });
+
+    it('also with --resume (the resume rewrites the report)', async () => {
+      const baseUrl = await faultServer();
+      const content = ndjson(5);
+      const input = file('p.ndjson', content);
+      const { code } = await runCli([...args(baseUrl, input, input), '--resume']);
+      expect(code).toBe(1);
+      expect(readFileSync(input, 'utf8')).toBe(content);
+    });
+  });
+
+  it('stops with exit 1 and the reason on the terminal when nothing can be sent (refused connection)', async () => {
+    const closed = await startFaultServer();
+    const { baseUrl } = closed;
+    await closed.close();
+    const report = join(dir, 'report-refused-connection.ndjson');
+    const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--batch-size', '10', '--concurrency', '1', '--report', report, file('p.ndjson', ndjson(100))]);
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/nothing could be sent: .*ECONNREFUSED/);
+    // The batch that was tried is failed and retryable; the rest was never sent and has no line.
+    const lines = readReport(report);
+    expect(lines.length).toBeLessThan(100);
+    expect(lines.every((l) => l.status === 'failed' && l.error!.retryable === true)).toBe(true);
+  }, 60_000);
+
+  it('--resume sends again the lines the platform never took (refused token), and exits 0 once every line is imported', async () => {
+    let refuse = true;
+    const baseUrl = await faultServer(() => (refuse ? { answer: 'status', status: 401, body: { error: 401, error_text: 'Unauthorized' } } : { answer: 'ok' }));
+    const report = join(dir, 'report-resume-refused.ndjson');
+    const args = ['--base-url', baseUrl, '--workflow', '12', '--batch-size', '10', '--concurrency', '1', '--report', report, file('p.ndjson', ndjson(50))];
+    const first = await runCli(args);
+    expect(first.code).toBe(1);
+    expect(readReport(report).every((l) => l.status === 'failed' && l.error!.retryable === true)).toBe(true);
+    refuse = false;
+    const resumed = await runCli([...args, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const lines = readReport(report);
+    expect(lines.map((l) => l.line).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(lines.every((l) => l.status === 'imported')).toBe(true);
+    expect(new Set(server!.acknowledged()).size).toBe(50);
+    expect(server!.acknowledged()).toHaveLength(50);
+  }, 60_000);
+
+  it('the exit status counts the lines carried over: an unknown line left in the report is exit 2; --retry-ambiguous sends it again', async () => {
+    const baseUrl = await faultServer();
+    const report = file('report.ndjson', `${JSON.stringify({ line: 1, status: 'imported', profile_id: 'x' })}\n${JSON.stringify({ line: 2, status: 'unknown', error: { kind: 'timeout', message: 'no answer', retryable: false } })}\n`);
+    const args = ['--base-url', baseUrl, '--workflow', '12', '--report', report, '--resume', file('p.ndjson', ndjson(3))];
+    const kept = await runCli(args);
+    expect(kept.code, kept.stderr).toBe(2);
+    expect(server!.acknowledged()).toEqual(['p2@example.com']);
+    const retried = await runCli([...args, '--retry-ambiguous']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(server!.acknowledged()).toEqual(['p2@example.com', 'p1@example.com']);
+    expect(readReport(report).map((l) => [l.line, l.status])).toEqual([
+      [1, 'imported'],
+      [3, 'imported'],
+      [2, 'imported'],
+    ]);
+  });
+
+  it('refuses to resume from a report with a corrupt line in the middle, naming the line', async () => {
+    const baseUrl = await faultServer();
+    const report = file('report.ndjson', `${JSON.stringify({ line: 1, status: 'imported', profile_id: 'x' })}\n{"line":2,"sta\n${JSON.stringify({ line: 3, status: 'imported', profile_id: 'y' })}\n`);
+    const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, '--resume', file('p.ndjson', ndjson(3))]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('line 2 is not a report line');
+    expect(server!.received).toHaveLength(0);
+  });
+
+  it('after kill -9, --resume marks the lines that were in flight unknown instead of sending them again', async () => {
+    let hang = true;
+    const baseUrl = await faultServer((request) => (hang && request.number >= 2 ? { answer: 'delay', ms: 120_000, then: { answer: 'ok' } } : { answer: 'ok' }));
+    const report = join(dir, 'report-kill.ndjson');
+    const args = ['--base-url', baseUrl, '--workflow', '12', '--batch-size', '10', '--concurrency', '2', '--report', report, file('p.ndjson', ndjson(100))];
+    // Killed once two requests hang: each was recorded as sending before it left.
+    const killed = await runCli(args, { interruptWhen: () => server!.received.length >= 4, signal: 'SIGKILL' });
+    expect(killed.code).toBeNull();
+    const inFlight = server!.received.slice(2).flatMap((request) => request.emails);
+    expect(inFlight).toHaveLength(20);
+    hang = false;
+
+    const resumed = await runCli([...args, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(2);
+    const sentTwice = server!.received.slice(4).flatMap((request) => request.emails).filter((email) => inFlight.includes(email));
+    expect(sentTwice).toEqual([]);
+    const lines = readReport(report);
+    expect(lines).toHaveLength(100);
+    const unknownLines = lines.filter((l) => l.status === 'unknown');
+    expect(unknownLines.map((l) => `p${l.line - 1}@example.com`).sort()).toEqual([...inFlight].sort());
+    expect(unknownLines.every((l) => l.error!.kind === 'interrupted')).toBe(true);
+
+    const retried = await runCli([...args, '--resume', '--retry-ambiguous']);
+    expect(retried.code, retried.stderr).toBe(0);
+    const final = readReport(report);
+    expect(final).toHaveLength(100);
+    expect(final.every((l) => l.status === 'imported')).toBe(true);
+  }, 90_000);
+
+  describe('a report that cannot be written', () => {
+    it('/dev/full: says ENOSPC, sends nothing, exits 1 and prints the report lines it could not write', async () => {
+      const baseUrl = await faultServer();
+      const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', '/dev/full', file('p.ndjson', `not json\n${ndjson(5)}`)]);
+      expect(code).toBe(1);
+      expect(stderr).toContain('cannot write the report /dev/full: ENOSPC');
+      expect(server!.received).toHaveLength(0);
+      expect(stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Entry)).toMatchObject([{ line: 1, status: 'failed', error: { kind: 'input' } }]);
+    });
+
+    it('full in the middle of a run (file size limit): stops sending, and every acknowledged profile is in the report or on stderr', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-limited.ndjson');
+      const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--batch-size', '10', '--concurrency', '1', '--report', report, file('p.ndjson', ndjson(200))], { shell: 'ulimit -f 6' });
+      expect(code, stderr).toBe(1);
+      expect(stderr).toMatch(/cannot write the report .*: EFBIG/);
+      expect(server!.received.length).toBeLessThan(20);
+      const written = readFileSync(report, 'utf8').split('\n');
+      const recovered = [...written, ...stderr.split('\n')]
+        .filter((l) => l.startsWith('{"line"'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Entry];
+          } catch {
+            return [];
+          }
+        });
+      const importedEmails = new Set(recovered.filter((l) => l.status === 'imported').map((l) => `p${l.line - 1}@example.com`));
+      expect(server!.acknowledged().filter((email) => !importedEmails.has(email))).toEqual([]);
+    }, 60_000);
+  });
+
+  describe('the contract, checked before sending', () => {
+    const input = () => file('p.ndjson', [{ email: 'a@example.com' }, { email: 'b@example.com', _bdate: 5 }, { email: 'not an email' }, { email: 'd@example.com' }].map((p) => JSON.stringify(p)).join('\n') + '\n');
+
+    it('a line that breaks it fails without being sent, with the pointer; warnings are counted and shown with their line', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-contract.ndjson');
+      const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, input()]);
+      expect(code).toBe(2);
+      expect(server!.received.flatMap((r) => r.emails)).toEqual(['a@example.com', 'not an email', 'd@example.com']);
+      expect(readReport(report).find((l) => l.line === 2)).toMatchObject({ status: 'failed', error: { kind: 'invalid', pointer: '/_bdate', retryable: false, message: expect.stringContaining('/_bdate: ') } });
+      expect(stderr).toMatch(/line 3: warning: \/email: /);
+      expect(stderr).toContain('1 warnings on 1 lines');
+    });
+
+    it('--strict makes warnings failures', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-strict.ndjson');
+      const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--strict', '--report', report, input()]);
+      expect(code).toBe(2);
+      expect(server!.received.flatMap((r) => r.emails)).toEqual(['a@example.com', 'd@example.com']);
+      expect(readReport(report).find((l) => l.line === 3)).toMatchObject({ status: 'failed', error: { kind: 'invalid', pointer: '/email', message: expect.stringContaining('--strict') } });
+      expect(stderr).toContain('with --strict those lines failed');
+    });
+
+    it('many profiles checked together still get their own problems (600 lines, every 7th breaks the contract)', async () => {
+      const baseUrl = await faultServer();
+      const report = join(dir, 'report-contract-many.ndjson');
+      const { code } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, file('p.ndjson', ndjson(600, (i) => (i % 7 === 3 ? { _bdate: i } : {})))]);
+      expect(code).toBe(2);
+      const failedLines = readReport(report).filter((l) => l.status === 'failed').map((l) => l.line);
+      expect(failedLines.sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i).filter((i) => i % 7 === 3).map((i) => i + 1));
+      expect(server!.received.flatMap((r) => r.emails)).toHaveLength(600 - failedLines.length);
+    });
+  });
+
+  it('CSV: an unclosed quote fails its own line once, the records after it are imported, and a resume does not send it again', async () => {
+    const baseUrl = await faultServer();
+    const report = join(dir, 'report-csv-unclosed.ndjson');
+    const input = file('p.csv', 'email,note\r\na@example.com,"two\r\nlines"\r\n"b@example.com,open\r\nc@example.com,plain\r\n');
+    const args = ['--base-url', baseUrl, '--workflow', '12', '--report', report, input];
+    const first = await runCli(args);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('line 4: malformed CSV: the quoted field opened on line 4 is never closed');
+    expect(readReport(report).map((l) => [l.line, l.status])).toEqual([
+      [4, 'failed'],
+      [2, 'imported'],
+      [5, 'imported'],
+    ]);
+    const resumed = await runCli([...args, '--resume']);
+    expect(resumed.code).toBe(2);
+    expect(server!.received).toHaveLength(1);
+    expect(readReport(report)).toHaveLength(3);
   });
 });

@@ -2,9 +2,12 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { cellValue, formatOfPath, readRecords, type InputRecord } from '../src/input.js';
 
-async function records(text: string, format: 'csv' | 'ndjson', skip?: (line: number) => boolean): Promise<InputRecord[]> {
+async function records(text: string | Buffer, format: 'csv' | 'ndjson', skip?: (line: number) => boolean): Promise<InputRecord[]> {
   const out: InputRecord[] = [];
-  for await (const record of readRecords(Readable.from([text]), format, { skip })) out.push(record);
+  // Two-byte chunks: every rule must hold wherever the stream happens to be cut.
+  const bytes = Buffer.from(text);
+  const chunks = Array.from({ length: Math.ceil(bytes.length / 2) }, (_, i) => bytes.subarray(i * 2, i * 2 + 2));
+  for await (const record of readRecords(Readable.from(chunks), format, { skip })) out.push(record);
   return out;
 }
 
@@ -32,19 +35,84 @@ describe('cellValue', () => {
 });
 
 describe('readRecords', () => {
+  it('reports an NDJSON line with invalid UTF-8 as unreadable instead of importing U+FFFD', async () => {
+    const input = Buffer.concat([Buffer.from('{"email":"a@example.com"}\n{"email":"b'), Buffer.from([0xc3, 0x28]), Buffer.from('@example.com"}\n{"name":"\u00e9\ufffd"}\n')]);
+    expect(await records(input, 'ndjson')).toEqual([
+      { line: 1, profile: { email: 'a@example.com' } },
+      { line: 2, error: expect.stringContaining('not valid UTF-8') },
+      { line: 3, profile: { name: '\u00e9\ufffd' } },
+    ]);
+  });
+
+  it('reads a line nested deeper than the stack without throwing', async () => {
+    const deep = `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+    const out = await records(`${deep}\n{"b":1}\n`, 'ndjson');
+    expect(out.map((r) => r.line)).toEqual([1, 2]);
+  });
+
+  it('strips a UTF-8 BOM at the start of NDJSON', async () => {
+    expect(await records('\ufeff{"a":1}\n{"a":2}\n', 'ndjson')).toEqual([
+      { line: 1, profile: { a: 1 } },
+      { line: 2, profile: { a: 2 } },
+    ]);
+  });
+
+  it('refuses an NDJSON line with an integer beyond 2^53 rather than round it', async () => {
+    const out = await records('{"id":12345678901234567890123}\n{"id":-9007199254740993}\n{"id":9007199254740991,"s":"12345678901234567890123","f":12345678901234567.5}\n', 'ndjson');
+    expect(out).toEqual([
+      { line: 1, error: 'the integer 12345678901234567890123 is beyond 2^53 and would be rounded: write it as a string ("12345678901234567890123")' },
+      { line: 2, error: expect.stringContaining('-9007199254740993') },
+      { line: 3, profile: { id: 9007199254740991, s: '12345678901234567890123', f: 12345678901234567.5 } },
+    ]);
+  });
+
   it('reads CSV rows with their line numbers, and reports rows of the wrong width and stray quotes', async () => {
-    const csv = 'email,score\na@example.com,1\nb@example.com\nc@x"y,3\nd@example.com,4\n';
+    const csv = 'email,score\na@example.com,1\nb@example.com\nc@x"y,3\nd@example.com,4\n"e"@example.com,5\nf@example.com,6\n';
     const byLine = new Map((await records(csv, 'csv')).map((r) => [r.line, r]));
     expect(byLine.get(2)).toEqual({ line: 2, profile: { email: 'a@example.com', score: 1 } });
     expect(byLine.get(3)).toMatchObject({ error: expect.stringContaining('1 fields where the header has 2') });
-    expect(byLine.get(4)).toMatchObject({ error: expect.stringContaining('malformed CSV: Invalid Opening Quote') });
+    expect(byLine.get(4)).toMatchObject({ error: expect.stringContaining('malformed CSV: a quote inside an unquoted field on line 4') });
     expect(byLine.get(5)).toEqual({ line: 5, profile: { email: 'd@example.com', score: 4 } });
+    expect(byLine.get(6)).toMatchObject({ error: expect.stringContaining('malformed CSV: text after a closing quote on line 6') });
+    expect(byLine.get(7)).toEqual({ line: 7, profile: { email: 'f@example.com', score: 6 } });
+    expect(byLine.size).toBe(6);
   });
 
-  it('reports an unclosed quote (CSV lets a quoted field run over line breaks, here to the end)', async () => {
-    const out = await records('email,score\na@example.com,1\n"b@example.com,2\nc@example.com,3\n', 'csv');
-    expect(out).toContainEqual({ line: 2, profile: { email: 'a@example.com', score: 1 } });
-    expect(out).toContainEqual({ line: expect.any(Number), error: expect.stringContaining('Quote Not Closed') });
+  it('fails an unclosed quote on its own line once, and reads the lines after it as records', async () => {
+    const out = await records('email,score\na@example.com,1\n"b@example.com,2\nc@example.com,3\nd@example.com,4\n', 'csv');
+    expect(out).toEqual([
+      { line: 2, profile: { email: 'a@example.com', score: 1 } },
+      { line: 3, error: 'malformed CSV: the quoted field opened on line 3 is never closed' },
+      { line: 4, profile: { email: 'c@example.com', score: 3 } },
+      { line: 5, profile: { email: 'd@example.com', score: 4 } },
+    ]);
+  });
+
+  it('skipping the unclosed line (a resume) reads the same records after it', async () => {
+    const out = await records('email,score\n"b@example.com,2\nc@example.com,3\n', 'csv', (line) => line === 2);
+    expect(out).toEqual([{ line: 3, profile: { email: 'c@example.com', score: 3 } }]);
+  });
+
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])('numbers records by the line they start on after quoted line breaks (%s)', async (_, eol) => {
+    const csv = ['email,note', 'a@example.com,"one', 'two', 'three"', 'b@example.com,plain', '', 'c@example.com,"x""y', '"', 'd@example.com,end'].join(eol) + eol;
+    expect(await records(csv, 'csv')).toEqual([
+      { line: 2, profile: { email: 'a@example.com', note: `one${eol}two${eol}three` } },
+      { line: 5, profile: { email: 'b@example.com', note: 'plain' } },
+      { line: 7, profile: { email: 'c@example.com', note: `x"y${eol}` } },
+      { line: 9, profile: { email: 'd@example.com', note: 'end' } },
+    ]);
+  });
+
+  it('reports a CSV record with invalid UTF-8 as unreadable, and strips a BOM', async () => {
+    const csv = Buffer.concat([Buffer.from('\ufeffemail,name\na@example.com,Ann\nb@example.com,B'), Buffer.from([0xff, 0xfe]), Buffer.from('\nc@example.com,Cy\n')]);
+    expect(await records(csv, 'csv')).toEqual([
+      { line: 2, profile: { email: 'a@example.com', name: 'Ann' } },
+      { line: 3, error: expect.stringContaining('not valid UTF-8') },
+      { line: 4, profile: { email: 'c@example.com', name: 'Cy' } },
+    ]);
   });
 
   it('reads NDJSON, skipping blank lines and the lines asked to skip', async () => {
