@@ -311,8 +311,8 @@ export interface components {
              * @description Encoding of the answer. The page: "Data format (by default - json)"; its Russian version
              *     says it is the format of the returned data. The request's own encoding is stated by
              *     `Content-Type`. Whether an XML request without `format` is answered in JSON (the
-             *     documented default) or in XML is an open question (DECISIONS 8); send `format` to be sure.
-             * @default json
+             *     documented default) or in XML (as the page's paired XML examples suggest, and as the mock
+             *     does) is an open question (DECISIONS 8); send `format` to be sure.
              */
             format?: string;
             /**
