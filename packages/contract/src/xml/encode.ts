@@ -1,0 +1,184 @@
+import { pointerChild } from '../document.js';
+import { XmlEncodeError } from './errors.js';
+import { alwaysArray, convertsText, fieldShape, textValue, FREE, type Shape } from './shape.js';
+
+// The encoder writes the document as one string in a single walk of the value, steered by the
+// shapes: each shape's facts (does its text need string="true"? is it always an array? is it
+// unwrapped?) are worked out once and kept. Its output is byte for byte what the codec has
+// always written: two-space indentation and a newline per element for documents, nothing
+// between elements in fragments, `<x/>` for an element without content.
+
+/** Element nesting the decoder accepts; deeper values are refused here, so whatever encodes decodes. */
+const MAX_DEPTH = 64;
+
+// XML 1.0 names (ASCII subset: the platform's field names are identifiers).
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+// What needs escaping, or cannot be carried at all: C0 controls but tab and LF, U+FFFE/U+FFFF
+// and surrogates (a pair is fine, checked on the slow path). CR is written as a reference, since
+// a reader turns a literal CR into LF.
+const SPECIAL = /[\u0000-\u0008\u000B-\u001F&<>'"\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** Where a value sits; turned into a JSON Pointer only when an error needs one. */
+type Path = { up: Path; key: string | number } | undefined;
+function pointerOf(path: Path): string {
+  const keys: (string | number)[] = [];
+  for (let step = path; step; step = step.up) keys.push(step.key);
+  let pointer = '';
+  for (let i = keys.length - 1; i >= 0; i--) pointer = pointerChild(pointer, keys[i]!);
+  return pointer;
+}
+
+/** Text with markup escaped; refuses characters XML 1.0 cannot carry. */
+function escape(text: string, path: Path): string {
+  if (!SPECIAL.test(text)) return text;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let replacement: string;
+    if (c === 0x26) replacement = '&amp;';
+    else if (c === 0x3c) replacement = '&lt;';
+    else if (c === 0x3e) replacement = '&gt;';
+    else if (c === 0x27) replacement = '&apos;';
+    else if (c === 0x22) replacement = '&quot;';
+    else if (c === 0x0d) replacement = '&#13;';
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      i++;
+      continue;
+    } else if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
+      const what = c >= 0xd800 && c <= 0xdfff ? 'half of a surrogate pair' : 'a control character';
+      throw new XmlEncodeError(`contains ${what} that XML 1.0 cannot carry`, pointerOf(path));
+    } else continue;
+    out += text.slice(from, i) + replacement;
+    from = i + 1;
+  }
+  return out + text.slice(from);
+}
+
+interface Facts {
+  shape: Shape;
+  /** Its text may convert (numbers, booleans), so some strings need string="true". */
+  converts: boolean;
+  alwaysArray: boolean;
+  item: Shape;
+  unwrap: string | undefined;
+  inner: Shape;
+  typedObject: boolean;
+}
+
+const facts = new WeakMap<Shape, Facts>();
+function factsOf(shape: Shape): Facts {
+  let known = facts.get(shape);
+  if (known) return known;
+  const unwrap = shape.object?.unwrap;
+  known = {
+    shape,
+    converts: convertsText(shape),
+    alwaysArray: alwaysArray(shape),
+    item: shape.array ?? FREE,
+    unwrap,
+    inner: unwrap ? (shape.object!.props.get(unwrap) ?? FREE) : shape,
+    typedObject: shape.object !== undefined,
+  };
+  facts.set(shape, known);
+  return known;
+}
+
+/** One writer per layout: indented documents or compact fragments. */
+class Writer {
+  private readonly indents: string[] = [''];
+  constructor(private readonly pretty: boolean) {}
+
+  private indent(level: number): string {
+    if (!this.pretty) return '';
+    return (this.indents[level] ??= '  '.repeat(level));
+  }
+
+  /** The elements of field `name` holding `value`, at nesting `level` (the root's fields are 1). */
+  field(name: string, value: unknown, shape: Shape, path: Path, level: number): string {
+    if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf(path));
+    if (level >= MAX_DEPTH) throw new XmlEncodeError(`nested deeper than ${MAX_DEPTH} levels, more than an XML body may be`, pointerOf(path));
+    if (!Array.isArray(value)) return this.element(name, '', value, shape, path, level);
+    const f = factsOf(shape);
+    if (value.length === 0) return `${this.indent(level)}<${name} array="true"/>${this.pretty ? '\n' : ''}`;
+    if (value.length === 1 && !f.alwaysArray) {
+      // `<x array="true"/>` is the empty array; a lone empty string says it is text.
+      const item = value[0];
+      if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf({ up: path, key: 0 }));
+      return this.element(name, item === '' ? ' array="true" string="true"' : ' array="true"', item, f.item, { up: path, key: 0 }, level);
+    }
+    let out = '';
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
+      if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf({ up: path, key: index }));
+      out += this.element(name, '', item, f.item, { up: path, key: index }, level);
+    }
+    return out;
+  }
+
+  /** One element `<name marks>` holding `value` (not an array). */
+  private element(name: string, marks: string, value: unknown, shape: Shape, path: Path, level: number): string {
+    const newline = this.pretty ? '\n' : '';
+    switch (typeof value) {
+      case 'string': {
+        const text = escape(value, path);
+        const f = factsOf(shape);
+        // string="true" goes before array="true" when both apply.
+        if (f.converts && textValue(value, shape) !== value) marks = marks === '' ? ' string="true"' : ' string="true"' + marks;
+        return text === '' ? `${this.indent(level)}<${name}${marks}/>${newline}` : `${this.indent(level)}<${name}${marks}>${text}</${name}>${newline}`;
+      }
+      case 'number':
+        if (!Number.isFinite(value)) throw new XmlEncodeError(`${value} has no JSON or XML form`, pointerOf(path));
+        return `${this.indent(level)}<${name}${marks}>${value}</${name}>${newline}`;
+      case 'boolean':
+        return `${this.indent(level)}<${name}${marks}>${value}</${name}>${newline}`;
+      case 'object': {
+        if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointerOf(path));
+        const f = factsOf(shape);
+        const object = value as Record<string, unknown>;
+        if (f.unwrap) {
+          for (const key in object) {
+            if (Object.hasOwn(object, key) && key !== f.unwrap) throw new XmlEncodeError(`only "${f.unwrap}" can be sent in XML here, not "${key}"`, pointerOf({ up: path, key }));
+          }
+          return this.element(name, marks, object[f.unwrap] ?? {}, f.inner, { up: path, key: f.unwrap }, level);
+        }
+        if (!f.typedObject && isEmpty(object)) throw new XmlEncodeError('an empty object in a free-form field has no XML form', pointerOf(path));
+        const body = this.fields(object, shape, path, level + 1);
+        return body === '' ? `${this.indent(level)}<${name}${marks}/>${newline}` : `${this.indent(level)}<${name}${marks}>${newline}${body}${this.indent(level)}</${name}>${newline}`;
+      }
+      default:
+        throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointerOf(path));
+    }
+  }
+
+  /** The fields of an object, each as its elements, at nesting `level`. */
+  fields(object: Record<string, unknown>, shape: Shape, path: Path, level: number): string {
+    let out = '';
+    for (const key in object) {
+      if (!Object.hasOwn(object, key)) continue;
+      const value = object[key];
+      if (value === undefined) continue;
+      out += this.field(key, value, fieldShape(shape, key), { up: path, key }, level);
+    }
+    return out;
+  }
+}
+
+function isEmpty(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return false;
+  return true;
+}
+
+const documentWriter = new Writer(true);
+const fragmentWriter = new Writer(false);
+
+/** A whole document: `<root>`, the fields of `value`, `</root>`. */
+export function encodeDocument(root: string, value: Record<string, unknown>, shape: Shape): string {
+  const body = documentWriter.fields(value, shape, undefined, 1);
+  return body === '' ? `<${root}/>\n` : `<${root}>\n${body}</${root}>\n`;
+}
+
+/** One field of the root object as compact XML. */
+export function encodeFragment(name: string, value: unknown, rootShape: Shape): string {
+  return fragmentWriter.field(name, value, fieldShape(rootShape, name), { up: undefined, key: name }, 1);
+}
