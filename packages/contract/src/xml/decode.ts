@@ -46,6 +46,7 @@ interface Plan {
   unwrap: string | undefined;
   /** The shape of the fields of its element (inside the unwrapped level, if any). */
   fields: Shape;
+  children: Map<string, Plan>;
 }
 
 const plans = new WeakMap<Shape, Plan>();
@@ -61,9 +62,20 @@ function planOf(shape: Shape): Plan {
     item: shape.array ?? shape,
     unwrap,
     fields: unwrap ? (shape.object!.props.get(unwrap) ?? fieldShape(FREE_OBJECT, unwrap)) : shape,
+    children: new Map(),
   };
   plans.set(shape, plan);
   return plan;
+}
+
+/** The plan of the field `name` of an element of this plan, remembered per name. */
+function childPlan(plan: Plan, name: string): Plan {
+  let child = plan.children.get(name);
+  if (child === undefined) {
+    if (plan.children.size > 256) plan.children.clear();
+    plan.children.set(name, (child = planOf(fieldShape(plan.fields, name))));
+  }
+  return child;
 }
 const FREE_OBJECT: Shape = { free: true, scalars: new Set(), object: undefined, array: undefined };
 
@@ -394,12 +406,14 @@ class Reader {
     frame.text = '';
     frame.mixed = false;
     frame.stringMark = stringMark;
-    frame.keys.length = 0;
-    frame.firsts.length = 0;
-    frame.rests.length = 0;
-    frame.flags.length = 0;
-    frame.starts.length = 0;
-    frame.index = undefined;
+    if (frame.keys.length !== 0) {
+      frame.keys.length = 0;
+      frame.firsts.length = 0;
+      frame.rests.length = 0;
+      frame.flags.length = 0;
+      frame.starts.length = 0;
+      frame.index = undefined;
+    }
     this.live = depth;
     if (depth === 1) {
       if (name !== rootName) {
@@ -411,8 +425,8 @@ class Reader {
       return true;
     }
     const parent = frames[depth - 1]!;
-    const shape = fieldShape(parent.plan.fields, name);
-    const plan = planOf(shape);
+    const plan = childPlan(parent.plan, name);
+    const shape = plan.shape;
     let group = this.groupOf(parent, name);
     if (group === -1) {
       group = parent.keys.length;

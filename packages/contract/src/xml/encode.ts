@@ -84,54 +84,83 @@ function factsOf(shape: Shape): Facts {
   return known;
 }
 
-/** One writer per layout: indented documents or compact fragments. */
+/**
+ * One writer per layout: indented documents or compact fragments. It collects the pieces and
+ * joins them a few thousand at a time: a document built as one rope of a million small
+ * strings keeps them all alive until the end, and the garbage collector then costs more than
+ * the writing.
+ */
 class Writer {
   private readonly indents: string[] = [''];
-  constructor(private readonly pretty: boolean) {}
+  private readonly parts: string[] = [];
+  private chunks: string[] = [];
+  private readonly newline: string;
+  constructor(private readonly pretty: boolean) {
+    this.newline = pretty ? '\n' : '';
+  }
 
   private indent(level: number): string {
     if (!this.pretty) return '';
     return (this.indents[level] ??= '  '.repeat(level));
   }
 
-  /** The elements of field `name` holding `value`, at nesting `level` (the root's fields are 1). */
-  field(name: string, value: unknown, shape: Shape, path: Path, level: number): string {
+  write(text: string): void {
+    const parts = this.parts;
+    parts.push(text);
+    if (parts.length === 2048) {
+      this.chunks.push(parts.join(''));
+      parts.length = 0;
+    }
+  }
+
+  /** Everything written since the last call, and a fresh start (also after an error). */
+  take(): string {
+    this.chunks.push(this.parts.join(''));
+    const text = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
+    this.reset();
+    return text;
+  }
+
+  reset(): void {
+    this.chunks = [];
+    this.parts.length = 0;
+  }
+
+  /** Writes the elements of field `name` holding `value`, at nesting `level` (the root's fields are 1). */
+  field(name: string, value: unknown, shape: Shape, path: Path, level: number): void {
     if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf(path));
     if (level >= MAX_DEPTH) throw new XmlEncodeError(`nested deeper than ${MAX_DEPTH} levels, more than an XML body may be`, pointerOf(path));
     if (!Array.isArray(value)) return this.element(name, '', value, shape, path, level);
     const f = factsOf(shape);
-    if (value.length === 0) return `${this.indent(level)}<${name} array="true"/>${this.pretty ? '\n' : ''}`;
+    if (value.length === 0) return this.write(`${this.indent(level)}<${name} array="true"/>${this.newline}`);
     if (value.length === 1 && !f.alwaysArray) {
       // `<x array="true"/>` is the empty array; a lone empty string says it is text.
       const item = value[0];
       if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf({ up: path, key: 0 }));
       return this.element(name, item === '' ? ' array="true" string="true"' : ' array="true"', item, f.item, { up: path, key: 0 }, level);
     }
-    let out = '';
     for (let index = 0; index < value.length; index++) {
       const item = value[index];
       if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf({ up: path, key: index }));
-      out += this.element(name, '', item, f.item, { up: path, key: index }, level);
+      this.element(name, '', item, f.item, { up: path, key: index }, level);
     }
-    return out;
   }
 
-  /** One element `<name marks>` holding `value` (not an array). */
-  private element(name: string, marks: string, value: unknown, shape: Shape, path: Path, level: number): string {
-    const newline = this.pretty ? '\n' : '';
+  /** Writes one element `<name marks>` holding `value` (not an array). */
+  private element(name: string, marks: string, value: unknown, shape: Shape, path: Path, level: number): void {
     switch (typeof value) {
       case 'string': {
         const text = escape(value, path);
         const f = factsOf(shape);
         // string="true" goes before array="true" when both apply.
         if (f.converts && textValue(value, shape) !== value) marks = marks === '' ? ' string="true"' : ' string="true"' + marks;
-        return text === '' ? `${this.indent(level)}<${name}${marks}/>${newline}` : `${this.indent(level)}<${name}${marks}>${text}</${name}>${newline}`;
+        return this.write(text === '' ? `${this.indent(level)}<${name}${marks}/>${this.newline}` : `${this.indent(level)}<${name}${marks}>${text}</${name}>${this.newline}`);
       }
       case 'number':
         if (!Number.isFinite(value)) throw new XmlEncodeError(`${value} has no JSON or XML form`, pointerOf(path));
-        return `${this.indent(level)}<${name}${marks}>${value}</${name}>${newline}`;
+        return this.write(`${this.indent(level)}<${name}${marks}>${value}</${name}>${this.newline}`);
       case 'boolean':
-        return `${this.indent(level)}<${name}${marks}>${value}</${name}>${newline}`;
+        return this.write(`${this.indent(level)}<${name}${marks}>${value}</${name}>${this.newline}`);
       case 'object': {
         if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointerOf(path));
         const f = factsOf(shape);
@@ -143,25 +172,31 @@ class Writer {
           return this.element(name, marks, object[f.unwrap] ?? {}, f.inner, { up: path, key: f.unwrap }, level);
         }
         if (!f.typedObject && isEmpty(object)) throw new XmlEncodeError('an empty object in a free-form field has no XML form', pointerOf(path));
-        const body = this.fields(object, shape, path, level + 1);
-        return body === '' ? `${this.indent(level)}<${name}${marks}/>${newline}` : `${this.indent(level)}<${name}${marks}>${newline}${body}${this.indent(level)}</${name}>${newline}`;
+        if (!hasContent(object)) return this.write(`${this.indent(level)}<${name}${marks}/>${this.newline}`);
+        this.write(`${this.indent(level)}<${name}${marks}>${this.newline}`);
+        this.fields(object, shape, path, level + 1);
+        return this.write(`${this.indent(level)}</${name}>${this.newline}`);
       }
       default:
         throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointerOf(path));
     }
   }
 
-  /** The fields of an object, each as its elements, at nesting `level`. */
-  fields(object: Record<string, unknown>, shape: Shape, path: Path, level: number): string {
-    let out = '';
+  /** Writes the fields of an object, each as its elements, at nesting `level`. */
+  fields(object: Record<string, unknown>, shape: Shape, path: Path, level: number): void {
     for (const key in object) {
       if (!Object.hasOwn(object, key)) continue;
       const value = object[key];
       if (value === undefined) continue;
-      out += this.field(key, value, fieldShape(shape, key), { up: path, key }, level);
+      this.field(key, value, fieldShape(shape, key), { up: path, key }, level);
     }
-    return out;
   }
+}
+
+/** Does the object have a field that is written (not undefined)? */
+function hasContent(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key) && (object as Record<string, unknown>)[key] !== undefined) return true;
+  return false;
 }
 
 function isEmpty(object: object): boolean {
@@ -172,13 +207,27 @@ function isEmpty(object: object): boolean {
 const documentWriter = new Writer(true);
 const fragmentWriter = new Writer(false);
 
+function written(writer: Writer, write: () => void): string {
+  try {
+    write();
+    return writer.take();
+  } catch (error) {
+    writer.reset();
+    throw error;
+  }
+}
+
 /** A whole document: `<root>`, the fields of `value`, `</root>`. */
 export function encodeDocument(root: string, value: Record<string, unknown>, shape: Shape): string {
-  const body = documentWriter.fields(value, shape, undefined, 1);
-  return body === '' ? `<${root}/>\n` : `<${root}>\n${body}</${root}>\n`;
+  if (!hasContent(value)) return `<${root}/>\n`;
+  return written(documentWriter, () => {
+    documentWriter.write(`<${root}>\n`);
+    documentWriter.fields(value, shape, undefined, 1);
+    documentWriter.write(`</${root}>\n`);
+  });
 }
 
 /** One field of the root object as compact XML. */
 export function encodeFragment(name: string, value: unknown, rootShape: Shape): string {
-  return fragmentWriter.field(name, value, fieldShape(rootShape, name), { up: undefined, key: name }, 1);
+  return written(fragmentWriter, () => fragmentWriter.field(name, value, fieldShape(rootShape, name), { up: undefined, key: name }, 1));
 }
