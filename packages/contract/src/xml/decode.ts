@@ -303,6 +303,7 @@ class Reader {
       let value: unknown;
       if (next === 0x2f) {
         // </name>
+        if (names.length === base) this.malformed('a closing tag with no element open', lt);
         const name = names[names.length - 1]!;
         let i = lt + 2 + name.length;
         const c = src.charCodeAt(i);
