@@ -13,7 +13,19 @@ const MAX_DEPTH = 64;
 
 // A character XML 1.0 does not allow (section 2.2): C0 controls but tab, LF and CR, the two
 // non-characters U+FFFE/U+FFFF, and surrogates that do not form a pair.
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// The same, also matching surrogate pairs: a plain character class, so a scan of a document
+// without any of them is one fast pass; the exact pattern runs only from the first hit.
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+function firstBadCharacter(src: string): number {
+  MAYBE_NOT_XML_CHAR.lastIndex = 0;
+  const maybe = MAYBE_NOT_XML_CHAR.exec(src);
+  if (!maybe) return src.length;
+  NOT_XML_CHAR.lastIndex = maybe.index;
+  const bad = NOT_XML_CHAR.exec(src);
+  return bad ? bad.index : src.length;
+}
 
 // ASCII name characters; anything beyond ASCII goes through the full Name production.
 const NAME_START = new Uint8Array(128);
@@ -29,6 +41,12 @@ const XML_DECLARATION =
   /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"([A-Za-z][A-Za-z0-9._-]*)"|'([A-Za-z][A-Za-z0-9._-]*)'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+
+/** Does `src` hold `name` at `at`? (A loop: startsWith is a builtin call with argument checks.) */
+function matchesAt(src: string, name: string, at: number): boolean {
+  for (let k = 0; k < name.length; k++) if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
+  return true;
+}
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 const isXmlChar = (cp: number) => cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
@@ -47,6 +65,8 @@ interface Plan {
   /** The shape of the fields of its element (inside the unwrapped level, if any). */
   fields: Shape;
   children: Map<string, Plan>;
+  /** The names of its fields in the order they last came (a guess that saves slicing names). */
+  order: string[];
 }
 
 const plans = new WeakMap<Shape, Plan>();
@@ -63,9 +83,18 @@ function planOf(shape: Shape): Plan {
     unwrap,
     fields: unwrap ? (shape.object!.props.get(unwrap) ?? fieldShape(FREE_OBJECT, unwrap)) : shape,
     children: new Map(),
+    order: [],
   };
   plans.set(shape, plan);
   return plan;
+}
+
+/** `{ [key]: inner }`; the contract's one unwrapped level (`data`) as a literal, which V8 builds faster. */
+function wrap(key: string, inner: unknown): Record<string, unknown> {
+  if (key === 'data') return { data: inner };
+  const object: Record<string, unknown> = {};
+  object[key] = inner;
+  return object;
 }
 
 /** The plan of the field `name` of an element of this plan, remembered per name. */
@@ -90,6 +119,9 @@ interface Frame {
   name: string;
   plan: Plan;
   text: string;
+  /** Text not yet copied out of the document: its range (rawStart < 0 when there is none). */
+  rawStart: number;
+  rawEnd: number;
   /** Non-blank text seen after the first child element. */
   mixed: boolean;
   stringMark: boolean;
@@ -105,10 +137,12 @@ interface Frame {
   nth: number;
   /** Is this element an array item (so its pointer has an index)? */
   listed: boolean;
+  /** Where in its plan's `order` the next child's name is expected. */
+  cursor: number;
 }
 
 function newFrame(): Frame {
-  return { name: '', plan: undefined as unknown as Plan, text: '', mixed: false, stringMark: false, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false };
+  return { name: '', plan: undefined as unknown as Plan, text: '', rawStart: -1, rawEnd: 0, mixed: false, stringMark: false, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false, cursor: 0 };
 }
 
 class Fault {
@@ -143,11 +177,7 @@ class Reader {
     private readonly src: string,
     badChar?: number,
   ) {
-    if (badChar === undefined) {
-      const bad = NOT_XML_CHAR.exec(src);
-      badChar = bad ? bad.index : src.length;
-    }
-    this.badChar = badChar;
+    this.badChar = badChar ?? firstBadCharacter(src);
   }
 
   // --- errors --------------------------------------------------------------------------------
@@ -264,6 +294,33 @@ class Reader {
     this.pos = end + 2;
   }
 
+  /**
+   * The name of a child element at `at`, found without slicing when it is the one expected:
+   * each plan remembers the order its fields came in last time, and elements repeat. Most
+   * documents list the same fields in the same order for every profile.
+   */
+  private expectedName(at: number): string {
+    const depth = this.names.length;
+    const parent = this.frames[depth];
+    if (depth === 0 || this.live !== depth || parent === undefined) return this.name(at);
+    const order = parent.plan.order;
+    const guess = order[parent.cursor];
+    if (guess !== undefined && this.nameAt(guess, at)) {
+      parent.cursor++;
+      return guess;
+    }
+    const last = parent.keys.length === 0 ? undefined : parent.keys[parent.keys.length - 1];
+    if (last !== undefined && this.nameAt(last, at)) return last;
+    const name = this.name(at);
+    if (parent.cursor < 256) order[parent.cursor++] = name;
+    return name;
+  }
+
+  private nameAt(name: string, at: number): boolean {
+    const c = this.src.charCodeAt(at + name.length);
+    return c < 128 && !NAME_CHAR[c] && matchesAt(this.src, name, at);
+  }
+
   /** An XML Name starting at `at`. */
   private name(at: number): string {
     const src = this.src;
@@ -308,7 +365,7 @@ class Reader {
         const name = names[names.length - 1]!;
         let i = lt + 2 + name.length;
         const c = src.charCodeAt(i);
-        if (!src.startsWith(name, lt + 2) || (c < 128 && NAME_CHAR[c]) || c >= 128) {
+        if (!matchesAt(src, name, lt + 2) || (c < 128 && NAME_CHAR[c]) || c >= 128) {
           const end = src.indexOf('>', lt);
           this.malformed(`<${name}> is closed by </${src.slice(lt + 2, end === -1 ? lt + 42 : Math.min(end, lt + 42))}>`, lt);
         }
@@ -337,7 +394,7 @@ class Reader {
   /** An opening tag at `lt`; returns whether values are still being built. */
   private open(lt: number, building: boolean, rootName: string, rootShape: Shape): boolean {
     const src = this.src;
-    const name = this.name(lt + 1);
+    const name = building ? this.expectedName(lt + 1) : this.name(lt + 1);
     let i = lt + 1 + name.length;
     let arrayMark = false;
     let stringMark = false;
@@ -406,8 +463,10 @@ class Reader {
     if (!frame) frames[depth] = frame = newFrame();
     frame.name = name;
     frame.text = '';
+    frame.rawStart = -1;
     frame.mixed = false;
     frame.stringMark = stringMark;
+    frame.cursor = 0;
     if (frame.keys.length !== 0) {
       frame.keys.length = 0;
       frame.firsts.length = 0;
@@ -479,17 +538,17 @@ class Reader {
     const plan = frame.plan;
     let value: unknown;
     if (frame.keys.length === 0) {
-      const text = frame.text;
+      const text = this.textOf(frame);
       if (depth === 1) {
         if (text.trim() !== '') this.fault(`<${frame.name}> holds text instead of fields`, this.pos, 0);
         return {};
       }
       if (frame.stringMark || plan.plainText) value = text;
-      else if (plan.emptyObject && text.trim() === '') value = plan.unwrap ? { [plan.unwrap]: {} } : {};
+      else if (plan.emptyObject && text.trim() === '') value = plan.unwrap ? wrap(plan.unwrap, {}) : {};
       else value = textValue(text, plan.shape);
       if (frame.nth === 0 && this.frames[depth - 1]!.flags[frame.group]! & ATTRIBUTE_MARK && text === '' && !frame.stringMark) this.frames[depth - 1]!.flags[frame.group]! |= EMPTY_MARK;
     } else {
-      if (frame.mixed || frame.text.trim() !== '') {
+      if (frame.mixed || (frame.rawStart >= 0 && !this.blank(frame.rawStart, frame.rawEnd)) || frame.text.trim() !== '') {
         this.fault('an element mixes text with child elements', this.pos, depth);
         return undefined;
       }
@@ -508,7 +567,7 @@ class Reader {
         if (key === '__proto__') Object.defineProperty(object, key, { value: field, enumerable: true, writable: true, configurable: true });
         else object[key] = field;
       }
-      value = depth > 1 && plan.unwrap ? { [plan.unwrap]: object } : object;
+      value = depth > 1 && plan.unwrap ? wrap(plan.unwrap, object) : object;
     }
     if (depth === 1) return value;
     const parent = this.frames[depth - 1]!;
@@ -554,13 +613,47 @@ class Reader {
       return;
     }
     const frame = this.frames[this.names.length]!;
-    const text = amp ? this.references(start, end, false) : this.nextCrFrom(start) < end ? this.lines(this.src.slice(start, end)) : this.src.slice(start, end);
-    this.append(frame, text);
+    if (frame.keys.length !== 0) {
+      // Between child elements only blank text may be; it is checked where it lies, not copied.
+      if (amp) this.append(frame, this.references(start, end, false));
+      else if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
+      return;
+    }
+    if (!amp && frame.text === '' && frame.rawStart < 0 && !(this.nextCrFrom(start) < end)) {
+      // Kept as a range until the element ends: the text of an element that turns out to
+      // hold elements is never copied.
+      frame.rawStart = start;
+      frame.rawEnd = end;
+      return;
+    }
+    this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+  }
+
+  /** The text read so far in an element, as a string. */
+  private textOf(frame: Frame): string {
+    if (frame.rawStart < 0) return frame.text;
+    const text = this.src.slice(frame.rawStart, frame.rawEnd);
+    frame.rawStart = -1;
+    return (frame.text = frame.text === '' ? text : frame.text + text);
+  }
+
+  /** Is the text between `start` and `end` blank (by String.prototype.trim's idea of white space)? */
+  private blank(start: number, end: number): boolean {
+    const src = this.src;
+    for (let i = start; i < end; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+      if (c < 128) return false;
+      return src.slice(i, end).trim() === '';
+    }
+    return true;
   }
 
   private append(frame: Frame, text: string): void {
-    if (frame.keys.length === 0) frame.text = frame.text === '' ? text : frame.text + text;
-    else if (!frame.mixed && text.trim() !== '') frame.mixed = true;
+    if (frame.keys.length === 0) {
+      const before = this.textOf(frame);
+      frame.text = before === '' ? text : before + text;
+    } else if (!frame.mixed && text.trim() !== '') frame.mixed = true;
   }
 
   private cdata(building: boolean): void {

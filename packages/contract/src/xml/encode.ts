@@ -29,7 +29,7 @@ function pointerOf(path: Path): string {
 }
 
 /** Text with markup escaped; refuses characters XML 1.0 cannot carry. */
-function escape(text: string, path: Path): string {
+function escape(text: string, up: Path, key: string | number): string {
   if (!SPECIAL.test(text)) return text;
   let out = '';
   let from = 0;
@@ -47,7 +47,7 @@ function escape(text: string, path: Path): string {
       continue;
     } else if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
       const what = c >= 0xd800 && c <= 0xdfff ? 'half of a surrogate pair' : 'a control character';
-      throw new XmlEncodeError(`contains ${what} that XML 1.0 cannot carry`, pointerOf(path));
+      throw new XmlEncodeError(`contains ${what} that XML 1.0 cannot carry`, pointerOf({ up, key }));
     } else continue;
     out += text.slice(from, i) + replacement;
     from = i + 1;
@@ -85,10 +85,10 @@ function factsOf(shape: Shape): Facts {
 }
 
 /**
- * One writer per layout: indented documents or compact fragments. It collects the pieces and
- * joins them a few thousand at a time: a document built as one rope of a million small
- * strings keeps them all alive until the end, and the garbage collector then costs more than
- * the writing.
+ * One writer per layout: indented documents or compact fragments. It collects the pieces
+ * (names, marks, escaped text) in one reused array and joins them a few thousand at a time:
+ * no intermediate string per element, and no rope of a million small strings that the
+ * garbage collector would have to carry until the end.
  */
 class Writer {
   private readonly indents: string[] = [''];
@@ -105,18 +105,27 @@ class Writer {
   }
 
   write(text: string): void {
+    this.parts.push(text);
+  }
+
+  /** Joins what was collected once it is a few thousand pieces, and sets it aside. */
+  private flush(): void {
     const parts = this.parts;
-    parts.push(text);
-    if (parts.length === 2048) {
+    if (parts.length >= 4096) {
       this.chunks.push(parts.join(''));
       parts.length = 0;
     }
   }
 
-  /** Everything written since the last call, and a fresh start (also after an error). */
+  /**
+   * Everything written since the last call, and a fresh start. The chunks are joined as a rope:
+   * copying megabytes into one flat string here would double the cost of the copy its first
+   * use (Buffer.byteLength, a socket write) makes anyway.
+   */
   take(): string {
     this.chunks.push(this.parts.join(''));
-    const text = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
+    let text = '';
+    for (const chunk of this.chunks) text += chunk;
     this.reset();
     return text;
   }
@@ -126,59 +135,68 @@ class Writer {
     this.parts.length = 0;
   }
 
-  /** Writes the elements of field `name` holding `value`, at nesting `level` (the root's fields are 1). */
-  field(name: string, value: unknown, shape: Shape, path: Path, level: number): void {
-    if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf(path));
-    if (level >= MAX_DEPTH) throw new XmlEncodeError(`nested deeper than ${MAX_DEPTH} levels, more than an XML body may be`, pointerOf(path));
-    if (!Array.isArray(value)) return this.element(name, '', value, shape, path, level);
+  /**
+   * Writes the elements of field `name` holding `value`, at nesting `level` (the root's fields
+   * are 1), in the object at `up`. Paths are built per object, not per value.
+   */
+  field(name: string, value: unknown, shape: Shape, up: Path, level: number): void {
+    if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf({ up, key: name }));
+    if (level >= MAX_DEPTH) throw new XmlEncodeError(`nested deeper than ${MAX_DEPTH} levels, more than an XML body may be`, pointerOf({ up, key: name }));
+    if (!Array.isArray(value)) return this.element(name, '', value, shape, up, name, level);
+    const path: Path = { up, key: name };
     const f = factsOf(shape);
-    if (value.length === 0) return this.write(`${this.indent(level)}<${name} array="true"/>${this.newline}`);
+    if (value.length === 0) return void this.parts.push(this.indent(level), '<', name, ' array="true"/>', this.newline);
     if (value.length === 1 && !f.alwaysArray) {
       // `<x array="true"/>` is the empty array; a lone empty string says it is text.
       const item = value[0];
       if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf({ up: path, key: 0 }));
-      return this.element(name, item === '' ? ' array="true" string="true"' : ' array="true"', item, f.item, { up: path, key: 0 }, level);
+      return this.element(name, item === '' ? ' array="true" string="true"' : ' array="true"', item, f.item, path, 0, level);
     }
     for (let index = 0; index < value.length; index++) {
       const item = value[index];
       if (Array.isArray(item)) throw new XmlEncodeError('an array inside an array has no XML form', pointerOf({ up: path, key: index }));
-      this.element(name, '', item, f.item, { up: path, key: index }, level);
+      this.element(name, '', item, f.item, path, index, level);
     }
   }
 
   /** Writes one element `<name marks>` holding `value` (not an array). */
-  private element(name: string, marks: string, value: unknown, shape: Shape, path: Path, level: number): void {
+  private element(name: string, marks: string, value: unknown, shape: Shape, up: Path, key: string | number, level: number): void {
     switch (typeof value) {
       case 'string': {
-        const text = escape(value, path);
+        const text = escape(value, up, key);
         const f = factsOf(shape);
         // string="true" goes before array="true" when both apply.
         if (f.converts && textValue(value, shape) !== value) marks = marks === '' ? ' string="true"' : ' string="true"' + marks;
-        return this.write(text === '' ? `${this.indent(level)}<${name}${marks}/>${this.newline}` : `${this.indent(level)}<${name}${marks}>${text}</${name}>${this.newline}`);
+        if (text === '') this.parts.push(this.indent(level), '<', name, marks, '/>', this.newline);
+        else this.parts.push(this.indent(level), '<', name, marks, '>', text, '</', name, '>', this.newline);
+        return this.flush();
       }
       case 'number':
-        if (!Number.isFinite(value)) throw new XmlEncodeError(`${value} has no JSON or XML form`, pointerOf(path));
-        return this.write(`${this.indent(level)}<${name}${marks}>${value}</${name}>${this.newline}`);
+        if (!Number.isFinite(value)) throw new XmlEncodeError(`${value} has no JSON or XML form`, pointerOf({ up, key }));
+        this.parts.push(this.indent(level), '<', name, marks, '>', String(value), '</', name, '>', this.newline);
+        return this.flush();
       case 'boolean':
-        return this.write(`${this.indent(level)}<${name}${marks}>${value}</${name}>${this.newline}`);
+        this.parts.push(this.indent(level), '<', name, marks, value ? '>true</' : '>false</', name, '>', this.newline);
+        return this.flush();
       case 'object': {
-        if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointerOf(path));
+        if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointerOf({ up, key }));
         const f = factsOf(shape);
         const object = value as Record<string, unknown>;
+        const path: Path = { up, key };
         if (f.unwrap) {
-          for (const key in object) {
-            if (Object.hasOwn(object, key) && key !== f.unwrap) throw new XmlEncodeError(`only "${f.unwrap}" can be sent in XML here, not "${key}"`, pointerOf({ up: path, key }));
+          for (const other in object) {
+            if (Object.hasOwn(object, other) && other !== f.unwrap) throw new XmlEncodeError(`only "${f.unwrap}" can be sent in XML here, not "${other}"`, pointerOf({ up: path, key: other }));
           }
-          return this.element(name, marks, object[f.unwrap] ?? {}, f.inner, { up: path, key: f.unwrap }, level);
+          return this.element(name, marks, object[f.unwrap] ?? {}, f.inner, path, f.unwrap, level);
         }
         if (!f.typedObject && isEmpty(object)) throw new XmlEncodeError('an empty object in a free-form field has no XML form', pointerOf(path));
-        if (!hasContent(object)) return this.write(`${this.indent(level)}<${name}${marks}/>${this.newline}`);
-        this.write(`${this.indent(level)}<${name}${marks}>${this.newline}`);
+        if (!hasContent(object)) return void this.parts.push(this.indent(level), '<', name, marks, '/>', this.newline);
+        this.parts.push(this.indent(level), '<', name, marks, '>', this.newline);
         this.fields(object, shape, path, level + 1);
-        return this.write(`${this.indent(level)}</${name}>${this.newline}`);
+        return void this.parts.push(this.indent(level), '</', name, '>', this.newline);
       }
       default:
-        throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointerOf(path));
+        throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointerOf({ up, key }));
     }
   }
 
@@ -188,7 +206,7 @@ class Writer {
       if (!Object.hasOwn(object, key)) continue;
       const value = object[key];
       if (value === undefined) continue;
-      this.field(key, value, fieldShape(shape, key), { up: path, key }, level);
+      this.field(key, value, fieldShape(shape, key), path, level);
     }
   }
 }
@@ -229,5 +247,5 @@ export function encodeDocument(root: string, value: Record<string, unknown>, sha
 
 /** One field of the root object as compact XML. */
 export function encodeFragment(name: string, value: unknown, rootShape: Shape): string {
-  return written(fragmentWriter, () => fragmentWriter.field(name, value, fieldShape(rootShape, name), { up: undefined, key: name }, 1));
+  return written(fragmentWriter, () => fragmentWriter.field(name, value, fieldShape(rootShape, name), undefined, 1));
 }
