@@ -69,9 +69,10 @@ interface Plan {
   order: string[];
 }
 
-const plans = new WeakMap<Shape, Plan>();
+// Kept on the shape itself: a property read instead of a WeakMap lookup.
+type WithPlan = Shape & { decoding?: Plan };
 function planOf(shape: Shape): Plan {
-  let plan = plans.get(shape);
+  let plan = (shape as WithPlan).decoding;
   if (plan) return plan;
   const unwrap = shape.object?.unwrap;
   plan = {
@@ -85,7 +86,7 @@ function planOf(shape: Shape): Plan {
     children: new Map(),
     order: [],
   };
-  plans.set(shape, plan);
+  (shape as WithPlan).decoding = plan;
   return plan;
 }
 

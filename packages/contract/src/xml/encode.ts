@@ -18,6 +18,16 @@ const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // a reader turns a literal CR into LF.
 const SPECIAL = /[\u0000-\u0008\u000B-\u001F&<>'"\uD800-\uDFFF\uFFFE\uFFFF]/;
 
+// Names already checked: a set lookup per field instead of a pattern match.
+const validNames = new Set<string>();
+function validName(name: string): boolean {
+  if (validNames.has(name)) return true;
+  if (!XML_NAME.test(name)) return false;
+  if (validNames.size >= 10_000) validNames.clear();
+  validNames.add(name);
+  return true;
+}
+
 /** Where a value sits; turned into a JSON Pointer only when an error needs one. */
 type Path = { up: Path; key: string | number } | undefined;
 function pointerOf(path: Path): string {
@@ -66,9 +76,10 @@ interface Facts {
   typedObject: boolean;
 }
 
-const facts = new WeakMap<Shape, Facts>();
+// Kept on the shape itself: a property read per element instead of a WeakMap lookup.
+type WithFacts = Shape & { encoding?: Facts };
 function factsOf(shape: Shape): Facts {
-  let known = facts.get(shape);
+  let known = (shape as WithFacts).encoding;
   if (known) return known;
   const unwrap = shape.object?.unwrap;
   known = {
@@ -80,9 +91,11 @@ function factsOf(shape: Shape): Facts {
     inner: unwrap ? (shape.object!.props.get(unwrap) ?? FREE) : shape,
     typedObject: shape.object !== undefined,
   };
-  facts.set(shape, known);
+  (shape as WithFacts).encoding = known;
   return known;
 }
+
+const CHUNK = 4096;
 
 /**
  * One writer per layout: indented documents or compact fragments. It collects the pieces
@@ -92,7 +105,8 @@ function factsOf(shape: Shape): Facts {
  */
 class Writer {
   private readonly indents: string[] = [''];
-  private readonly parts: string[] = [];
+  private readonly parts: string[] = new Array<string>(CHUNK).fill('');
+  private count = 0;
   private chunks: string[] = [];
   private readonly newline: string;
   constructor(private readonly pretty: boolean) {
@@ -105,15 +119,19 @@ class Writer {
   }
 
   write(text: string): void {
-    this.parts.push(text);
+    this.put(text);
   }
 
-  /** Joins what was collected once it is a few thousand pieces, and sets it aside. */
-  private flush(): void {
-    const parts = this.parts;
-    if (parts.length >= 4096) {
-      this.chunks.push(parts.join(''));
-      parts.length = 0;
+  /**
+   * Adds a piece. The pieces go into a fixed array that is joined whenever it is full: an
+   * array emptied with `length = 0` gives its storage back and grows again for every chunk,
+   * and that garbage cost more than the joining.
+   */
+  private put(piece: string): void {
+    this.parts[this.count++] = piece;
+    if (this.count === CHUNK) {
+      this.chunks.push(this.parts.join(''));
+      this.count = 0;
     }
   }
 
@@ -123,16 +141,16 @@ class Writer {
    * use (Buffer.byteLength, a socket write) makes anyway.
    */
   take(): string {
-    this.chunks.push(this.parts.join(''));
     let text = '';
     for (const chunk of this.chunks) text += chunk;
+    text += this.parts.slice(0, this.count).join('');
     this.reset();
     return text;
   }
 
   reset(): void {
     this.chunks = [];
-    this.parts.length = 0;
+    this.count = 0;
   }
 
   /**
@@ -140,12 +158,12 @@ class Writer {
    * are 1), in the object at `up`. Paths are built per object, not per value.
    */
   field(name: string, value: unknown, shape: Shape, up: Path, level: number): void {
-    if (!XML_NAME.test(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf({ up, key: name }));
+    if (!validName(name)) throw new XmlEncodeError(`field name "${name}" is not a valid XML element name; send this body as JSON`, pointerOf({ up, key: name }));
     if (level >= MAX_DEPTH) throw new XmlEncodeError(`nested deeper than ${MAX_DEPTH} levels, more than an XML body may be`, pointerOf({ up, key: name }));
     if (!Array.isArray(value)) return this.element(name, '', value, shape, up, name, level);
     const path: Path = { up, key: name };
     const f = factsOf(shape);
-    if (value.length === 0) return void this.parts.push(this.indent(level), '<', name, ' array="true"/>', this.newline);
+    if (value.length === 0) return this.empty(level, name, ' array="true"');
     if (value.length === 1 && !f.alwaysArray) {
       // `<x array="true"/>` is the empty array; a lone empty string says it is text.
       const item = value[0];
@@ -159,6 +177,30 @@ class Writer {
     }
   }
 
+  /** `<name marks>text</name>` */
+  private leaf(level: number, name: string, marks: string, text: string): void {
+    this.put(this.indent(level));
+    this.put('<');
+    this.put(name);
+    this.put(marks);
+    this.put('>');
+    this.put(text);
+    this.put('</');
+    this.put(name);
+    this.put('>');
+    this.put(this.newline);
+  }
+
+  /** `<name marks/>` */
+  private empty(level: number, name: string, marks: string): void {
+    this.put(this.indent(level));
+    this.put('<');
+    this.put(name);
+    this.put(marks);
+    this.put('/>');
+    this.put(this.newline);
+  }
+
   /** Writes one element `<name marks>` holding `value` (not an array). */
   private element(name: string, marks: string, value: unknown, shape: Shape, up: Path, key: string | number, level: number): void {
     switch (typeof value) {
@@ -167,17 +209,13 @@ class Writer {
         const f = factsOf(shape);
         // string="true" goes before array="true" when both apply.
         if (f.converts && textValue(value, shape) !== value) marks = marks === '' ? ' string="true"' : ' string="true"' + marks;
-        if (text === '') this.parts.push(this.indent(level), '<', name, marks, '/>', this.newline);
-        else this.parts.push(this.indent(level), '<', name, marks, '>', text, '</', name, '>', this.newline);
-        return this.flush();
+        return text === '' ? this.empty(level, name, marks) : this.leaf(level, name, marks, text);
       }
       case 'number':
         if (!Number.isFinite(value)) throw new XmlEncodeError(`${value} has no JSON or XML form`, pointerOf({ up, key }));
-        this.parts.push(this.indent(level), '<', name, marks, '>', String(value), '</', name, '>', this.newline);
-        return this.flush();
+        return this.leaf(level, name, marks, String(value));
       case 'boolean':
-        this.parts.push(this.indent(level), '<', name, marks, value ? '>true</' : '>false</', name, '>', this.newline);
-        return this.flush();
+        return this.leaf(level, name, marks, value ? 'true' : 'false');
       case 'object': {
         if (value === null) throw new XmlEncodeError('null has no XML form; leave the field out', pointerOf({ up, key }));
         const f = factsOf(shape);
@@ -190,10 +228,20 @@ class Writer {
           return this.element(name, marks, object[f.unwrap] ?? {}, f.inner, path, f.unwrap, level);
         }
         if (!f.typedObject && isEmpty(object)) throw new XmlEncodeError('an empty object in a free-form field has no XML form', pointerOf(path));
-        if (!hasContent(object)) return void this.parts.push(this.indent(level), '<', name, marks, '/>', this.newline);
-        this.parts.push(this.indent(level), '<', name, marks, '>', this.newline);
+        if (!hasContent(object)) return this.empty(level, name, marks);
+        this.put(this.indent(level));
+        this.put('<');
+        this.put(name);
+        this.put(marks);
+        this.put('>');
+        this.put(this.newline);
         this.fields(object, shape, path, level + 1);
-        return void this.parts.push(this.indent(level), '</', name, '>', this.newline);
+        this.put(this.indent(level));
+        this.put('</');
+        this.put(name);
+        this.put('>');
+        this.put(this.newline);
+        return;
       }
       default:
         throw new XmlEncodeError(`a ${typeof value} has no JSON or XML form`, pointerOf({ up, key }));
