@@ -25,6 +25,7 @@ describe('accepts well-formed XML that only looks dangerous', () => {
     expect(decodedNote(note('&lt;&gt;&amp;&apos;&quot; &#169;&#xA9;&#x1F600; &#9;&#10;'))).toBe(`<>&'" ©©😀 \t\n`));
   it('a declaration, comments, processing instructions and white space around the root', () =>
     expect(requestXml.decode('\uFEFF<?xml version="1.0" encoding="utf-8" standalone="yes"?>\r\n<!-- a -->\n<?app do?>\n<xml><workflow_id>1</workflow_id></xml>\n<!-- b -->\n')).toEqual({ workflow_id: 1 }));
+  it('an empty comment', () => expect(decodedNote(note('a<!---->b'))).toBe('ab'));
   it('CRLF and CR read as LF; &#13; keeps a CR', () => expect(decodedNote(note('a\r\nb\rc&#13;d'))).toBe('a\nb\nc\rd'));
   it('non-ASCII element names', () => expect((requestXml.decode(wrap('<data><имя>Алиса</имя></data>')) as { data: { data: object }[] }).data[0]!.data).toEqual({ имя: 'Алиса' }));
   it('an element named __proto__ is an own field, as in JSON', () => {
@@ -69,6 +70,7 @@ describe('refuses what is not well-formed XML 1.0, with where', () => {
     ['a DOCTYPE inside an element', wrap('<!DOCTYPE xml>'), /^malformed XML: a DOCTYPE declaration inside an element/],
     ['"--" in a comment', wrap('<!-- a -- b -->'), /"--" inside a comment/],
     ['a comment ending in "--->"', wrap('<!-- a --->'), /"--" inside a comment/],
+    ['an undeclared entity between child elements', wrap('<data><email>a</email>&nbsp;</data>'), /&nbsp; is not one of XML's predefined entities/],
     ['a repeated attribute', wrap('<data array="true" array="true"/>'), /appears twice/],
     ['an unquoted attribute', wrap('<data array=true/>'), /not quoted/],
     ['"<" in an attribute', wrap('<data note="<"/>'), /"<" in the value/],

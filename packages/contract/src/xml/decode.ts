@@ -126,7 +126,8 @@ interface Frame {
   /** Non-blank text seen after the first child element. */
   mixed: boolean;
   stringMark: boolean;
-  /** The fields read so far, grouped by name in the order they first appear. */
+  /** The fields read so far, grouped by name in the order they first appear (the first `count`). */
+  count: number;
   keys: string[];
   firsts: unknown[];
   rests: (unknown[] | undefined)[];
@@ -143,7 +144,7 @@ interface Frame {
 }
 
 function newFrame(): Frame {
-  return { name: '', plan: undefined as unknown as Plan, text: '', rawStart: -1, rawEnd: 0, mixed: false, stringMark: false, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false, cursor: 0 };
+  return { name: '', plan: undefined as unknown as Plan, text: '', rawStart: -1, rawEnd: 0, mixed: false, stringMark: false, count: 0, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false, cursor: 0 };
 }
 
 class Fault {
@@ -278,7 +279,7 @@ class Reader {
     const end = this.src.indexOf('-->', start);
     if (end === -1) this.malformed('a comment is not closed with -->', this.pos);
     const dashes = this.src.indexOf('--', start);
-    if (dashes < end || this.src.charCodeAt(end - 1) === 0x2d) this.malformed('"--" inside a comment', dashes < end ? dashes : end - 1);
+    if (dashes < end || (end > start && this.src.charCodeAt(end - 1) === 0x2d)) this.malformed('"--" inside a comment', dashes < end ? dashes : end - 1);
     if (this.badChar < end) this.badCharacter(this.badChar);
     this.pos = end + 3;
   }
@@ -310,7 +311,7 @@ class Reader {
       parent.cursor++;
       return guess;
     }
-    const last = parent.keys.length === 0 ? undefined : parent.keys[parent.keys.length - 1];
+    const last = parent.count === 0 ? undefined : parent.keys[parent.count - 1];
     if (last !== undefined && this.nameAt(last, at)) return last;
     const name = this.name(at);
     if (parent.cursor < 256) order[parent.cursor++] = name;
@@ -468,14 +469,9 @@ class Reader {
     frame.mixed = false;
     frame.stringMark = stringMark;
     frame.cursor = 0;
-    if (frame.keys.length !== 0) {
-      frame.keys.length = 0;
-      frame.firsts.length = 0;
-      frame.rests.length = 0;
-      frame.flags.length = 0;
-      frame.starts.length = 0;
-      frame.index = undefined;
-    }
+    // The group arrays keep their storage from element to element; `count` says how much is in use.
+    frame.count = 0;
+    frame.index = undefined;
     this.live = depth;
     if (depth === 1) {
       if (name !== rootName) {
@@ -491,18 +487,18 @@ class Reader {
     const shape = plan.shape;
     let group = this.groupOf(parent, name);
     if (group === -1) {
-      group = parent.keys.length;
-      parent.keys.push(name);
-      parent.firsts.push(undefined);
-      parent.rests.push(undefined);
-      parent.starts.push(at);
+      group = parent.count++;
+      parent.keys[group] = name;
+      parent.firsts[group] = undefined;
+      parent.rests[group] = undefined;
+      parent.starts[group] = at;
       let flags = 0;
       if (arrayMark) flags |= MARKED | ATTRIBUTE_MARK;
       else if (plan.alwaysArray || this.itemDepth === depth) flags |= MARKED;
       else if (plan.item !== shape) flags |= SPECULATIVE;
-      parent.flags.push(flags);
+      parent.flags[group] = flags;
       if (parent.index) parent.index.set(name, group);
-      else if (parent.keys.length > 12) parent.index = new Map(parent.keys.map((key, i) => [key, i]));
+      else if (parent.count > 12) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
       frame.nth = 0;
       frame.listed = (flags & MARKED) !== 0;
       frame.plan = flags & MARKED ? planOf(plan.item) : plan;
@@ -519,7 +515,7 @@ class Reader {
   private groupOf(frame: Frame, name: string): number {
     if (frame.index) return frame.index.get(name) ?? -1;
     const keys = frame.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === name) return i;
+    for (let i = 0; i < frame.count; i++) if (keys[i] === name) return i;
     return -1;
   }
 
@@ -538,7 +534,7 @@ class Reader {
     const frame = this.frames[depth]!;
     const plan = frame.plan;
     let value: unknown;
-    if (frame.keys.length === 0) {
+    if (frame.count === 0) {
       const text = this.textOf(frame);
       if (depth === 1) {
         if (text.trim() !== '') this.fault(`<${frame.name}> holds text instead of fields`, this.pos, 0);
@@ -555,7 +551,7 @@ class Reader {
       }
       const object: Record<string, unknown> = {};
       const { keys, firsts, rests, flags } = frame;
-      for (let g = 0; g < keys.length; g++) {
+      for (let g = 0; g < frame.count; g++) {
         const rest = rests[g];
         const first = firsts[g];
         let field: unknown;
@@ -614,7 +610,7 @@ class Reader {
       return;
     }
     const frame = this.frames[this.names.length]!;
-    if (frame.keys.length !== 0) {
+    if (frame.count !== 0) {
       // Between child elements only blank text may be; it is checked where it lies, not copied.
       if (amp) this.append(frame, this.references(start, end, false));
       else if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
@@ -651,7 +647,7 @@ class Reader {
   }
 
   private append(frame: Frame, text: string): void {
-    if (frame.keys.length === 0) {
+    if (frame.count === 0) {
       const before = this.textOf(frame);
       frame.text = before === '' ? text : before + text;
     } else if (!frame.mixed && text.trim() !== '') frame.mixed = true;
