@@ -67,6 +67,7 @@ interface Plan {
   children: Map<string, Plan>;
   /** The names of its fields in the order they last came (a guess that saves slicing names). */
   order: string[];
+  orderPlans: Plan[];
 }
 
 // Kept on the shape itself: a property read instead of a WeakMap lookup.
@@ -85,6 +86,7 @@ function planOf(shape: Shape): Plan {
     fields: unwrap ? (shape.object!.props.get(unwrap) ?? fieldShape(FREE_OBJECT, unwrap)) : shape,
     children: new Map(),
     order: [],
+    orderPlans: [],
   };
   (shape as WithPlan).decoding = plan;
   return plan;
@@ -172,6 +174,8 @@ class Reader {
 
   /** How many open elements have frames (values stop being built after a fault of content). */
   private live = 0;
+  /** The plan of the element whose name expectedName() just guessed right. */
+  private guessedPlan: Plan | undefined;
   /** Depth at which a new field is read as an array item (see again()). */
   private itemDepth = 0;
 
@@ -308,13 +312,16 @@ class Reader {
     const order = parent.plan.order;
     const guess = order[parent.cursor];
     if (guess !== undefined && this.nameAt(guess, at)) {
-      parent.cursor++;
+      this.guessedPlan = parent.plan.orderPlans[parent.cursor++];
       return guess;
     }
     const last = parent.count === 0 ? undefined : parent.keys[parent.count - 1];
     if (last !== undefined && this.nameAt(last, at)) return last;
     const name = this.name(at);
-    if (parent.cursor < 256) order[parent.cursor++] = name;
+    if (parent.cursor < 256) {
+      parent.plan.orderPlans[parent.cursor] = childPlan(parent.plan, name);
+      order[parent.cursor++] = name;
+    }
     return name;
   }
 
@@ -454,6 +461,8 @@ class Reader {
 
   /** Starts a frame for an element just opened; returns whether values are still being built. */
   private push(name: string, at: number, building: boolean, arrayMark: boolean, stringMark: boolean, rootName: string, rootShape: Shape): boolean {
+    const guessed = this.guessedPlan;
+    this.guessedPlan = undefined;
     const depth = this.names.length;
     if (!building) return false;
     if (depth > MAX_DEPTH) {
@@ -483,7 +492,7 @@ class Reader {
       return true;
     }
     const parent = frames[depth - 1]!;
-    const plan = childPlan(parent.plan, name);
+    const plan = guessed ?? childPlan(parent.plan, name);
     const shape = plan.shape;
     let group = this.groupOf(parent, name);
     if (group === -1) {
