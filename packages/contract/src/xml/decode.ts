@@ -1,6 +1,6 @@
 import { pointerChild } from '../document.js';
 import { XmlDecodeError } from './errors.js';
-import { alwaysArray, fieldShape, textValue, type Shape } from './shape.js';
+import { FREE, alwaysArray, fieldShape, textValue, type Shape } from './shape.js';
 
 // A strict XML 1.0 reader that builds the JSON model directly while it tokenises, steered by
 // the schema's shapes: no generic tree in between. It accepts exactly well-formed XML 1.0
@@ -83,7 +83,7 @@ function planOf(shape: Shape): Plan {
     alwaysArray: alwaysArray(shape),
     item: shape.array ?? shape,
     unwrap,
-    fields: unwrap ? (shape.object!.props.get(unwrap) ?? fieldShape(FREE_OBJECT, unwrap)) : shape,
+    fields: unwrap ? (shape.object!.props.get(unwrap) ?? FREE) : shape,
     children: new Map(),
     order: [],
     orderPlans: [],
@@ -109,7 +109,6 @@ function childPlan(plan: Plan, name: string): Plan {
   }
   return child;
 }
-const FREE_OBJECT: Shape = { free: true, scalars: new Set(), object: undefined, array: undefined };
 
 // Group flags: how the first element of a field's elements decides what the field becomes.
 const MARKED = 1; // array="true" on the first element, or the schema says it is always an array
@@ -604,7 +603,7 @@ class Reader {
     sub.live = depth - 1;
     sub.itemDepth = depth;
     sub.pos = start;
-    return sub.element('', FREE_OBJECT);
+    return sub.element('', FREE);
   }
 
   // --- character data ------------------------------------------------------------------------
