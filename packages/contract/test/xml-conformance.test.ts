@@ -92,6 +92,14 @@ describe('refuses what is not well-formed XML 1.0, with where', () => {
     ['a processing instruction named xml inside', wrap('<?xml version="1.0"?>'), /declaration is allowed only at the very start/],
   ])('%s', (_name, xml, message) => expect(refusal(xml).message).toMatch(message));
 
+  it('a reference in the token is refused without echoing it', () => {
+    for (const token of ['abc&secret1;', 'abc&#x1secret;', 'abc&#1;']) {
+      const error = refusal(`<xml><token>${token}</token><workflow_id>1</workflow_id></xml>`);
+      expect(error.message).toMatch(/^malformed XML: a reference /);
+      expect(error.message).not.toContain(token.slice(4, -1));
+      expect(error.pointer).toBe('/token');
+    }
+  });
   it('a well-formedness error is reported before a wrong root', () => expect(refusal('<request><a>&nbsp;</a></request>').message).toMatch(/^malformed XML/));
   it('a control character in a comment is still refused', () => expect(refusal(wrap('<!-- \u0001 -->')).message).toMatch(/U\+0001/));
 });

@@ -682,6 +682,11 @@ class Reader {
     return this.src.slice(start, end).replace(/\r\n|[\r\n\t]/g, ' ');
   }
 
+  /** A reference as written, for a message; never from the token, which must not be echoed. */
+  private shown(reference: string): string {
+    return this.pointer(this.names.length) === '/token' ? 'a reference' : reference;
+  }
+
   /** Text between `start` and `end` with its references replaced; refuses any other entity. */
   private references(start: number, end: number, attribute: boolean): string {
     const src = this.src;
@@ -697,13 +702,13 @@ class Reader {
         const hex = body.charCodeAt(1) === 0x78;
         const digits = body.slice(hex ? 2 : 1);
         const cp = (hex ? /^[0-9A-Fa-f]{1,8}$/ : /^[0-9]{1,8}$/).test(digits) ? parseInt(digits, hex ? 16 : 10) : NaN;
-        if (Number.isNaN(cp)) this.malformed(`"&${body};" is not a character reference`, amp);
-        if (!isXmlChar(cp)) this.malformed(`&${body}; refers to a character XML 1.0 does not allow`, amp);
+        if (Number.isNaN(cp)) this.malformed(`${this.shown(`"&${body};"`)} is not a character reference`, amp);
+        if (!isXmlChar(cp)) this.malformed(`${this.shown(`&${body};`)} refers to a character XML 1.0 does not allow`, amp);
         out += String.fromCodePoint(cp);
       } else {
         const replacement = PREDEFINED[body];
         if (replacement === undefined || !Object.hasOwn(PREDEFINED, body)) {
-          this.malformed(`&${body.slice(0, 40)}; is not one of XML's predefined entities (&lt; &gt; &amp; &apos; &quot;), and no DTD may declare it`, amp);
+          this.malformed(`${this.shown(`&${body.slice(0, 40)};`)} is not one of XML's predefined entities (&lt; &gt; &amp; &apos; &quot;), and no DTD may declare it`, amp);
         }
         out += replacement;
       }
