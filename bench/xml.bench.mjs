@@ -5,7 +5,7 @@
 // reader costs before any work of ours.
 import { createRequire } from 'node:module';
 import { requestXml, responseXml } from '@altcraft-api/contract';
-import { compare, report } from './lib/measure.mjs';
+import { compare, median, report } from './lib/measure.mjs';
 import { makeRequest } from './lib/profiles.mjs';
 
 // saxes is a development dependency of the contract package (its differential test).
@@ -49,3 +49,31 @@ report('XML encode of the 10,000-result answer', await compare({ subject: () => 
   target: 3,
   baselineName: 'JSON.stringify',
 });
+
+// The same ratios in CPU time (this process, garbage-collector threads included). On a shared,
+// loaded machine wall time swings with the neighbours; CPU time does not, but it also counts
+// collector work that runs beside the main thread, which the wall time partly hides.
+async function compareCpu({ subject, baseline, rounds = ROUNDS, warmup = 3 }) {
+  const cpu = (f) => {
+    globalThis.gc?.();
+    const start = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  };
+  const subjectTimes = [];
+  const baselineTimes = [];
+  for (let round = 0; round < warmup + rounds; round++) {
+    const b = cpu(baseline);
+    const s = cpu(subject);
+    if (round < warmup) continue;
+    baselineTimes.push(b);
+    subjectTimes.push(s);
+  }
+  const ratios = subjectTimes.map((time, i) => time / baselineTimes[i]);
+  return { ratio: { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) }, subjectMs: median(subjectTimes), baselineMs: median(baselineTimes) };
+}
+
+report('CPU time: saxes 6 tokenise only', await compareCpu({ subject: () => saxesTokenise(xml), baseline: () => JSON.parse(json) }), { baselineName: 'JSON.parse' });
+report('CPU time: XML decode 10,000 profiles', await compareCpu({ subject: () => requestXml.decode(xml), baseline: () => JSON.parse(json) }), { target: 5, baselineName: 'JSON.parse' });
+report('CPU time: XML encode 10,000 profiles', await compareCpu({ subject: () => requestXml.encode(parsed), baseline: () => JSON.stringify(parsed) }), { target: 3, baselineName: 'JSON.stringify' });
