@@ -1,6 +1,6 @@
 import { pointerChild } from '../document.js';
 import { XmlDecodeError } from './errors.js';
-import { FREE, alwaysArray, fieldShape, textValue, type Shape } from './shape.js';
+import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.js';
 
 // A strict XML 1.0 reader that builds the JSON model directly while it tokenises, steered by
 // the schema's shapes: no generic tree in between. It accepts exactly well-formed XML 1.0
@@ -56,6 +56,9 @@ interface Plan {
   shape: Shape;
   /** Its text is always the string itself (typed string fields). */
   plainText: boolean;
+  /** Its text may become a number, or a boolean. */
+  numeric: boolean;
+  boolean: boolean;
   /** An element of it with neither text nor children is an empty object. */
   emptyObject: boolean;
   alwaysArray: boolean;
@@ -79,6 +82,8 @@ function planOf(shape: Shape): Plan {
   plan = {
     shape,
     plainText: !shape.free && shape.scalars.size === 1 && shape.scalars.has('string'),
+    numeric: shape.free || shape.scalars.has('number') || shape.scalars.has('integer'),
+    boolean: shape.free || shape.scalars.has('boolean'),
     emptyObject: shape.object !== undefined && !shape.free && shape.scalars.size === 0,
     alwaysArray: alwaysArray(shape),
     item: shape.array ?? shape,
@@ -550,7 +555,7 @@ class Reader {
       }
       if (frame.stringMark || plan.plainText) value = text;
       else if (plan.emptyObject && text.trim() === '') value = plan.unwrap ? wrap(plan.unwrap, {}) : {};
-      else value = textValue(text, plan.shape);
+      else value = convertText(text, plan.numeric, plan.boolean);
       if (frame.nth === 0 && this.frames[depth - 1]!.flags[frame.group]! & ATTRIBUTE_MARK && text === '' && !frame.stringMark) this.frames[depth - 1]!.flags[frame.group]! |= EMPTY_MARK;
     } else {
       if (frame.mixed || (frame.rawStart >= 0 && !this.blank(frame.rawStart, frame.rawEnd)) || frame.text.trim() !== '') {

@@ -1,6 +1,6 @@
 import { pointerChild } from '../document.js';
 import { XmlEncodeError } from './errors.js';
-import { alwaysArray, convertsText, fieldShape, textValue, FREE, type Shape } from './shape.js';
+import { alwaysArray, convertText, convertsText, fieldShape, FREE, type Shape } from './shape.js';
 
 // The encoder writes the document as one string in a single walk of the value, steered by the
 // shapes: each shape's facts (does its text need string="true"? is it always an array? is it
@@ -69,6 +69,8 @@ interface Facts {
   shape: Shape;
   /** Its text may convert (numbers, booleans), so some strings need string="true". */
   converts: boolean;
+  numeric: boolean;
+  boolean: boolean;
   alwaysArray: boolean;
   item: Shape;
   unwrap: string | undefined;
@@ -85,6 +87,8 @@ function factsOf(shape: Shape): Facts {
   known = {
     shape,
     converts: convertsText(shape),
+    numeric: shape.free || shape.scalars.has('number') || shape.scalars.has('integer'),
+    boolean: shape.free || shape.scalars.has('boolean'),
     alwaysArray: alwaysArray(shape),
     item: shape.array ?? FREE,
     unwrap,
@@ -222,7 +226,7 @@ class Writer {
         const text = escape(value, up, key);
         const f = factsOf(shape);
         // string="true" goes before array="true" when both apply.
-        if (f.converts && textValue(value, shape) !== value) marks = marks === '' ? ' string="true"' : ' string="true"' + marks;
+        if (f.converts && convertText(value, f.numeric, f.boolean) !== value) marks = marks === '' ? ' string="true"' : ' string="true"' + marks;
         return text === '' ? this.empty(level, name, marks) : this.leaf(level, name, marks, text);
       }
       case 'number':

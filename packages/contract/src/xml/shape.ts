@@ -97,14 +97,18 @@ export const convertsText = (shape: Shape) => shape.free || shape.scalars.has('n
 /** The value an element's text stands for, given what the field may be. */
 export function textValue(text: string, shape: Shape): unknown {
   if (!shape.free && shape.scalars.size === 1 && shape.scalars.has('string')) return text;
+  return convertText(text, shape.free || shape.scalars.has('number') || shape.scalars.has('integer'), shape.free || shape.scalars.has('boolean'));
+}
+
+/** textValue() with what the shape allows worked out beforehand. */
+export function convertText(text: string, numeric: boolean, boolean: boolean): unknown {
   const trimmed = text.trim();
-  const numeric = shape.free || shape.scalars.has('number') || shape.scalars.has('integer');
   if (numeric && NUMBER_TEXT.test(trimmed)) {
     const n = Number(trimmed);
     // Never round: an integer the double cannot hold exactly, or a number beyond its range,
     // stays text (and the validator says so) instead of arriving as a different number.
     if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) || String(n) === trimmed : Number.isFinite(n)) return n;
   }
-  if ((shape.free || shape.scalars.has('boolean')) && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
+  if (boolean && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
   return text;
 }
