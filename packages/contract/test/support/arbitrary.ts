@@ -134,3 +134,52 @@ export const validRequest = (arbitraryOf(document.components.schemas.ImportAndSt
     return request;
   },
 );
+
+/** A small deterministic PRNG (mulberry32), so generated documents are the same on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Texts that exercise escaping, numeric-looking strings, non-ASCII and astral characters,
+// whitespace and the words XML turns into booleans. No CR: a conformant reader turns a literal
+// CR into LF, so CR is covered by its own tests, not by the byte-for-byte fixture.
+const TEXTS = ['plain', 'Tom & Jerry <3', `quote " and ' apostrophe`, '00067', '42', ' 42 ', '-1.5e3', 'true', 'false', '', 'Алиса', 'emoji 😀 ✓', 'tab\there', 'line\nbreak', ']]> and <![CDATA[', '12345678901234567890', 'a>b'];
+
+/**
+ * A deterministic request of `count` profiles covering what the XML codec distinguishes:
+ * typed and free-form fields, one-element and empty arrays, nested objects, numbers and
+ * booleans, strings that look like numbers, and text that needs escaping.
+ */
+export function deterministicRequest(count: number, seed = 1): Record<string, unknown> & { data: { data: Record<string, unknown> }[] } {
+  const random = seeded(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const data = Array.from({ length: count }, (_, i) => {
+    const profile: Record<string, unknown> = {
+      email: `customer${i}@example.com`,
+      phones: i % 3 === 0 ? [`+7900${String(i).padStart(7, '0')}`, '+79000000000'] : `+7900${String(i).padStart(7, '0')}`,
+      _fname: pick(['Alisa', 'Борис', 'O\'Neil', 'Zoë']),
+      _lname: 'Lambert',
+      _bdate: '1990-04-12',
+      _city: pick(['Moscow', 'Saint Petersburg', 'Kazan']),
+      _regip: '203.0.113.7',
+      subscriptions: i % 4 === 0 ? [] : [{ resource_id: 1 + (i % 9), channel: 'email', email: `customer${i}@example.com`, ...(i % 5 === 0 ? { cats: ['news'] } : {}) }],
+      CRM_ID: String(i).padStart(8, '0'),
+      loyalty_level: i % 5,
+      vip: i % 7 === 0,
+      ratio: Math.round(random() * 1e6) / 1e3,
+      note: pick(TEXTS),
+    };
+    if (i % 2 === 0) profile.tags = pick([[], ['vip'], ['a', 'b'], [''], [1, 'x', true]]);
+    if (i % 3 === 1) profile.address = { city: pick(TEXTS), zip: pick(['101000', '00123']), geo: { lat: 55.75, lon: -37.61 } };
+    if (i % 11 === 0) profile.big = 2 ** 53 + 2;
+    return { data: profile };
+  });
+  return { token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12, matching: 'custom', field_name: 'CRM_ID', skip_triggers: false, data };
+}

@@ -1,0 +1,757 @@
+import { pointerChild } from '../document.js';
+import { XmlDecodeError } from './errors.js';
+import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.js';
+
+// A strict XML 1.0 reader that builds the JSON model directly while it tokenises, steered by
+// the schema's shapes: no generic tree in between. It accepts exactly well-formed XML 1.0
+// with the five predefined entities and character references to characters XML allows, and
+// no DTD at all (so nothing can expand or fetch an entity). Namespaces are not interpreted: a
+// prefixed name is just a name. Everything it refuses is an XmlDecodeError naming the line,
+// the column and, inside the body, the JSON Pointer of the field.
+
+const MAX_DEPTH = 64;
+
+// A character XML 1.0 does not allow (section 2.2): C0 controls but tab, LF and CR, the two
+// non-characters U+FFFE/U+FFFF, and surrogates that do not form a pair.
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// The same, also matching surrogate pairs: a plain character class, so a scan of a document
+// without any of them is one fast pass; the exact pattern runs only from the first hit.
+const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+function firstBadCharacter(src: string): number {
+  MAYBE_NOT_XML_CHAR.lastIndex = 0;
+  const maybe = MAYBE_NOT_XML_CHAR.exec(src);
+  if (!maybe) return src.length;
+  NOT_XML_CHAR.lastIndex = maybe.index;
+  const bad = NOT_XML_CHAR.exec(src);
+  return bad ? bad.index : src.length;
+}
+
+// ASCII name characters; anything beyond ASCII goes through the full Name production.
+const NAME_START = new Uint8Array(128);
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  NAME_START[c] = /[A-Za-z_:]/.test(ch) ? 1 : 0;
+  NAME_CHAR[c] = /[A-Za-z_:.\-0-9]/.test(ch) ? 1 : 0;
+}
+const NAME =
+  /[:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}][:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}\-.0-9\u00B7\u0300-\u036F\u203F\u2040]*/uy;
+const XML_DECLARATION =
+  /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"([A-Za-z][A-Za-z0-9._-]*)"|'([A-Za-z][A-Za-z0-9._-]*)'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+
+/** Does `src` hold `name` at `at`? (A loop: startsWith is a builtin call with argument checks.) */
+function matchesAt(src: string, name: string, at: number): boolean {
+  for (let k = 0; k < name.length; k++) if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+const isXmlChar = (cp: number) => cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+
+/** What a decoder needs to know about a shape, computed once per shape. */
+interface Plan {
+  shape: Shape;
+  /** Its text is always the string itself (typed string fields). */
+  plainText: boolean;
+  /** Its text may become a number, or a boolean. */
+  numeric: boolean;
+  boolean: boolean;
+  /** An element of it with neither text nor children is an empty object. */
+  emptyObject: boolean;
+  alwaysArray: boolean;
+  /** The shape array items decode with. */
+  item: Shape;
+  unwrap: string | undefined;
+  /** The shape of the fields of its element (inside the unwrapped level, if any). */
+  fields: Shape;
+  children: Map<string, Plan>;
+  /** The names of its fields in the order they last came (a guess that saves slicing names). */
+  order: string[];
+  orderPlans: Plan[];
+}
+
+// Kept on the shape itself: a property read instead of a WeakMap lookup.
+type WithPlan = Shape & { decoding?: Plan };
+function planOf(shape: Shape): Plan {
+  let plan = (shape as WithPlan).decoding;
+  if (plan) return plan;
+  const unwrap = shape.object?.unwrap;
+  plan = {
+    shape,
+    plainText: !shape.free && shape.scalars.size === 1 && shape.scalars.has('string'),
+    numeric: shape.free || shape.scalars.has('number') || shape.scalars.has('integer'),
+    boolean: shape.free || shape.scalars.has('boolean'),
+    emptyObject: shape.object !== undefined && !shape.free && shape.scalars.size === 0,
+    alwaysArray: alwaysArray(shape),
+    item: shape.array ?? shape,
+    unwrap,
+    fields: unwrap ? (shape.object!.props.get(unwrap) ?? FREE) : shape,
+    children: new Map(),
+    order: [],
+    orderPlans: [],
+  };
+  (shape as WithPlan).decoding = plan;
+  return plan;
+}
+
+/** `{ [key]: inner }`; the contract's one unwrapped level (`data`) as a literal, which V8 builds faster. */
+function wrap(key: string, inner: unknown): Record<string, unknown> {
+  if (key === 'data') return { data: inner };
+  const object: Record<string, unknown> = {};
+  object[key] = inner;
+  return object;
+}
+
+/** The plan of the field `name` of an element of this plan, remembered per name. */
+function childPlan(plan: Plan, name: string): Plan {
+  let child = plan.children.get(name);
+  if (child === undefined) {
+    if (plan.children.size > 256) plan.children.clear();
+    plan.children.set(name, (child = planOf(fieldShape(plan.fields, name))));
+  }
+  return child;
+}
+
+// Group flags: how the first element of a field's elements decides what the field becomes.
+const MARKED = 1; // array="true" on the first element, or the schema says it is always an array
+const EMPTY_MARK = 2; // the first element is `<x array="true"/>`: alone, it is the empty array
+const SPECULATIVE = 4; // the first element was decoded as a single value of a shape arrays do not share
+const ATTRIBUTE_MARK = 8; // the first element says array="true"
+
+/** An element being read. */
+interface Frame {
+  name: string;
+  plan: Plan;
+  text: string;
+  /** Text not yet copied out of the document: its range (rawStart < 0 when there is none). */
+  rawStart: number;
+  rawEnd: number;
+  /** Non-blank text seen after the first child element. */
+  mixed: boolean;
+  stringMark: boolean;
+  /** The fields read so far, grouped by name in the order they first appear (the first `count`). */
+  count: number;
+  keys: string[];
+  firsts: unknown[];
+  rests: (unknown[] | undefined)[];
+  flags: number[];
+  starts: number[];
+  index: Map<string, number> | undefined;
+  /** Where this element sits among its parent's groups. */
+  group: number;
+  nth: number;
+  /** Is this element an array item (so its pointer has an index)? */
+  listed: boolean;
+  /** Where in its plan's `order` the next child's name is expected. */
+  cursor: number;
+}
+
+function newFrame(): Frame {
+  return { name: '', plan: undefined as unknown as Plan, text: '', rawStart: -1, rawEnd: 0, mixed: false, stringMark: false, count: 0, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false, cursor: 0 };
+}
+
+class Fault {
+  constructor(
+    readonly message: string,
+    readonly at: number,
+    readonly pointer: string | undefined,
+  ) {}
+}
+
+class Reader {
+  private pos = 0;
+  private badChar: number;
+  private nextAmp = -2;
+  private nextCr = -2;
+  private nextCdEnd = -2;
+  private ampFrom = 0;
+  private crFrom = 0;
+  private cdEndFrom = 0;
+  /** The first error that is not about well-formedness; reported only if the document is well formed. */
+  private semantic: Fault | undefined;
+  private readonly frames: Frame[] = [];
+  /** Names of the open elements (also past the depth where frames stop being built). */
+  private readonly names: string[] = [];
+
+  /** How many open elements have frames (values stop being built after a fault of content). */
+  private live = 0;
+  /** The plan of the element whose name expectedName() just guessed right. */
+  private guessedPlan: Plan | undefined;
+  /** Depth at which a new field is read as an array item (see again()). */
+  private itemDepth = 0;
+
+  constructor(
+    private readonly src: string,
+    badChar?: number,
+  ) {
+    this.badChar = badChar ?? firstBadCharacter(src);
+  }
+
+  // --- errors --------------------------------------------------------------------------------
+
+  private position(at: number): { line: number; column: number } {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = this.src.indexOf('\n'); i !== -1 && i < at; i = this.src.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    return { line, column: at - lineStart + 1 };
+  }
+
+  /** The JSON Pointer of the open element at `depth` (the root is 1), as far as it was built. */
+  private pointer(depth: number): string | undefined {
+    if (depth < 1) return undefined;
+    const last = Math.min(depth, this.live);
+    let pointer = '';
+    for (let d = 2; d <= last; d++) {
+      const frame = this.frames[d]!;
+      pointer = pointerChild(pointer, frame.name);
+      if (frame.listed) pointer = pointerChild(pointer, frame.nth);
+      if (d < last && frame.plan.unwrap) pointer = pointerChild(pointer, frame.plan.unwrap);
+    }
+    return pointer;
+  }
+
+  private raise(fault: Fault): never {
+    const { line, column } = this.position(fault.at);
+    const where = fault.pointer === undefined ? '' : ` at ${fault.pointer || '/'}`;
+    throw new XmlDecodeError(`${fault.message}${where}`, line, column, fault.pointer);
+  }
+
+  /** A well-formedness error: reported at once. */
+  private malformed(message: string, at: number): never {
+    this.raise(new Fault(`malformed XML: ${message}`, at, this.pointer(this.names.length)));
+  }
+
+  private badCharacter(at: number): never {
+    const cp = this.src.codePointAt(at)!;
+    this.malformed(`U+${cp.toString(16).toUpperCase().padStart(4, '0')} is not a character XML 1.0 allows`, at);
+  }
+
+  /** A fault of content; well-formedness errors anywhere in the document still come first. */
+  private fault(message: string, at: number, depth: number): void {
+    this.semantic ??= new Fault(message, at, this.pointer(depth));
+  }
+
+  // --- the document --------------------------------------------------------------------------
+
+  read(rootName: string, rootShape: Shape): unknown {
+    const src = this.src;
+    if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
+    if (src.startsWith('<?xml', this.pos) && isSpace(src.charCodeAt(this.pos + 5))) {
+      XML_DECLARATION.lastIndex = this.pos;
+      const declaration = XML_DECLARATION.exec(src);
+      if (!declaration) this.malformed('the XML declaration is not `<?xml version="1.x" encoding="..." standalone="..."?>`', this.pos);
+      const encoding = declaration[1] ?? declaration[2];
+      if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) this.malformed(`the document is read as UTF-8, but declares encoding "${encoding}"`, this.pos);
+      this.pos = XML_DECLARATION.lastIndex;
+    }
+    this.misc(true);
+    if (this.pos < src.length && src.charCodeAt(this.pos) !== 0x3c) this.malformed('text before the root element', this.pos);
+    if (this.pos >= src.length) this.raise(new Fault(`the document must have one root element <${rootName}>, found none`, this.pos, undefined));
+    const value = this.element(rootName, rootShape);
+    this.misc(false);
+    if (this.pos < src.length) {
+      if (src.charCodeAt(this.pos) === 0x3c) this.malformed('a second root element; a document has exactly one', this.pos);
+      this.malformed('text after the root element', this.pos);
+    }
+    if (this.badChar < src.length) this.badCharacter(this.badChar);
+    if (this.semantic) this.raise(this.semantic);
+    return value;
+  }
+
+  /** Comments, processing instructions and white space around the root element. */
+  private misc(prolog: boolean): void {
+    const src = this.src;
+    for (;;) {
+      let c = src.charCodeAt(this.pos);
+      while (isSpace(c)) c = src.charCodeAt(++this.pos);
+      if (c !== 0x3c) return;
+      if (src.startsWith('<!--', this.pos)) this.comment();
+      else if (src.startsWith('<?', this.pos)) this.instruction();
+      else if (src.startsWith('<!', this.pos)) {
+        // No DTDs at all: no entity expansion (billion laughs), no external entities.
+        // The message is the one the codec has always given (clients and the mock's corpus match it).
+        if (prolog && /^<!DOCTYPE/i.test(src.slice(this.pos, this.pos + 9))) throw new XmlDecodeError('DOCTYPE declarations are not accepted');
+        this.malformed(`"${src.slice(this.pos, this.pos + 9)}" is not allowed ${prolog ? 'before' : 'after'} the root element`, this.pos);
+      } else return;
+    }
+  }
+
+  private comment(): void {
+    const start = this.pos + 4;
+    const end = this.src.indexOf('-->', start);
+    if (end === -1) this.malformed('a comment is not closed with -->', this.pos);
+    const dashes = this.src.indexOf('--', start);
+    if (dashes < end || (end > start && this.src.charCodeAt(end - 1) === 0x2d)) this.malformed('"--" inside a comment', dashes < end ? dashes : end - 1);
+    if (this.badChar < end) this.badCharacter(this.badChar);
+    this.pos = end + 3;
+  }
+
+  private instruction(): void {
+    const start = this.pos;
+    const target = this.name(start + 2);
+    if (/^xml$/i.test(target)) this.malformed('the XML declaration is allowed only at the very start of the document', start);
+    const after = start + 2 + target.length;
+    const end = this.src.indexOf('?>', after);
+    if (end === -1) this.malformed('a processing instruction is not closed with ?>', start);
+    if (end !== after && !isSpace(this.src.charCodeAt(after))) this.malformed(`a processing instruction's target "${target}" must be followed by white space`, after);
+    if (this.badChar < end) this.badCharacter(this.badChar);
+    this.pos = end + 2;
+  }
+
+  /**
+   * The name of a child element at `at`, found without slicing when it is the one expected:
+   * each plan remembers the order its fields came in last time, and elements repeat. Most
+   * documents list the same fields in the same order for every profile.
+   */
+  private expectedName(at: number): string {
+    const depth = this.names.length;
+    const parent = this.frames[depth];
+    if (depth === 0 || this.live !== depth || parent === undefined) return this.name(at);
+    const order = parent.plan.order;
+    const guess = order[parent.cursor];
+    if (guess !== undefined && this.nameAt(guess, at)) {
+      this.guessedPlan = parent.plan.orderPlans[parent.cursor++];
+      return guess;
+    }
+    const last = parent.count === 0 ? undefined : parent.keys[parent.count - 1];
+    if (last !== undefined && this.nameAt(last, at)) return last;
+    const name = this.name(at);
+    if (parent.cursor < 256) {
+      parent.plan.orderPlans[parent.cursor] = childPlan(parent.plan, name);
+      order[parent.cursor++] = name;
+    }
+    return name;
+  }
+
+  private nameAt(name: string, at: number): boolean {
+    const c = this.src.charCodeAt(at + name.length);
+    return c < 128 && !NAME_CHAR[c] && matchesAt(this.src, name, at);
+  }
+
+  /** An XML Name starting at `at`. */
+  private name(at: number): string {
+    const src = this.src;
+    let i = at;
+    let c = src.charCodeAt(i);
+    if (c < 128 && NAME_START[c]) {
+      c = src.charCodeAt(++i);
+      while (c < 128 && NAME_CHAR[c]) c = src.charCodeAt(++i);
+      if (!(c >= 128)) return src.slice(at, i);
+    }
+    NAME.lastIndex = at;
+    const match = NAME.exec(src);
+    if (!match) {
+      if (at >= src.length) this.malformed('the document ends inside markup', at);
+      this.malformed(`"${String.fromCodePoint(src.codePointAt(at)!)}" cannot start an element or attribute name`, at);
+    }
+    return match[0];
+  }
+
+  // --- elements ------------------------------------------------------------------------------
+
+  /**
+   * Reads the element at `pos` with everything inside it, iteratively (nesting depth costs no
+   * stack), and returns its value. The root's value is its fields.
+   */
+  private element(rootName: string, rootShape: Shape): unknown {
+    const src = this.src;
+    const names = this.names;
+    const base = names.length;
+    let building = true;
+    for (;;) {
+      // Text up to the next markup.
+      const lt = src.indexOf('<', this.pos);
+      if (lt === -1) this.malformed(`<${names[names.length - 1]}> is not closed`, src.length);
+      if (lt > this.pos) this.text(this.pos, lt, building);
+      this.pos = lt;
+      const next = src.charCodeAt(lt + 1);
+      let value: unknown;
+      if (next === 0x2f) {
+        // </name>
+        if (names.length === base) this.malformed('a closing tag with no element open', lt);
+        const name = names[names.length - 1]!;
+        let i = lt + 2 + name.length;
+        const c = src.charCodeAt(i);
+        if (!matchesAt(src, name, lt + 2) || (c < 128 && NAME_CHAR[c]) || c >= 128) {
+          const end = src.indexOf('>', lt);
+          this.malformed(`<${name}> is closed by </${src.slice(lt + 2, end === -1 ? lt + 42 : Math.min(end, lt + 42))}>`, lt);
+        }
+        while (isSpace(src.charCodeAt(i))) i++;
+        if (src.charCodeAt(i) !== 0x3e) this.malformed(`the closing tag of <${name}> is not closed with >`, i);
+        this.pos = i + 1;
+        value = this.close(building);
+      } else if (next === 0x21) {
+        if (src.startsWith('<!--', lt)) this.comment();
+        else if (src.startsWith('<![CDATA[', lt)) this.cdata(building);
+        else if (/^<!DOCTYPE/i.test(src.slice(lt, lt + 9))) this.malformed('a DOCTYPE declaration inside an element', lt);
+        else this.malformed(`"${src.slice(lt, lt + 9)}" is not markup XML knows`, lt);
+        continue;
+      } else if (next === 0x3f) {
+        this.instruction();
+        continue;
+      } else {
+        building = this.open(lt, building, rootName, rootShape);
+        if (!this.selfClosed) continue;
+        value = this.close(building);
+      }
+      if (names.length === base) return value;
+    }
+  }
+
+  /** An opening tag at `lt`; returns whether values are still being built. */
+  private open(lt: number, building: boolean, rootName: string, rootShape: Shape): boolean {
+    const src = this.src;
+    const name = building ? this.expectedName(lt + 1) : this.name(lt + 1);
+    let i = lt + 1 + name.length;
+    let arrayMark = false;
+    let stringMark = false;
+    let attributes: string[] | undefined;
+    for (;;) {
+      const c = src.charCodeAt(i);
+      if (c === 0x3e) {
+        i++;
+        break;
+      }
+      if (c === 0x2f && src.charCodeAt(i + 1) === 0x3e) {
+        i += 2;
+        this.names.push(name);
+        building = this.push(name, lt, building, arrayMark, stringMark, rootName, rootShape);
+        this.pos = i;
+        // An empty element is its own closing tag; the caller closes it.
+        this.selfClosed = true;
+        return building;
+      }
+      if (!isSpace(c)) {
+        if (i >= src.length) this.malformed(`<${name}> is not closed with >`, i);
+        this.malformed(`unexpected "${String.fromCodePoint(src.codePointAt(i)!)}" in the tag of <${name}>`, i);
+      }
+      while (isSpace(src.charCodeAt(i))) i++;
+      const next = src.charCodeAt(i);
+      if (next === 0x3e || (next === 0x2f && src.charCodeAt(i + 1) === 0x3e)) continue;
+      const attribute = this.name(i);
+      i += attribute.length;
+      while (isSpace(src.charCodeAt(i))) i++;
+      if (src.charCodeAt(i) !== 0x3d) this.malformed(`the attribute ${attribute} of <${name}> has no value`, i);
+      i++;
+      while (isSpace(src.charCodeAt(i))) i++;
+      const quote = src.charCodeAt(i);
+      if (quote !== 0x22 && quote !== 0x27) this.malformed(`the value of the attribute ${attribute} of <${name}> is not quoted`, i);
+      const end = src.indexOf(quote === 0x22 ? '"' : "'", i + 1);
+      if (end === -1) this.malformed(`the value of the attribute ${attribute} of <${name}> is not closed`, i);
+      const lessThan = src.indexOf('<', i + 1);
+      if (lessThan !== -1 && lessThan < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, lessThan);
+      if (this.badChar < end) this.badCharacter(this.badChar);
+      if (attributes?.includes(attribute)) this.malformed(`the attribute ${attribute} appears twice in <${name}>`, i);
+      (attributes ??= []).push(attribute);
+      const value = this.attributeValue(i + 1, end);
+      if (attribute === 'array') arrayMark = value === 'true';
+      else if (attribute === 'string') stringMark = value === 'true';
+      i = end + 1;
+      const after = src.charCodeAt(i);
+      if (!isSpace(after) && after !== 0x3e && !(after === 0x2f && src.charCodeAt(i + 1) === 0x3e)) this.malformed(`attributes of <${name}> must be separated by white space`, i);
+    }
+    this.names.push(name);
+    this.pos = i;
+    return this.push(name, lt, building, arrayMark, stringMark, rootName, rootShape);
+  }
+
+  private selfClosed = false;
+
+  /** Starts a frame for an element just opened; returns whether values are still being built. */
+  private push(name: string, at: number, building: boolean, arrayMark: boolean, stringMark: boolean, rootName: string, rootShape: Shape): boolean {
+    const guessed = this.guessedPlan;
+    this.guessedPlan = undefined;
+    const depth = this.names.length;
+    if (!building) return false;
+    if (depth > MAX_DEPTH) {
+      this.fault(`elements are nested deeper than ${MAX_DEPTH} levels`, at, depth - 1);
+      return false;
+    }
+    const frames = this.frames;
+    let frame = frames[depth];
+    if (!frame) frames[depth] = frame = newFrame();
+    frame.name = name;
+    frame.text = '';
+    frame.rawStart = -1;
+    frame.mixed = false;
+    frame.stringMark = stringMark;
+    frame.cursor = 0;
+    // The group arrays keep their storage from element to element; `count` says how much is in use.
+    frame.count = 0;
+    frame.index = undefined;
+    this.live = depth;
+    if (depth === 1) {
+      if (name !== rootName) {
+        this.fault(`the document must have one root element <${rootName}>, found <${name}>`, at, 0);
+        return false;
+      }
+      frame.plan = planOf(rootShape);
+      frame.listed = false;
+      return true;
+    }
+    const parent = frames[depth - 1]!;
+    const plan = guessed ?? childPlan(parent.plan, name);
+    const shape = plan.shape;
+    let group = this.groupOf(parent, name);
+    if (group === -1) {
+      group = parent.count++;
+      parent.keys[group] = name;
+      parent.firsts[group] = undefined;
+      parent.rests[group] = undefined;
+      parent.starts[group] = at;
+      let flags = 0;
+      if (arrayMark) flags |= MARKED | ATTRIBUTE_MARK;
+      else if (plan.alwaysArray || this.itemDepth === depth) flags |= MARKED;
+      else if (plan.item !== shape) flags |= SPECULATIVE;
+      parent.flags[group] = flags;
+      if (parent.index) parent.index.set(name, group);
+      else if (parent.count > 12) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
+      frame.nth = 0;
+      frame.listed = (flags & MARKED) !== 0;
+      frame.plan = flags & MARKED ? planOf(plan.item) : plan;
+    } else {
+      const rest = parent.rests[group];
+      frame.nth = rest ? rest.length + 1 : 1;
+      frame.listed = true;
+      frame.plan = planOf(plan.item);
+    }
+    frame.group = group;
+    return true;
+  }
+
+  private groupOf(frame: Frame, name: string): number {
+    if (frame.index) return frame.index.get(name) ?? -1;
+    const keys = frame.keys;
+    for (let i = 0; i < frame.count; i++) if (keys[i] === name) return i;
+    return -1;
+  }
+
+  /** Ends the innermost element and returns its value (undefined when not building). */
+  private close(building: boolean): unknown {
+    const depth = this.names.length;
+    this.selfClosed = false;
+    const value = this.finish(building, depth);
+    this.names.pop();
+    if (this.live >= depth) this.live = depth - 1;
+    return value;
+  }
+
+  private finish(building: boolean, depth: number): unknown {
+    if (!building || depth > MAX_DEPTH) return undefined;
+    const frame = this.frames[depth]!;
+    const plan = frame.plan;
+    let value: unknown;
+    if (frame.count === 0) {
+      const text = this.textOf(frame);
+      if (depth === 1) {
+        if (text.trim() !== '') this.fault(`<${frame.name}> holds text instead of fields`, this.pos, 0);
+        return {};
+      }
+      if (frame.stringMark || plan.plainText) value = text;
+      else if (plan.emptyObject && text.trim() === '') value = plan.unwrap ? wrap(plan.unwrap, {}) : {};
+      else value = convertText(text, plan.numeric, plan.boolean);
+      if (frame.nth === 0 && this.frames[depth - 1]!.flags[frame.group]! & ATTRIBUTE_MARK && text === '' && !frame.stringMark) this.frames[depth - 1]!.flags[frame.group]! |= EMPTY_MARK;
+    } else {
+      if (frame.mixed || (frame.rawStart >= 0 && !this.blank(frame.rawStart, frame.rawEnd)) || frame.text.trim() !== '') {
+        this.fault('an element mixes text with child elements', this.pos, depth);
+        return undefined;
+      }
+      const object: Record<string, unknown> = {};
+      const { keys, firsts, rests, flags } = frame;
+      for (let g = 0; g < frame.count; g++) {
+        const rest = rests[g];
+        const first = firsts[g];
+        let field: unknown;
+        if (rest === undefined) field = flags[g]! & MARKED ? (flags[g]! & EMPTY_MARK ? [] : [first]) : first;
+        else {
+          rest.unshift(first);
+          field = rest;
+        }
+        const key = keys[g]!;
+        if (key === '__proto__') Object.defineProperty(object, key, { value: field, enumerable: true, writable: true, configurable: true });
+        else object[key] = field;
+      }
+      value = depth > 1 && plan.unwrap ? wrap(plan.unwrap, object) : object;
+    }
+    if (depth === 1) return value;
+    const parent = this.frames[depth - 1]!;
+    const group = frame.group;
+    if (frame.nth === 0) parent.firsts[group] = value;
+    else {
+      let rest = parent.rests[group];
+      if (rest === undefined) {
+        parent.rests[group] = rest = [];
+        if (parent.flags[group]! & SPECULATIVE) parent.firsts[group] = this.again(parent.starts[group]!, depth);
+      }
+      rest.push(value);
+    }
+    return value;
+  }
+
+  /**
+   * A field's first element was read as a single value of a shape its array items do not
+   * share, and a second element made the field an array: reads the first element again, as
+   * an item. Rare (a field that is "a string or a list of strings", sent as a list). The
+   * element was read once already, so it is well formed and its faults are recorded.
+   */
+  private again(start: number, depth: number): unknown {
+    const sub = new Reader(this.src, this.badChar);
+    const parent = this.frames[depth - 1]!;
+    sub.frames.push(...this.frames.slice(0, depth - 1), { ...newFrame(), name: parent.name, plan: parent.plan, listed: parent.listed, nth: parent.nth });
+    sub.names.push(...this.names.slice(0, depth - 1));
+    sub.live = depth - 1;
+    sub.itemDepth = depth;
+    sub.pos = start;
+    return sub.element('', FREE);
+  }
+
+  // --- character data ------------------------------------------------------------------------
+
+  /** Character data between `start` and `end` (no markup in it) inside the innermost element. */
+  private text(start: number, end: number, building: boolean): void {
+    if (this.nextCdEndFrom(start) < end) this.malformed('"]]>" in text', this.nextCdEnd);
+    if (this.badChar < end) this.badCharacter(this.badChar);
+    const amp = this.nextAmpFrom(start) < end;
+    if (!building || this.names.length > MAX_DEPTH) {
+      if (amp) this.references(start, end, false);
+      return;
+    }
+    const frame = this.frames[this.names.length]!;
+    if (frame.count !== 0) {
+      // Between child elements only blank text may be; it is checked where it lies, not copied.
+      if (amp) this.append(frame, this.references(start, end, false));
+      else if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
+      return;
+    }
+    if (!amp && frame.text === '' && frame.rawStart < 0 && !(this.nextCrFrom(start) < end)) {
+      // Kept as a range until the element ends: the text of an element that turns out to
+      // hold elements is never copied.
+      frame.rawStart = start;
+      frame.rawEnd = end;
+      return;
+    }
+    this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+  }
+
+  /** The text read so far in an element, as a string. */
+  private textOf(frame: Frame): string {
+    if (frame.rawStart < 0) return frame.text;
+    const text = this.src.slice(frame.rawStart, frame.rawEnd);
+    frame.rawStart = -1;
+    return (frame.text = frame.text === '' ? text : frame.text + text);
+  }
+
+  /** Is the text between `start` and `end` blank (by String.prototype.trim's idea of white space)? */
+  private blank(start: number, end: number): boolean {
+    const src = this.src;
+    for (let i = start; i < end; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+      if (c < 128) return false;
+      return src.slice(i, end).trim() === '';
+    }
+    return true;
+  }
+
+  private append(frame: Frame, text: string): void {
+    if (frame.count === 0) {
+      const before = this.textOf(frame);
+      frame.text = before === '' ? text : before + text;
+    } else if (!frame.mixed && text.trim() !== '') frame.mixed = true;
+  }
+
+  private cdata(building: boolean): void {
+    const start = this.pos + 9;
+    const end = this.src.indexOf(']]>', start);
+    if (end === -1) this.malformed('a CDATA section is not closed with ]]>', this.pos);
+    if (this.badChar < end) this.badCharacter(this.badChar);
+    this.pos = end + 3;
+    if (!building || this.names.length > MAX_DEPTH) return;
+    this.append(this.frames[this.names.length]!, this.lines(this.src.slice(start, end)));
+  }
+
+  /** XML's end-of-line handling: CRLF and lone CR read as LF. */
+  private lines(text: string): string {
+    return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  }
+
+  private attributeValue(start: number, end: number): string {
+    if (this.nextAmpFrom(start) < end) return this.references(start, end, true);
+    // Attribute-value normalisation: literal white space reads as a space.
+    return this.src.slice(start, end).replace(/\r\n|[\r\n\t]/g, ' ');
+  }
+
+  /** A reference as written, for a message; never from the token, which must not be echoed. */
+  private shown(reference: string): string {
+    return this.pointer(this.names.length) === '/token' ? 'a reference' : reference;
+  }
+
+  /** Text between `start` and `end` with its references replaced; refuses any other entity. */
+  private references(start: number, end: number, attribute: boolean): string {
+    const src = this.src;
+    let out = '';
+    let from = start;
+    const literal = (text: string) => (attribute ? text.replace(/\r\n|[\r\n\t]/g, ' ') : this.lines(text));
+    for (let amp = src.indexOf('&', start); amp !== -1 && amp < end; amp = src.indexOf('&', from)) {
+      out += literal(src.slice(from, amp));
+      const semicolon = src.indexOf(';', amp);
+      if (semicolon === -1 || semicolon > end) this.malformed('"&" that starts no reference; write it as &amp;', amp);
+      const body = src.slice(amp + 1, semicolon);
+      if (body.charCodeAt(0) === 0x23) {
+        const hex = body.charCodeAt(1) === 0x78;
+        const digits = body.slice(hex ? 2 : 1);
+        const cp = (hex ? /^[0-9A-Fa-f]{1,8}$/ : /^[0-9]{1,8}$/).test(digits) ? parseInt(digits, hex ? 16 : 10) : NaN;
+        if (Number.isNaN(cp)) this.malformed(`${this.shown(`"&${body};"`)} is not a character reference`, amp);
+        if (!isXmlChar(cp)) this.malformed(`${this.shown(`&${body};`)} refers to a character XML 1.0 does not allow`, amp);
+        out += String.fromCodePoint(cp);
+      } else {
+        const replacement = PREDEFINED[body];
+        if (replacement === undefined || !Object.hasOwn(PREDEFINED, body)) {
+          this.malformed(`${this.shown(`&${body.slice(0, 40)};`)} is not one of XML's predefined entities (&lt; &gt; &amp; &apos; &quot;), and no DTD may declare it`, amp);
+        }
+        out += replacement;
+      }
+      from = semicolon + 1;
+    }
+    return out + literal(src.slice(from, end));
+  }
+
+  // Next occurrences of what plain text rarely holds, found once and reused while reading on.
+  private nextAmpFrom(from: number): number {
+    if (this.nextAmp < from || this.ampFrom > from) {
+      const i = this.src.indexOf('&', from);
+      this.nextAmp = i === -1 ? this.src.length : i;
+      this.ampFrom = from;
+    }
+    return this.nextAmp;
+  }
+
+  private nextCrFrom(from: number): number {
+    if (this.nextCr < from || this.crFrom > from) {
+      const i = this.src.indexOf('\r', from);
+      this.nextCr = i === -1 ? this.src.length : i;
+      this.crFrom = from;
+    }
+    return this.nextCr;
+  }
+
+  private nextCdEndFrom(from: number): number {
+    if (this.nextCdEnd < from || this.cdEndFrom > from) {
+      const i = this.src.indexOf(']]>', from);
+      this.nextCdEnd = i === -1 ? this.src.length : i;
+      this.cdEndFrom = from;
+    }
+    return this.nextCdEnd;
+  }
+}
+
+/** Decodes a whole document whose root element must be `rootName`, by the shape of the body. */
+export function decodeDocument(xml: string, rootName: string, shape: Shape): unknown {
+  return new Reader(xml).read(rootName, shape);
+}
