@@ -18,7 +18,7 @@ export function docsDocument(contract: OpenApiDocument, decisionsMarkdown: strin
   }
   document.info.description = [
     document.info.description?.trimEnd() ?? '',
-    `**Downloads.** The contract as [OpenAPI JSON](openapi.json), and as a [Postman collection](${POSTMAN_FILE}) with a JSON and an XML request for each operation (set \`baseUrl\` to your panel, or to the mock).`,
+    `**Downloads.** The contract as [OpenAPI JSON](openapi.json), and as a [Postman collection](${POSTMAN_FILE}) with a JSON and an XML request for each operation and a test of the answer: set \`host\` to your panel (or \`baseUrl\` to the URL the mock prints) and \`bearerToken\` to your token.`,
     decisionsAsSections(decisionsMarkdown),
   ].join('\n\n');
   return document;
