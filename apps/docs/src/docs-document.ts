@@ -1,6 +1,7 @@
 import { operations, type OpenApiDocument, type OperationId } from '@altcraft-api/contract';
 import { codeSamplesFor } from './code-samples.js';
 import { decisionsAsSections } from './decisions.js';
+import { limitsMarkdown } from './limits.js';
 
 export const POSTMAN_FILE = 'altcraft-api.postman_collection.json';
 
@@ -15,6 +16,8 @@ export function docsDocument(contract: OpenApiDocument, decisionsMarkdown: strin
     const operation = document.paths[operations[operationId].path]?.post;
     if (!operation) throw new Error(`${operationId} is missing from the document`);
     operation['x-codeSamples'] = codeSamplesFor(contract, operationId);
+    const limits = limitsMarkdown(operation['x-altcraft-limits']);
+    if (limits) operation.description = [String(operation.description ?? '').trimEnd(), limits].filter(Boolean).join('\n\n');
   }
   document.info.description = [
     document.info.description?.trimEnd() ?? '',
