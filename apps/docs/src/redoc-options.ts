@@ -10,8 +10,10 @@ export const redoclyDocsConfig = {
   openapi: {
     // Otherwise the page posts traces from the reader's browser.
     disableTelemetry: true,
-    // Shows x-altcraft-limits next to each operation.
-    showExtensions: ['x-altcraft-limits'],
+    // Each operation opens with its request sample fully expanded (Redoc's default level, 2,
+    // folds every profile to `{ … }`). The limits are shown as text by the docs build
+    // (src/limits.ts), not as Redoc's raw JSON of x-altcraft-limits.
+    jsonSamplesExpandLevel: 'all',
     codeSamples: {
       languages: [{ lang: 'payload', label: 'Payload' }, ...SAMPLE_LANGUAGES],
     },

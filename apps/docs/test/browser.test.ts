@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { document, operations } from '@altcraft-api/contract';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_LANGUAGES } from '../src/code-samples.js';
+import { SAMPLE_LANGUAGES, sampleExamples } from '../src/code-samples.js';
 import { startDocsServer, type RunningDocsServer } from '../src/server.js';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -88,6 +88,27 @@ describe.runIf(CHROMIUM || process.env.CI)('the docs page in chromium', () => {
     }
     await shown(page.getByText('createAltcraftClient').first());
     await page.screenshot({ path: `${resultsDir}docs-typescript-sample.png` });
+  });
+
+  it('states the limits in words, not as raw JSON of x-altcraft-limits', async () => {
+    for (const { operationId, limits } of Object.values(operations)) {
+      await page.goto(`${docs.url}#tag/Automation-scenarios/operation/${operationId}`);
+      await shown(page.getByText(`Profiles per request: at most ${limits.maxProfiles.toLocaleString('en-US')}`).filter({ visible: true }).first());
+      await shown(page.getByText(`Request body: at most ${limits.maxBodyBytes.toLocaleString('en-US')} bytes`).filter({ visible: true }).first());
+    }
+    expect(await page.getByText(/"maxProfiles"|maxBodyBytes":/).count()).toBe(0);
+  });
+
+  it('opens each operation with its request sample expanded: the fields of the first profile are visible', async () => {
+    for (const { operationId } of Object.values(operations)) {
+      await page.goto(`${docs.url}#tag/Automation-scenarios/operation/${operationId}`);
+      // The sample Redoc shows first is the first JSON request example. Its profile fields sit at
+      // depth 3 (data[0].data.field), which Redoc's default expand level (2) folds to `{ … }`.
+      const first = sampleExamples(operationId).json.value as { data: { data: Record<string, unknown> }[] };
+      const [field, value] = Object.entries(first.data[0]!.data)[0]!;
+      await shown(page.getByText(`"${field}"`, { exact: true }).filter({ visible: true }).first());
+      await shown(page.getByText(JSON.stringify(value), { exact: true }).filter({ visible: true }).first());
+    }
   });
 
   it('has the contract decisions', async () => {

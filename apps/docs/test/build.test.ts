@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { document as contract, operations } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
 import { decisionsAsSections } from '../src/decisions.js';
+import { limitsMarkdown } from '../src/limits.js';
 
 const page = readFileSync(new URL('../dist/index.html', import.meta.url), 'utf8');
 const built = JSON.parse(readFileSync(new URL('../dist/openapi.json', import.meta.url), 'utf8'));
@@ -18,6 +19,11 @@ describe('dist/index.html', () => {
     expect(page).not.toContain('cdn.redoc.ly');
     expect(page).toContain('"disableTelemetry":true');
   });
+
+  it('tells Redoc to expand the samples fully and not to print x-altcraft-limits as raw JSON', () => {
+    expect(page).toContain('"jsonSamplesExpandLevel":"all"');
+    expect(page).not.toContain('"showExtensions"');
+  });
 });
 
 describe('the rendered document', () => {
@@ -26,9 +32,13 @@ describe('the rendered document', () => {
     const { info: contractInfo, paths: contractPaths, ...contractRest } = contract as typeof built;
     expect(rest).toEqual(contractRest);
     for (const operation of Object.values(operations)) {
-      const { 'x-codeSamples': samples, ...unchanged } = paths[operation.path].post;
-      expect(unchanged).toEqual(contractPaths[operation.path].post);
+      const { 'x-codeSamples': samples, description, ...unchanged } = paths[operation.path].post;
+      const { description: contractDescription, ...contractUnchanged } = contractPaths[operation.path].post;
+      expect(unchanged).toEqual(contractUnchanged);
       expect(samples).toHaveLength(3);
+      // The description gains the limits in words, from x-altcraft-limits.
+      expect(description).toBe(`${contractDescription.trimEnd()}\n\n${limitsMarkdown(unchanged['x-altcraft-limits'])}`);
+      expect(description).toMatch(/Profiles per request: at most [\d,]+\n- Request body: at most [\d,]+ bytes/);
     }
     expect(info.description.startsWith(contractInfo.description.trimEnd())).toBe(true);
   });

@@ -11,15 +11,50 @@ interface Step {
   run?: string;
   with?: Record<string, string>;
 }
+interface Job {
+  /** A job that calls a reusable workflow has `uses` and no steps. */
+  steps?: Step[];
+  uses?: string;
+  if?: string;
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  container?: string;
+  strategy?: { matrix?: Record<string, unknown[]> };
+}
 interface Workflow {
   on: Record<string, unknown>;
-  jobs: Record<string, { steps: Step[] }>;
+  jobs: Record<string, Job>;
 }
 
 const workflowsDir = join(REPO_ROOT, '.github/workflows');
-const workflows = readdirSync(workflowsDir)
-  .filter((name) => /\.ya?ml$/.test(name))
-  .map((name) => [name, parse(readFileSync(join(workflowsDir, name), 'utf8'), { uniqueKeys: true, strict: true }) as Workflow] as const);
+const sources = Object.fromEntries(
+  readdirSync(workflowsDir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => [name, readFileSync(join(workflowsDir, name), 'utf8')]),
+);
+const workflows = Object.entries(sources).map(
+  ([name, source]) => [name, parse(source, { uniqueKeys: true, strict: true }) as Workflow] as const,
+);
+const workflow = (name: string): Workflow => {
+  const found = workflows.find(([file]) => file === name);
+  if (!found) throw new Error(`no workflow ${name}`);
+  return found[1];
+};
+
+/**
+ * A third-party action is pinned to a full commit SHA (a tag can be moved to other code), with the
+ * release it is in a comment for humans and update tools: `owner/repo@<40 hex> # vX.Y.Z`.
+ */
+const PINNED_ACTION = /^uses:\s*([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$/;
+
+/** Each `uses:` line of a workflow's source that is not pinned as PINNED_ACTION says. */
+function unpinned(source: string): string[] {
+  return source
+    .split('\n')
+    .map((line) => line.trim().replace(/^-\s*/, ''))
+    .filter((line) => line.startsWith('uses:') && !line.startsWith('uses: ./'))
+    .filter((line) => !PINNED_ACTION.test(line));
+}
 const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 /** pnpm's own commands the workflows may use. */
 const PNPM_COMMANDS = new Set(['install']);
@@ -37,7 +72,7 @@ function scriptsOf(filter: string): Record<string, string> {
 /** Every command line a workflow runs, including the ones it hands to actions (changesets/action). */
 function commands(workflow: Workflow): string[] {
   return Object.values(workflow.jobs).flatMap((job) =>
-    job.steps.flatMap((step) => [...(step.run?.split('\n') ?? []), ...Object.values(step.with ?? {})].map(String).map((line) => line.trim())),
+    (job.steps ?? []).flatMap((step) => [...(step.run?.split('\n') ?? []), ...Object.values(step.with ?? {})].map(String).map((line) => line.trim())),
   );
 }
 
@@ -58,11 +93,57 @@ function problemsOf(line: string): string[] {
 }
 
 describe('.github/workflows', () => {
-  it.each(workflows)('%s runs only scripts and files that exist, with pinned actions', (_name, workflow) => {
+  it.each(workflows)('%s runs only scripts and files that exist, with actions pinned to a commit', (name, workflow) => {
     expect(commands(workflow).flatMap(problemsOf)).toEqual([]);
+    expect(unpinned(sources[name]!)).toEqual([]);
     for (const job of Object.values(workflow.jobs)) {
-      for (const step of job.steps) if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      for (const step of job.steps ?? []) if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      // A job that calls a workflow calls one of ours.
+      if (job.uses) expect(existsSync(join(REPO_ROOT, job.uses)), job.uses).toBe(true);
     }
+  });
+
+  it('would notice an action pinned to a tag or a branch, or without its release named', () => {
+    expect(unpinned('      - uses: actions/checkout@v4')).toEqual(['uses: actions/checkout@v4']);
+    expect(unpinned('      - uses: actions/checkout@main')).toHaveLength(1);
+    expect(unpinned('      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1')).toHaveLength(1);
+    expect(unpinned('      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1')).toEqual([]);
+    expect(unpinned('    uses: ./.github/workflows/pages.yml')).toEqual([]);
+  });
+
+  it('runs the suite on every supported Node: 20, 22 and 24, each in its own container', () => {
+    const job = workflow('ci.yml').jobs.test!;
+    expect(job.strategy?.matrix?.node).toEqual([20, 22, 24]);
+    expect(job.container).toBe('node:${{ matrix.node }}-bookworm');
+    expect(commands(workflow('ci.yml'))).toContain('bash .ci/run');
+  });
+
+  it('fails CI when the committed client types differ from the ones the build regenerates', () => {
+    const steps = workflow('ci.yml').jobs.test!.steps ?? [];
+    const run = steps.findIndex((step) => step.run === 'bash .ci/run');
+    const diff = steps.findIndex((step) => /git .*diff --exit-code -- packages\/client\/src\/generated$/.test(step.run ?? ''));
+    expect(run).toBeGreaterThanOrEqual(0);
+    expect(diff).toBeGreaterThan(run);
+  });
+
+  it('builds the docs and deploys apps/docs/dist to GitHub Pages on release, and after the release workflow publishes', () => {
+    const pages = workflow('pages.yml');
+    expect(Object.keys(pages.on)).toEqual(expect.arrayContaining(['release', 'workflow_call']));
+    expect(pages.on.release).toEqual({ types: ['published'] });
+    const steps = Object.values(pages.jobs).flatMap((job) => job.steps ?? []);
+    const build = steps.findIndex((step) => step.run === 'pnpm build');
+    const upload = steps.findIndex((step) => step.uses?.startsWith('actions/upload-pages-artifact@'));
+    expect(build).toBeGreaterThanOrEqual(0);
+    expect(upload).toBeGreaterThan(build);
+    expect(steps[upload]?.with).toEqual({ path: 'apps/docs/dist' });
+    const deploy = Object.values(pages.jobs).find((job) => job.steps?.some((step) => step.uses?.startsWith('actions/deploy-pages@')));
+    expect(deploy?.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    expect(deploy?.needs).toBeDefined();
+
+    // A release made with the workflow token starts no other workflow: release.yml calls pages.yml.
+    const caller = Object.values(workflow('release.yml').jobs).find((job) => job.uses === './.github/workflows/pages.yml');
+    expect(caller?.if).toBe("needs.release.outputs.published == 'true'");
+    expect(caller?.permissions).toMatchObject({ pages: 'write', 'id-token': 'write' });
   });
 
   it('checks every pull request with lint and tests, the spec diff and the package checks', () => {
