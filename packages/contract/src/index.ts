@@ -11,5 +11,6 @@ export {
   type Violation,
 } from './validate.js';
 export { XmlDecodeError, XmlEncodeError, createXmlCodec, requestXml, responseXml, type XmlCodec } from './xml.js';
+export { MEDIA_TYPES, formatOfMediaType, isJsonObject, type BodyFormat } from './media-types.js';
 export { listExamples, type ContractExample, type MediaType } from './examples.js';
 export { createBatchEncoder, type BatchEncoder, type BatchFormat } from './batch.js';
