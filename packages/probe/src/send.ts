@@ -1,6 +1,6 @@
 // Sends one probe request and reads what the installation answered. Plain fetch, so a probe can
 // send what the client would refuse or change (10,001 profiles, no `format`, a padded body).
-import { operations, requestXml, responseXml } from '@altcraft-api/contract';
+import { formatOfMediaType, isJsonObject, operations, requestXml, responseXml } from '@altcraft-api/contract';
 import type { Encoding } from './assumptions.js';
 import type { ProbeRequest } from './questions.js';
 
@@ -69,15 +69,12 @@ async function readBounded(response: Response): Promise<string> {
 }
 
 function encodingOf(contentType: string | null, text: string): Answer['encoding'] {
-  const media = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
-  if (media === 'application/json' || media.endsWith('+json')) return 'json';
-  if (media === 'application/xml' || media === 'text/xml' || media.endsWith('+xml')) return 'xml';
-  if (media !== '') return 'other';
+  const format = formatOfMediaType(contentType);
+  if (format) return format;
+  if (contentType?.trim()) return 'other';
   const first = text.trimStart()[0];
   return first === '{' ? 'json' : first === '<' ? 'xml' : 'other';
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 function xmlText(xml: string, name: string): string | undefined {
@@ -89,12 +86,12 @@ function envelopeOf(text: string, encoding: Answer['encoding'], status: number):
   try {
     if (encoding === 'json') {
       const value: unknown = JSON.parse(text);
-      return isObject(value) ? value : undefined;
+      return isJsonObject(value) ? value : undefined;
     }
     if (encoding === 'xml') {
       try {
         const value = responseXml('importAndStartBatch', status).decode(text);
-        if (isObject(value)) return value;
+        if (isJsonObject(value)) return value;
       } catch {
         // An answer outside the contract: read the envelope's fields one by one.
       }
@@ -114,13 +111,13 @@ function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefi
   if (typeof envelope.error_debug === 'string') answer.errorDebug = envelope.error_debug;
   const result = Array.isArray(envelope.result) ? envelope.result : [];
   const failed = result.flatMap((item, index) =>
-    isObject(item) && typeof item.error === 'number' && item.error !== 0
+    isJsonObject(item) && typeof item.error === 'number' && item.error !== 0
       ? [{ index, error: typeof item.error === 'number' ? item.error : undefined, text: typeof item.error_text === 'string' ? item.error_text : undefined }]
       : [],
   );
   if (Array.isArray(envelope.result)) {
     answer.results = result.length;
-    answer.profileIds = result.slice(0, 3).map((item) => (isObject(item) && typeof item.profile_id === 'string' ? item.profile_id : undefined));
+    answer.profileIds = result.slice(0, 3).map((item) => (isJsonObject(item) && typeof item.profile_id === 'string' ? item.profile_id : undefined));
   }
   if (failed.length > 0) {
     answer.itemError = failed[0];
