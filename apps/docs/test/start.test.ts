@@ -38,12 +38,15 @@ function waitForOutput(child: ChildProcess, patterns: RegExp[], timeoutMs: numbe
   });
 }
 
+/** Whether nothing listens at the URL any more: a connection refused, not a server that hangs. */
 async function refused(url: string): Promise<boolean> {
   try {
-    await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await fetch(url, { signal: AbortSignal.timeout(10_000) });
     return false;
-  } catch {
-    return true;
+  } catch (error) {
+    // A hung server ends in a TimeoutError; only ECONNREFUSED (undici puts it in the cause)
+    // says the port is closed.
+    return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
   }
 }
 
