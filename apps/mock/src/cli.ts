@@ -102,6 +102,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     running.close().then(() => process.exit(0));
   });
 }
+// Started by `pnpm dev` (over IPC): where it listens, before Prism is up.
+process.send?.({ listening: running.url });
+// ... and ends with it, even if it was killed without a chance to stop this one.
+if (process.send) process.once('disconnect', () => void running.close().then(() => process.exit(0)));
 await running.prismReady;
 console.log(
   values.upstream
