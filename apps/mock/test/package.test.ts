@@ -95,6 +95,7 @@ console.log(JSON.stringify({ summary: { imported: summary.imported, failed: summ
       runs.push(JSON.parse(stdout) as { summary: Record<string, unknown>; outcomes: { index: number; status: string }[] });
     }
     const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    console.log(`importProfiles against altcraft-mock ${faults.join(' ')}: ${JSON.stringify(first.summary)}`);
     const indexes = first.outcomes.map((o) => o.index).sort((a, b) => a - b);
     expect(indexes).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(first.summary.stopped).toBeNull();
