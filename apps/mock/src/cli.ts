@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// `pnpm mock` / `pnpm mock:proxy --upstream URL`: runs the mock (or the validating proxy) on
-// 127.0.0.1:${MOCK_PORT:-4010} until interrupted.
+// `altcraft-mock` (`pnpm mock` here, `npx @altcraft-api/mock` elsewhere) and `pnpm mock:proxy
+// --upstream URL`: runs the mock (or the validating proxy) until interrupted.
 import { parseArgs } from 'node:util';
 import { startProxy } from './proxy.js';
-import { startMock, strictFromEnvironment } from './server.js';
+import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
+import { FAULTS_SYNTAX, FaultSpecError, parseFaults, type FaultRule } from './faults.js';
 
-const USAGE = `usage: altcraft-mock [--port N] [--strict] [LIMITS]       serve the mock
-       altcraft-mock --proxy --upstream URL [--port N] [LIMITS]   validate traffic to URL against the contract
+const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
+       altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
 
-The port defaults to $MOCK_PORT, then 4010. Both listen on 127.0.0.1 only.
+The port defaults to $MOCK_PORT, then 4010; the host to $MOCK_HOST, then 127.0.0.1 (0.0.0.0 to
+serve other machines or containers). GET ${HEALTH_PATH} answers 200 with the contract's version once
+the mock is ready (503 before).
+--faults SPEC (or MOCK_FAULTS) injects failures into the operations' answers, and --seed N (or
+MOCK_SEED; default 1) makes them reproducible: the same requests get the same faults. SPEC is
+${FAULTS_SYNTAX.replace(/\n/g, '\n  ')}
 --strict (or MOCK_STRICT=1) refuses bodies with warnings (the contract's advice) with a 400, as
 violations are; by default they are accepted and listed in X-Altcraft-Mock-Warnings.
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
@@ -21,6 +27,9 @@ LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-Afte
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
+    host: { type: 'string' },
+    faults: { type: 'string' },
+    seed: { type: 'string' },
     proxy: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     upstream: { type: 'string' },
@@ -63,17 +72,45 @@ const limits: ResourceLimits = {
   headersTimeoutMs: positive('headers-timeout'),
 };
 
-const running = values.upstream ? await startProxy({ port, upstream: values.upstream, ...limits }) : await startMock({ port, ...limits, strict: values.strict || strictFromEnvironment() });
+const host = values.host ?? process.env.MOCK_HOST ?? '127.0.0.1';
+const faultSpec = values.faults ?? process.env.MOCK_FAULTS ?? '';
+let rules: FaultRule[] = [];
+try {
+  rules = parseFaults(faultSpec);
+} catch (error) {
+  if (!(error instanceof FaultSpecError)) throw error;
+  console.error(`altcraft-mock: --faults ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+const seedText = values.seed ?? process.env.MOCK_SEED ?? '1';
+const seed = Number(seedText);
+if (!Number.isSafeInteger(seed)) {
+  console.error(`altcraft-mock: --seed must be an integer, not "${seedText}"\n${USAGE}`);
+  process.exit(2);
+}
+if (values.upstream && rules.length > 0) {
+  console.error(`altcraft-mock: --faults applies to the mock, not to --proxy\n${USAGE}`);
+  process.exit(2);
+}
+
+const running = values.upstream
+  ? await startProxy({ port, host, upstream: values.upstream, ...limits })
+  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed } });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     running.close().then(() => process.exit(0));
   });
 }
+// Started by `pnpm dev` (over IPC): where it listens, before Prism is up.
+process.send?.({ listening: running.url });
+// ... and ends with it, even if it was killed without a chance to stop this one.
+if (process.send) process.once('disconnect', () => void running.close().then(() => process.exit(0)));
 await running.prismReady;
 console.log(
   values.upstream
     ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)`
-    : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task)`,
+    : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task); health: ${running.url}${HEALTH_PATH}` +
+        (rules.length > 0 ? `; faults: ${faultSpec} (seed ${seed})` : ''),
 );
 

@@ -1,6 +1,6 @@
-// A local stand-in for the platform that fails on demand (5xx, 429, resets, slow answers,
-// refusals, per-profile errors), for testing what sends batches: it records every request it
-// reads, decodes it (JSON or XML), and answers what `scenario` says.
+// Fault injection, in two uses of one implementation: `altcraft-mock --faults SPEC --seed N`
+// (a product feature: teams test their own retry and resume logic against the mock in CI), and
+// `startFaultServer`, a local stand-in for the platform whose tests script every answer.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,127 @@ export type Action =
   | { answer: 'delay'; ms: number; then: Action }
   | { answer: 'results'; results: object[] };
 
+/** One rule of a `--faults` spec. */
+export type FaultRule =
+  | { kind: 'status'; status: number; rate: number; retryAfterMs?: number }
+  | { kind: 'reset'; rate: number }
+  | { kind: 'latency'; rate: number; ms: number };
+
+export interface FaultPlan {
+  rules: FaultRule[];
+  seed: number;
+}
+
+export const FAULTS_SYNTAX = `RULE[,RULE...], where RULE is
+  CODE:RATE[@WAIT]   answer HTTP CODE (400-599) in the API's envelope to RATE of the requests;
+                     WAIT (e.g. 2s, 500ms) is sent as Retry-After, in whole seconds
+  reset:RATE         close the connection without an answer, after reading the request
+  latency:DELAY      hold every answer DELAY (e.g. 200ms, 1s) before answering
+  latency:RATE@DELAY hold RATE of the answers DELAY
+RATE is a fraction (0.05) or a percentage (5%); CODE and reset rates add up to at most 1.
+Example: 500:0.05,429:0.05@2s,reset:0.01,latency:200ms`;
+
+export class FaultSpecError extends Error {}
+
+function duration(text: string, rule: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text.trim());
+  if (!match) throw new FaultSpecError(`"${rule}": "${text}" is not a duration such as 200ms or 2s`);
+  return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+}
+
+function rate(text: string, rule: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+  if (!(value >= 0 && value <= 1)) throw new FaultSpecError(`"${rule}": "${text}" is not a rate between 0 and 1 (or 0% and 100%)`);
+  return value;
+}
+
+/** Reads a `--faults` / MOCK_FAULTS spec; throws FaultSpecError saying what is wrong. */
+export function parseFaults(spec: string): FaultRule[] {
+  const rules: FaultRule[] = [];
+  for (const rule of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const colon = rule.indexOf(':');
+    if (colon < 0) throw new FaultSpecError(`"${rule}": expected KIND:RATE`);
+    const kind = rule.slice(0, colon).trim().toLowerCase();
+    const [value = '', extra, ...rest] = rule.slice(colon + 1).split('@');
+    if (rest.length > 0) throw new FaultSpecError(`"${rule}": more than one @`);
+    if (kind === 'latency') {
+      rules.push(extra === undefined ? { kind, rate: 1, ms: duration(value, rule) } : { kind, rate: rate(value, rule), ms: duration(extra, rule) });
+    } else if (kind === 'reset') {
+      if (extra !== undefined) throw new FaultSpecError(`"${rule}": reset takes no @`);
+      rules.push({ kind, rate: rate(value, rule) });
+    } else if (/^[45]\d\d$/.test(kind)) {
+      rules.push({ kind: 'status', status: Number(kind), rate: rate(value, rule), ...(extra !== undefined ? { retryAfterMs: duration(extra, rule) } : {}) });
+    } else {
+      throw new FaultSpecError(`"${rule}": unknown kind "${kind}" (an HTTP code 400-599, reset or latency)`);
+    }
+  }
+  const total = rules.reduce((sum, rule) => sum + (rule.kind === 'latency' ? 0 : rule.rate), 0);
+  if (total > 1 + 1e-9) throw new FaultSpecError(`the rates of codes and resets add up to ${total}, more than 1`);
+  return rules;
+}
+
+/** A uniform number in [0, 1) that depends only on its inputs. */
+function draw(...parts: (string | number)[]): number {
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
+  return digest.readUIntBE(0, 6) / 2 ** 48;
+}
+
+const ERROR_TEXT: Record<number, string> = { 429: 'Too many requests', 500: 'Internal server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout' };
+
+/**
+ * What the plan does to a request, decided by the seed, the request's bytes and how many times
+ * those same bytes came before: the same requests get the same faults in any arrival order, and
+ * a retry (the same bytes again) draws anew, so a client that retries gets through.
+ */
+export class FaultInjector {
+  private readonly seen = new Map<string, number>();
+
+  constructor(readonly plan: FaultPlan) {}
+
+  /** The fault for this request, as an Action whose `ok` means "answer it normally". */
+  next(bytes: Buffer | string): Action {
+    const key = createHash('sha256').update(bytes).digest('hex');
+    const attempt = this.seen.get(key) ?? 0;
+    this.seen.set(key, attempt + 1);
+    const { rules, seed } = this.plan;
+    let fault: Action = { answer: 'ok' };
+    let u = draw(seed, key, attempt, 'fault');
+    for (const rule of rules) {
+      if (rule.kind === 'latency') continue;
+      if (u < rule.rate) {
+        if (rule.kind === 'reset') fault = { answer: 'reset' };
+        else {
+          const headers = rule.retryAfterMs !== undefined ? { 'Retry-After': String(Math.ceil(rule.retryAfterMs / 1000)) } : undefined;
+          const body = { error: rule.status, error_text: ERROR_TEXT[rule.status] ?? 'Error', error_debug: `fault injected by the mock (--faults, rule ${rule.status}:${rule.rate})` };
+          fault = { answer: 'status', status: rule.status, body, ...(headers ? { headers } : {}) };
+        }
+        break;
+      }
+      u -= rule.rate;
+    }
+    for (const rule of rules) {
+      if (rule.kind === 'latency' && draw(seed, key, attempt, 'latency') < rule.rate) return { answer: 'delay', ms: rule.ms, then: fault };
+    }
+    return fault;
+  }
+}
+
+/**
+ * Carries out `action` on `res`: resets and delays here, a scripted status with its body
+ * through `write`, and `ok`/`results` through `answer` (the caller's normal answer).
+ */
+export function perform(res: ServerResponse, action: Action, write: (status: number, body: object, headers: Record<string, string>) => void, answer: (action: Action) => void): void {
+  if (action.answer === 'reset') return void res.socket?.destroy();
+  if (action.answer === 'delay') {
+    const timer = setTimeout(() => perform(res, action.then, write, answer), action.ms);
+    res.once('close', () => clearTimeout(timer));
+    return;
+  }
+  if (action.answer === 'status') return write(action.status, action.body, action.headers ?? {});
+  answer(action);
+}
+
 export const profileIdOf = (email: string) => createHash('sha1').update(email).digest('hex').slice(0, 24);
 
 export interface FaultServer {
@@ -41,23 +162,20 @@ export async function startFaultServer(scenario: (request: Received) => Action =
   const okBodies: Received[] = [];
 
   function respond(res: ServerResponse, request: Received, action: Action): void {
-    if (action.answer === 'reset') return void res.socket?.destroy();
-    if (action.answer === 'delay') return void setTimeout(() => respond(res, request, action.then), action.ms);
-    let status = 200;
-    let body: object;
-    let headers: Record<string, string> = {};
-    if (action.answer === 'status') ({ status, body, headers = {} } = action);
-    else if (action.answer === 'results') body = { error: 0, error_text: 'Successful operation', result: action.results };
-    else if (request.body.workflow_id === undefined) body = { error: 400, error_text: 'Invalid request' };
-    else body = { error: 0, error_text: 'Successful operation', result: request.emails.map((email) => ({ profile_id: profileIdOf(email) })) };
-    if (status === 200 && (body as { error?: number }).error === 0) okBodies.push(request);
-    request.answered = status;
-    const operation = 'importAndStartBatch' as const;
-    const text = request.format === 'xml' ? responseXml(operation, status === 200 && (body as { error: number }).error === 0 ? 200 : 400).encode(body) : JSON.stringify(body);
-    if (!res.destroyed) {
+    const write = (status: number, body: object, headers: Record<string, string>) => {
+      if (status === 200 && (body as { error?: number }).error === 0) okBodies.push(request);
+      request.answered = status;
+      const operation = 'importAndStartBatch' as const;
+      const text = request.format === 'xml' ? responseXml(operation, status === 200 && (body as { error: number }).error === 0 ? 200 : 400).encode(body) : JSON.stringify(body);
+      if (res.destroyed) return;
       res.writeHead(status, { 'Content-Type': `application/${request.format}`, ...headers });
       res.end(text);
-    }
+    };
+    perform(res, action, write, (normal) => {
+      if (normal.answer === 'results') write(200, { error: 0, error_text: 'Successful operation', result: normal.results }, {});
+      else if (request.body.workflow_id === undefined) write(200, { error: 400, error_text: 'Invalid request' }, {});
+      else write(200, { error: 0, error_text: 'Successful operation', result: request.emails.map((email) => ({ profile_id: profileIdOf(email) })) }, {});
+    });
   }
 
   /** A request it cannot read as a batch: answered 400 like the platform, not recorded. */

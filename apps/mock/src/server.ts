@@ -19,6 +19,7 @@ import { createGuardedServer, formatOfContentType, routeOf, routes, serve, type 
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
 import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
+import { FaultInjector, perform, type FaultPlan } from './faults.js';
 
 export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
@@ -31,7 +32,18 @@ export interface MockOptions extends ResourceLimits {
    * default false, unless the environment has MOCK_STRICT=1.
    */
   strict?: boolean;
+  /** Faults to inject into the operations' answers (`--faults`, `--seed`); none by default. */
+  faults?: FaultPlan;
 }
+
+/** What a running mock knows about itself, for `GET /health`. */
+interface State {
+  prismUp: boolean;
+  injector?: FaultInjector;
+}
+
+/** Where readiness is answered (outside the API's root, so it never shadows an operation). */
+export const HEALTH_PATH = '/health';
 
 /** MOCK_STRICT=1 (or true/yes) asks for strict mode when the options do not say. */
 export const strictFromEnvironment = (value = process.env.MOCK_STRICT) => /^(1|true|yes)$/i.test(value?.trim() ?? '');
@@ -210,9 +222,27 @@ async function forwardToPrism(
   res.end(text);
 }
 
-async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResponse, options: MockOptions, log: (line: string) => void): Promise<void> {
+/**
+ * 200 once everything that answers is up (the front and Prism behind it), with the contract's
+ * version; 503 before. CI waits on it with `curl --fail --retry`.
+ */
+function health(req: IncomingMessage, res: ServerResponse, state: State, strict: boolean): void {
+  const body = JSON.stringify({
+    status: state.prismUp ? 'ready' : 'starting',
+    contract: { title: document.info.title, version: document.info.version },
+    strict,
+    faults: state.injector ? state.injector.plan : null,
+  });
+  res.writeHead(state.prismUp ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function handle(prism: PrismProcess, state: State, req: IncomingMessage, res: ServerResponse, options: MockOptions, log: (line: string) => void): Promise<void> {
   const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfContentType(req.headers['content-type']);
+  if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
   }
@@ -231,6 +261,15 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
     return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPE[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
   let format = requestFormat ?? 'json';
+  let fault = state.injector?.next(read.bytes) ?? { answer: 'ok' };
+  if (fault.answer === 'delay') {
+    await sleep(fault.ms);
+    if (res.destroyed) return;
+    fault = fault.then;
+  }
+  if (fault.answer !== 'ok') {
+    return perform(res, fault, (status, body, headers) => send(res, operationId, status, body, format, headers), () => undefined);
+  }
   try {
     if (!requestFormat) {
       throw new Failure(400, `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/json or application/xml`);
@@ -265,8 +304,13 @@ async function handle(prism: PrismProcess, req: IncomingMessage, res: ServerResp
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const prism = await startPrism('mock');
+  const state: State = { prismUp: false, ...(options.faults && options.faults.rules.length > 0 ? { injector: new FaultInjector(options.faults) } : {}) };
+  prism.ready.then(
+    () => (state.prismUp = true),
+    () => undefined,
+  );
   const server: Server = createGuardedServer((req, res) => {
-    handle(prism, req, res, options, log).catch((error: Error) => {
+    handle(prism, state, req, res, options, log).catch((error: Error) => {
       // A bug of the mock: its details go to the log, never to the client (they name files
       // and Prism's port); the client gets the API's envelope.
       log(`altcraft-mock: failed to answer ${req.method} ${routeOf(req.url).path}: ${error.stack ?? error.message}`);

@@ -7,13 +7,14 @@ import { diffContracts } from './diff.js';
 import { formatText } from './format.js';
 import { CURRENT_PATH, RELEASED_PATH, REPO_ROOT, loadContract } from './load.js';
 
-const USAGE = `usage: pnpm spec:diff [BASE] [--head HEAD] [--json] [--fail-on-breaking] [--require-changeset]
+const USAGE = `usage: pnpm spec:diff [BASE] [--head HEAD] [--json] [--all-places] [--fail-on-breaking] [--require-changeset]
 
 BASE and HEAD are spec files (a bundle, or a spec root that is bundled first; relative paths
 from the repository root) or git revisions (main, HEAD~1, a tag). BASE defaults to the last released contract
 (packages/contract/released/openapi.json), HEAD to the current bundle (pnpm build).
 
-  --json                print the report as JSON
+  --json                print the report as JSON, and nothing else on stdout
+  --all-places          list every place a client meets each change (default: the first, and a count)
   --fail-on-breaking    exit 1 when a change is breaking
   --require-changeset   exit 1 unless the pending changesets bump ${CONTRACT_PACKAGE} enough:
                         major for a breaking change, at least patch for any change (CI's gate)
@@ -28,6 +29,7 @@ function main(): Promise<number> | number {
       options: {
         head: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'all-places': { type: 'boolean', default: false },
         'fail-on-breaking': { type: 'boolean', default: false },
         'require-changeset': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -58,8 +60,12 @@ function main(): Promise<number> | number {
     return 2;
   }
   const report = diffContracts(base.document, head.document);
-  console.log(values.json ? JSON.stringify({ base: base.label, head: head.label, ...report }, null, 2) : formatText(report, base.label, head.label));
-  if (values['fail-on-breaking'] && report.breaking) return 1;
+  console.log(values.json ? JSON.stringify({ base: base.label, head: head.label, ...report }, null, 2) : formatText(report, base.label, head.label, { allPlaces: values['all-places'] }));
+  if (values['fail-on-breaking'] && report.breaking) {
+    const count = report.changes.filter((change) => change.severity === 'breaking').length;
+    console.error(`spec:diff: ${count} breaking change(s) from ${base.label} to ${head.label} (--fail-on-breaking)`);
+    return 1;
+  }
   if (values['require-changeset']) {
     return pendingBump(REPO_ROOT, CONTRACT_PACKAGE).then((bump) => {
       const problem = changesetProblem(report, bump, CONTRACT_PACKAGE);

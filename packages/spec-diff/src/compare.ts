@@ -334,6 +334,14 @@ function compareBranches(ctx: Context, b: Located, h: Located, keyword: 'oneOf' 
   });
 }
 
+function compareDefault(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  if (JSON.stringify(b.default) === JSON.stringify(h.default)) return;
+  // A client that leaves a request field out gets the default: a different one changes what it
+  // asks for without a line of its code changing. Documenting or dropping one changes nothing sent.
+  const changed = ctx.direction === 'request' && b.default !== undefined && h.default !== undefined;
+  record(ctx, changed ? 'breaking' : 'non-breaking', 'default-changed', child(pointer, 'default'), `default ${quote(b.default)} → ${quote(h.default)}`);
+}
+
 export function compareSchemas(ctx: Context, baseSide: Located, headSide: Located): void {
   const [b, h] = [resolve(ctx.base, baseSide), resolve(ctx.head, headSide)];
   const key = `${ctx.direction}|${ctx.xml}|${b.pointer}|${h.pointer}`;
@@ -354,6 +362,7 @@ export function compareSchemas(ctx: Context, baseSide: Located, headSide: Locate
   compareFormat(ctx, b.schema, h.schema, h.pointer);
   compareAdvice(ctx, b.schema, h.schema, h.pointer);
   compareEnums(ctx, b.schema, h.schema, h.pointer);
+  compareDefault(ctx, b.schema, h.schema, h.pointer);
   if (ctx.xml) compareXml(ctx, b.schema, h.schema, h.pointer);
   if (envelope) compareEnvelope(ctx, b.schema, h.schema, h.pointer);
   compareRequired(ctx, b.schema, h.schema, h.pointer, skip);
@@ -411,6 +420,9 @@ interface Parameter {
   in: string;
   required: boolean;
   pointer: string;
+  schema: Json | undefined;
+  /** How the value is written (style, explode, allowReserved, content): a generated client encodes by it. */
+  serialization: string;
 }
 
 /** The operation's parameters with the path item's, the operation's winning (OpenAPI's rule). */
@@ -424,7 +436,8 @@ function parametersOf(document: Document, operationPointer: string): Map<string,
       const { schema: parameter, pointer } = resolve(document, { schema: entry, pointer: child(owner, 'parameters', index) });
       if (!isObject(parameter) || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') return;
       const name = parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name;
-      found.set(`${parameter.in} ${name}`, { name: parameter.name, in: parameter.in, required: parameter.required === true || parameter.in === 'path', pointer });
+      const serialization = JSON.stringify([parameter.style, parameter.explode, parameter.allowReserved, isObject(parameter.content) ? Object.keys(parameter.content) : undefined]);
+      found.set(`${parameter.in} ${name}`, { name: parameter.name, in: parameter.in, required: parameter.required === true || parameter.in === 'path', pointer, schema: parameter.schema, serialization });
     });
   }
   return found;
@@ -437,8 +450,17 @@ function compareParameters(ctx: OperationContext, basePointer: string, headPoint
     if (!was) {
       const severity: Severity = parameter.required ? 'breaking' : 'non-breaking';
       record(ctx, severity, 'parameter-added', parameter.pointer, `new ${parameter.required ? 'required' : 'optional'} ${parameter.in} parameter \`${parameter.name}\``);
-    } else if (parameter.required && !was.required) {
-      record(ctx, 'breaking', 'required-added', parameter.pointer, `${parameter.in} parameter \`${parameter.name}\` is now required`);
+    } else {
+      if (parameter.required && !was.required) {
+        record(ctx, 'breaking', 'required-added', parameter.pointer, `${parameter.in} parameter \`${parameter.name}\` is now required`);
+      }
+      if (parameter.serialization !== was.serialization) {
+        record(ctx, 'breaking', 'parameter-serialization-changed', parameter.pointer, `${parameter.in} parameter \`${parameter.name}\` is written differently (style, explode, allowReserved or content)`);
+      }
+      if (was.schema !== undefined && parameter.schema !== undefined) {
+        const where = `${ctx.where} ${parameter.in} parameter ${parameter.name}`;
+        compareSchemas({ ...ctx, where, direction: 'request', xml: false }, { schema: was.schema, pointer: child(was.pointer, 'schema') }, { schema: parameter.schema, pointer: child(parameter.pointer, 'schema') });
+      }
     }
   }
   for (const [key, parameter] of before) {
@@ -472,6 +494,100 @@ function compareSecurity(ctx: OperationContext, b: SchemaObject, h: SchemaObject
   }
 }
 
+interface Header {
+  name: string;
+  required: boolean;
+  schema: Json | undefined;
+  pointer: string;
+}
+
+function headersOf(document: Document, response: Located): Map<string, Header> {
+  const found = new Map<string, Header>();
+  const resolved = resolve(document, response);
+  if (!isObject(resolved.schema) || !isObject(resolved.schema.headers)) return found;
+  for (const [name, entry] of Object.entries(resolved.schema.headers)) {
+    const { schema: header, pointer } = resolve(document, { schema: entry, pointer: child(resolved.pointer, 'headers', name) });
+    if (!isObject(header)) continue;
+    found.set(name.toLowerCase(), { name, required: header.required === true, schema: header.schema, pointer });
+  }
+  return found;
+}
+
+/** Answer headers a client reads (Retry-After, rate limits): a promised one that goes away breaks it. */
+function compareHeaders(ctx: OperationContext, b: Located, h: Located, status: string): void {
+  const [before, after] = [headersOf(ctx.base, b), headersOf(ctx.head, h)];
+  for (const [key, header] of before) {
+    const now = after.get(key);
+    const where = `${ctx.where} ${status} answer header ${header.name}`;
+    if (!now) {
+      record({ changes: ctx.changes, where }, header.required ? 'breaking' : 'non-breaking', 'response-header-removed', header.pointer, `the ${status} answer no longer has the header ${header.name}`);
+      continue;
+    }
+    if (header.required && !now.required) {
+      record({ changes: ctx.changes, where }, 'breaking', 'response-header-optional', now.pointer, `the ${status} answer's header ${header.name} is no longer always sent`);
+    }
+    if (header.schema !== undefined && now.schema !== undefined) {
+      compareSchemas({ ...ctx, where, direction: 'response', xml: false }, { schema: header.schema, pointer: child(header.pointer, 'schema') }, { schema: now.schema, pointer: child(now.pointer, 'schema') });
+    }
+  }
+  for (const [key, header] of after) {
+    if (!before.has(key)) record({ changes: ctx.changes, where: `${ctx.where} ${status} answer header ${header.name}` }, 'non-breaking', 'response-header-added', header.pointer, `the ${status} answer has a new header ${header.name}`);
+  }
+}
+
+/** Generated clients name their methods (and types) after the operation id. */
+function compareOperationId(ctx: OperationContext, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  if (b.operationId === h.operationId) return;
+  const severity: Severity = b.operationId === undefined ? 'non-breaking' : 'breaking';
+  record(ctx, severity, 'operation-id-changed', child(pointer, 'operationId'), `operationId ${quote(b.operationId)} → ${quote(h.operationId)}`);
+}
+
+function compareDeprecation(ctx: OperationContext, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  if ((b.deprecated === true) === (h.deprecated === true)) return;
+  record(ctx, 'non-breaking', h.deprecated === true ? 'operation-deprecated' : 'operation-undeprecated', child(pointer, 'deprecated'), h.deprecated === true ? 'the operation is deprecated' : 'the operation is no longer deprecated');
+}
+
+function bodyRequired(document: Document, operation: SchemaObject, pointer: string): boolean {
+  if (operation.requestBody === undefined) return false;
+  const body = resolve(document, { schema: operation.requestBody, pointer: child(pointer, 'requestBody') }).schema;
+  return isObject(body) && body.required === true;
+}
+
+function compareBodyRequired(ctx: OperationContext, b: SchemaObject, h: SchemaObject, basePointer: string, headPointer: string): void {
+  const [was, is] = [bodyRequired(ctx.base, b, basePointer), bodyRequired(ctx.head, h, headPointer)];
+  if (was === is) return;
+  // A client that sent no body was valid before.
+  record(ctx, is ? 'breaking' : 'non-breaking', is ? 'request-body-required' : 'request-body-optional', child(headPointer, 'requestBody'), is ? 'the request body is now required' : 'the request body is now optional');
+}
+
+const SCHEME_FIELDS = ['type', 'scheme', 'bearerFormat', 'in', 'name', 'openIdConnectUrl', 'flows'];
+
+function schemesOf(document: Document): { [name: string]: Json } {
+  const components = isObject(document.components) ? document.components : {};
+  return isObject(components.securitySchemes) ? components.securitySchemes : {};
+}
+
+/**
+ * The schemes an operation's accepted requirements name: one of them removed, or sending its
+ * credentials another way (type, header name, scheme, flows), breaks a client that uses it.
+ */
+function compareSecuritySchemes(ctx: OperationContext, b: SchemaObject): void {
+  const used = new Set<string>();
+  for (const requirement of securityOf(ctx.base, b)?.alternatives ?? []) for (const name of Object.keys(JSON.parse(requirement) as object)) used.add(name);
+  const [before, after] = [schemesOf(ctx.base), schemesOf(ctx.head)];
+  for (const name of used) {
+    const [was, is] = [before[name], after[name]];
+    const pointer = child('', 'components', 'securitySchemes', name);
+    if (!isObject(was)) continue;
+    if (!isObject(is)) {
+      record(ctx, 'breaking', 'security-scheme-removed', pointer, `security scheme ${name} was removed`);
+      continue;
+    }
+    const differs = SCHEME_FIELDS.filter((field) => JSON.stringify(was[field]) !== JSON.stringify(is[field]));
+    if (differs.length > 0) record(ctx, 'breaking', 'security-scheme-changed', pointer, `security scheme ${name} changed its ${differs.join(', ')}`);
+  }
+}
+
 function operationsOf(document: Document): Map<string, { pointer: string; operation: SchemaObject }> {
   const found = new Map<string, { pointer: string; operation: SchemaObject }>();
   const paths = isObject(document.paths) ? document.paths : {};
@@ -500,6 +616,10 @@ export function compareContracts(base: Document, head: Document): Change[] {
     compareOperationLimits(ctx, operation, h, headSide.pointer);
     compareParameters(ctx, pointer, headSide.pointer);
     compareSecurity(ctx, operation, h, headSide.pointer);
+    compareSecuritySchemes(ctx, operation);
+    compareOperationId(ctx, operation, h, headSide.pointer);
+    compareDeprecation(ctx, operation, h, headSide.pointer);
+    compareBodyRequired(ctx, operation, h, pointer, headSide.pointer);
     if (operation.requestBody !== undefined && h.requestBody !== undefined) {
       compareContent({ ...ctx, direction: 'request' }, { schema: operation.requestBody, pointer: child(pointer, 'requestBody') }, { schema: h.requestBody, pointer: child(headSide.pointer, 'requestBody') }, 'request');
     }
@@ -513,6 +633,7 @@ export function compareContracts(base: Document, head: Document): Change[] {
         continue;
       }
       compareContent({ ...ctx, direction: 'response' }, { schema: response, pointer: child(pointer, 'responses', status) }, { schema: headResponse, pointer: child(headSide.pointer, 'responses', status) }, `${status} answer`);
+      compareHeaders(ctx, { schema: response, pointer: child(pointer, 'responses', status) }, { schema: headResponse, pointer: child(headSide.pointer, 'responses', status) }, status);
     }
     for (const status of Object.keys(headResponses)) {
       if (!(status in baseResponses)) record(ctx, 'non-breaking', 'response-added', child(headSide.pointer, 'responses', status), `new ${status} answer`);

@@ -10,7 +10,14 @@ export function diffContracts(base: Document, head: Document): DiffReport {
   const ours = compareContracts(base, head);
   // Where our checks found something in the same subtree, the external differ's word is dropped:
   // it may see an added `parameters` list as one annotation where we see a required parameter.
-  const overlaps = (pointer: string) => ours.some((change) => change.pointer.startsWith(pointer) || pointer.startsWith(change.pointer));
+  // Parameter lists count as one subtree: the external differ merges the path item's parameters
+  // into the operation's and numbers them its own way.
+  const unit = (pointer: string) => pointer.replace(/\/parameters\/\d+(\/.*)?$/, '/parameters');
+  const overlaps = (pointer: string) =>
+    ours.some((change) => {
+      const [mine, theirs] = [unit(change.pointer), unit(pointer)];
+      return mine.startsWith(theirs) || theirs.startsWith(mine);
+    });
   const theirs = externalChanges(base, head).filter((change) => !overlaps(change.pointer));
   const merged = new Map<string, ReportedChange>();
   for (const change of [...ours, ...theirs]) {

@@ -1,5 +1,5 @@
 // api-smart-diff, a maintained OpenAPI differ, for everything our own checks (compare.ts) do not
-// model: parameters, security, servers, formats, defaults and the rest. Where our checks have an
+// model: servers, callbacks, links and the rest. Where our checks have an
 // opinion on a keyword, they alone speak for it (see OWNED_KEYWORDS).
 import { apiCompare, type Diff } from 'api-smart-diff';
 import type { Change } from './change.js';
@@ -12,6 +12,7 @@ const OWNED_KEYWORDS = new Set([
   'unevaluatedProperties', 'items', 'oneOf', 'anyOf', 'allOf', 'xml', 'x-altcraft-xml-unwrap', 'x-altcraft-limits',
   'x-altcraft-advice', 'x-source',
   'content', 'responses', 'requestBody', 'paths', '$ref', 'security',
+  'default', 'deprecated', 'operationId', 'parameters', 'style', 'explode', 'allowReserved', 'headers',
 ]);
 
 /** Containers whose keys are names (of properties, media types, ...) or fields of one keyword (`xml.name`), not keywords. */

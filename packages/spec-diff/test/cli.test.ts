@@ -33,7 +33,14 @@ function loweredBatchLimit(): string {
   return path;
 }
 
-describe('pnpm spec:diff', () => {
+describe('pnpm spec:diff', { timeout: 60_000 }, () => {
+  it('with --fail-on-breaking prints the report, then one line on stderr, and exits 1', async () => {
+    const { code, stdout, stderr } = await specDiff(CURRENT_PATH, '--head', loweredBatchLimit(), '--fail-on-breaking');
+    expect(code).toBe(1);
+    expect(stdout).toContain('BREAKING  maxItems none → 5000');
+    expect(stderr).toMatch(/^spec:diff: 1 breaking change\(s\) from packages\/contract\/dist\/openapi\.json to .*lowered\.json \(--fail-on-breaking\)\n$/);
+  });
+
   it('compares the released contract with the current bundle by default', async () => {
     const { code, stdout } = await specDiff();
     expect(code).toBe(0);
@@ -47,7 +54,20 @@ describe('pnpm spec:diff', () => {
     expect(stdout).toContain('1 breaking, 0 non-breaking change(s)');
     expect(stdout).toContain('BREAKING  maxItems none → 5000  [constraint-tightened]');
     expect(stdout).toContain('at /components/schemas/ProfileBatchItems/maxItems');
-    expect(stdout).toContain('in POST /api/v1.1/workflows/import_and_start_batch request application/json (and 3 more)');
+    expect(stdout).toContain('in POST /api/v1.1/workflows/import_and_start_batch request application/json (and 3 more; --all-places lists them)');
+  });
+
+  it('lists every place a client meets a change with --all-places', async () => {
+    const { code, stdout } = await specDiff(CURRENT_PATH, '--head', loweredBatchLimit(), '--all-places');
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('more');
+    const places = stdout.split('\n').filter((line) => line.startsWith('          in '));
+    expect(places).toEqual([
+      '          in POST /api/v1.1/workflows/import_and_start_batch request application/json',
+      '          in POST /api/v1.1/workflows/import_and_start_batch request application/xml',
+      '          in POST /api/v1.1/workflows/import_and_start_batch_task request application/json',
+      '          in POST /api/v1.1/workflows/import_and_start_batch_task request application/xml',
+    ]);
   });
 
   it('exits 1 on a breaking change with --fail-on-breaking, and speaks JSON with --json', async () => {

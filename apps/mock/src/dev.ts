@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// `pnpm dev`: the contract, live. Watches spec/; on a change it re-lints (printing findings,
+// never stopping), re-bundles, regenerates the client's types, rebuilds the docs page and swaps
+// the mock for one on the new contract, on the same port.
+//
+// The mock's validator is compiled from the bundle when its module loads, so a new contract
+// needs a new process: this one is a small front on the port that forwards each request to the
+// current mock process. A reload starts the next process, sends new requests to it once it is
+// up, and stops the previous one when its last request in flight has been answered.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const USAGE = `usage: pnpm dev [--port N] [--docs-port N] [--no-docs] [--strict]
+
+Serves the mock on 127.0.0.1:$MOCK_PORT (default 4010) and the docs on $DOCS_PORT (default
+8080), and rebuilds both from spec/ on every change (lint, bundle, client types, docs, mock).`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'docs-port': { type: 'string' },
+    'no-docs': { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+/** The repository this file was built in (`apps/mock/dist/dev.js`). */
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const specDir = join(root, 'spec');
+const port = Number(values.port ?? process.env.MOCK_PORT ?? 4010);
+const docsPort = Number(values['docs-port'] ?? process.env.DOCS_PORT ?? 8080);
+for (const [name, value] of [['port', port], ['docs port', docsPort]] as const) {
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`dev: invalid ${name} ${value}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const say = (line: string) => console.log(`[dev] ${line}`);
+
+/**
+ * Runs a command; its output is printed (each line prefixed with `[label]`) when it fails, or
+ * always with `loud`. Resolves with success.
+ */
+function run(label: string, command: string, args: string[], cwd: string, options: { loud?: boolean; path?: string } = {}): Promise<boolean> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, REDOCLY_TELEMETRY: 'off', FORCE_COLOR: '0', NO_COLOR: '1', ...(options.path ? { PATH: `${options.path}${delimiter}${process.env.PATH ?? ''}` } : {}) };
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const print = () => {
+      for (const line of output.split('\n')) if (line.trim() !== '' && !/[║╔╚]/.test(line)) console.log(`[${label}] ${line}`);
+    };
+    child.once('error', (error) => {
+      console.log(`[${label}] ${error.message}`);
+      resolve(false);
+    });
+    child.once('close', (code) => {
+      if (code !== 0 || options.loud) print();
+      resolve(code === 0);
+    });
+  });
+}
+
+/**
+ * Runs a package's own script (its package.json is the one definition of the command) with the
+ * package's bins on PATH, without pnpm: pnpm's start (about 5 s here, with its lockfile checks)
+ * would be most of a reload.
+ */
+function runScript(label: string, packageDir: string, script: string): Promise<boolean> {
+  const dir = join(root, packageDir);
+  const command = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script];
+  if (!command) return Promise.resolve((console.log(`[${label}] ${packageDir} has no script "${script}"`), false));
+  return run(label, 'sh', ['-c', command], dir, { path: join(dir, 'node_modules/.bin') });
+}
+
+interface MockProcess {
+  child: ChildProcess;
+  origin: string;
+  agent: Agent;
+  inFlight: number;
+  retiring: boolean;
+}
+
+/** Starts `altcraft-mock` on a free port (it loads the bundle as it is now) and waits until it listens. */
+function startMockProcess(): Promise<MockProcess> {
+  const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
+  // Over IPC the mock says where it listens as soon as it does: operations are answered then,
+  // and `Prefer` requests wait inside it for Prism, so the swap need not wait for Prism's start.
+  const child = spawn(process.execPath, [cli, '--port', '0', ...(values.strict ? ['--strict'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.stdout!.resume();
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, '[mock] ')));
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { listening?: string }) => {
+      if (typeof message?.listening === 'string') resolve({ child, origin: message.listening, agent: new Agent({ keepAlive: true }), inFlight: 0, retiring: false });
+    });
+    child.once('exit', (code) => reject(new Error(`the mock exited (${code}) before it listened`)));
+  });
+}
+
+function stopWhenIdle(mock: MockProcess): void {
+  if (!mock.retiring || mock.inFlight > 0) return;
+  mock.agent.destroy();
+  mock.child.kill('SIGTERM');
+}
+
+// Taken before anything starts, so an edit made while the mock and docs start is not missed.
+let known = snapshot();
+let current = await startMockProcess();
+
+/** Forwards one request to the mock process current when it arrived; it finishes there. */
+function forward(req: IncomingMessage, res: ServerResponse): void {
+  const target = current;
+  target.inFlight++;
+  res.once('close', () => {
+    target.inFlight--;
+    stopWhenIdle(target);
+  });
+  const upstream = httpRequest(target.origin + req.url, { method: req.method, headers: req.headers, agent: target.agent }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.once('error', (error) => {
+    if (res.headersSent) return void res.destroy();
+    const body = JSON.stringify({ error: 502, error_text: 'Bad gateway', error_debug: `pnpm dev could not reach the mock: ${error.message}` });
+    res.writeHead(502, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  });
+  req.pipe(upstream);
+}
+
+const front = createServer(forward);
+await new Promise<void>((resolve, reject) => {
+  front.once('error', reject);
+  front.listen(port, '127.0.0.1', resolve);
+});
+const mockUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+
+const docsBuild = join(root, 'apps/docs/lib/build.js');
+const docsServe = join(root, 'apps/docs/lib/serve.js');
+let docsUrl: string | undefined;
+let docs: ChildProcess | undefined;
+if (!values['no-docs'] && existsSync(docsServe)) {
+  docs = spawn(process.execPath, [docsServe], { cwd: join(root, 'apps/docs'), stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DOCS_PORT: String(docsPort) } });
+  docsUrl = await new Promise<string | undefined>((resolve) => {
+    let output = '';
+    docs!.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const match = /(http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    docs!.once('exit', () => resolve(undefined));
+  });
+}
+
+say(`mock: ${mockUrl}/api/v1.1 (health: ${mockUrl}/health)`);
+if (docsUrl) say(`docs: ${docsUrl}`);
+say(`watching ${specDir}; edit the contract and save`);
+
+/** One rebuild after a change; the last good contract keeps being served when a step fails. */
+async function rebuild(): Promise<void> {
+  const started = Date.now();
+  const bundled = await runScript('bundle', 'packages/contract', 'build:bundle');
+  // Lint runs after the bundle (on two cores, alongside it would slow the reload) and is printed
+  // while the rest goes on: a finding is news, not a reason to stop.
+  const lint = Promise.all([runScript('lint', 'packages/contract', 'lint:redocly'), runScript('lint', 'packages/contract', 'lint:spectral')]).then((results) => {
+    const clean = results.every(Boolean);
+    say(clean ? 'lint: no findings' : 'lint: findings above (the contract is still served)');
+    return clean;
+  });
+  if (!bundled) {
+    say('the bundle failed (above); the mock, types and docs stay on the last good contract');
+    await lint;
+    return;
+  }
+  const reloadMock = startMockProcess().then(
+    (next) => {
+      const previous = current;
+      current = next;
+      previous.retiring = true;
+      stopWhenIdle(previous);
+      say(`mock reloaded on ${mockUrl} (${Date.now() - started} ms after the change)`);
+    },
+    (error: Error) => say(`the new mock did not start, the previous one keeps serving: ${error.message}`),
+  );
+  const types = runScript('types', 'packages/client', 'generate').then((ok) => ok && say('client types regenerated (packages/client/src/generated)'));
+  const page = existsSync(docsBuild)
+    ? run('docs', process.execPath, [docsBuild], join(root, 'apps/docs')).then((ok) => {
+        if (ok) say(`docs rebuilt: RELOAD ${docsUrl ?? 'the docs page'} in the browser`);
+      })
+    : Promise.resolve();
+  await Promise.all([lint, reloadMock, types, page]);
+  say(`done in ${Date.now() - started} ms`);
+}
+
+// One rebuild at a time; changes during one start one more afterwards (bursts of saves collapse).
+let running: Promise<void> | undefined;
+let again = false;
+let timer: NodeJS.Timeout | undefined;
+function schedule(): void {
+  if (running) return void (again = true);
+  running = rebuild()
+    .catch((error: Error) => say(`rebuild failed: ${error.stack ?? error.message}`))
+    .finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
+}
+/**
+ * Every file under spec/ with its size and mtime. Polled rather than fs.watch: recursive watching
+ * on Linux missed edits on Node 20 here, and editors that save by renaming defeat file watches;
+ * the spec is a few dozen files, so a scan every 300 ms costs nothing.
+ */
+function snapshot(dir = specDir, into = new Map<string, string>()): Map<string, string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) snapshot(path, into);
+    // Only what the contract is made of: editors' and sed's temporary files are not a change.
+    else if (entry.isFile() && /\.(ya?ml|json|md)$/.test(entry.name)) {
+      try {
+        const stat = statSync(path);
+        into.set(path, `${stat.size}:${stat.mtimeMs}`);
+      } catch {
+        // Gone between the listing and the stat: the next scan sees it gone.
+      }
+    }
+  }
+  return into;
+}
+const watcher = setInterval(() => {
+  const now = snapshot();
+  const changed = [...new Set([...now.keys(), ...known.keys()])].filter((path) => now.get(path) !== known.get(path));
+  known = now;
+  if (changed.length === 0) return;
+  clearTimeout(timer);
+  // A burst of saves (a formatter, a multi-file edit) becomes one rebuild.
+  timer = setTimeout(() => {
+    say(`changed: ${changed.map((path) => path.slice(root.length)).join(', ')}`);
+    schedule();
+  }, 150);
+}, 300);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    clearInterval(watcher);
+    front.closeAllConnections();
+    front.close();
+    current.child.kill('SIGTERM');
+    docs?.kill('SIGTERM');
+    process.exit(0);
+  });
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `pnpm spec:diff` from the repository root: brings the contract's bundle and this CLI up to date
+// through turbo (cached: about a second when nothing changed), with turbo's output kept back
+// unless the build fails, then runs the CLI in this process. stdout carries only the CLI's report,
+// so `pnpm spec:diff --json | jq` reads pure JSON.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const build = spawnSync('turbo', ['run', 'build', '--filter=@altcraft-api/spec-diff...', '--output-logs=errors-only'], {
+  cwd: root,
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
+if (build.status !== 0) {
+  process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}${build.error ? `${build.error.message}\n` : ''}`);
+  process.stderr.write('spec:diff: the contract or this CLI could not be built (above: why)\n');
+  process.exit(2);
+}
+await import('./dist/cli.js');
