@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { requestXml, responseXml } from '@altcraft-api/contract';
-import { formatOfContentType } from './http.js';
+import { formatOfMediaType, requestXml, responseXml } from '@altcraft-api/contract';
 
 export interface Received {
   /** Order of arrival, from 0. */
@@ -189,7 +188,7 @@ export async function startFaultServer(scenario: (request: Received) => Action =
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const format = formatOfContentType(req.headers['content-type']) ?? 'json';
+    const format = formatOfMediaType(req.headers['content-type']) ?? 'json';
     const text = raw.toString('utf8');
     let body: Received['body'];
     try {

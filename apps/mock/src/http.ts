@@ -4,7 +4,7 @@ import { MAX_BODY_BYTES, operations, type OperationId } from '@altcraft-api/cont
 import { answerThenDiscard, DEFAULT_DISCARD, type DiscardLimits } from './body.js';
 import type { PrismProcess } from './prism.js';
 
-export type Format = 'json' | 'xml';
+export type { BodyFormat as Format } from '@altcraft-api/contract';
 
 export interface RunningMock {
   /** Origin of the mock, e.g. http://127.0.0.1:4010 */
@@ -24,13 +24,6 @@ export const routes = new Map<string, OperationId>(Object.values(operations).map
 export function routeOf(url: string | undefined): { path: string; operationId: OperationId | undefined } {
   const path = new URL(url ?? '/', 'http://mock').pathname.replace(/\/+$/, '');
   return { path, operationId: routes.get(path) };
-}
-
-export function formatOfContentType(contentType: string | undefined): Format | undefined {
-  const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
-  if (mediaType === 'application/json') return 'json';
-  if (mediaType === 'application/xml' || mediaType === 'text/xml') return 'xml';
-  return undefined;
 }
 
 /** What one client can hold of the server; every limit has a default. */

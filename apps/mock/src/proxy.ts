@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
-import { createGuardedServer, formatOfContentType, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
+import { createGuardedServer, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 
 export interface ProxyOptions extends ResourceLimits {
   upstream: string;
@@ -95,8 +95,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       return;
     }
     const violations: PrismViolation[] = [];
-    const requestFormat = formatOfContentType(req.headers['content-type']);
-    const responseFormat = formatOfContentType(answer.headers.get('content-type') ?? undefined);
+    const requestFormat = formatOfMediaType(req.headers['content-type']);
+    const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
     if (operationId && requestFormat) violations.push(...checkBody('request', requestFormat, read.bytes.toString('utf8'), operationId, 0));
     if (operationId && responseFormat) violations.push(...checkBody('response', responseFormat, text, operationId, answer.status));
     const responseHeaders: Record<string, string> = {};

@@ -6,6 +6,9 @@ import {
   XmlEncodeError,
   document,
   listExamples,
+  formatOfMediaType,
+  isJsonObject,
+  MEDIA_TYPES,
   operations,
   requestXml,
   responseXml,
@@ -15,7 +18,7 @@ import {
   type Violation,
 } from '@altcraft-api/contract';
 import { answerFor } from './answers.js';
-import { createGuardedServer, formatOfContentType, routeOf, routes, serve, type Format, type ResourceLimits, type RunningMock } from './http.js';
+import { createGuardedServer, routeOf, routes, serve, type Format, type ResourceLimits, type RunningMock } from './http.js';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
 import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
@@ -48,7 +51,6 @@ export const HEALTH_PATH = '/health';
 /** MOCK_STRICT=1 (or true/yes) asks for strict mode when the options do not say. */
 export const strictFromEnvironment = (value = process.env.MOCK_STRICT) => /^(1|true|yes)$/i.test(value?.trim() ?? '');
 
-const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'Unauthorized', 404: 'Not found', 405: 'Method not allowed', 500: 'Internal server error' };
 
 /** A failure answered in the API's envelope, never Prism's problem+json. */
@@ -86,7 +88,7 @@ function send(res: ServerResponse, operationId: OperationId, status: number, bod
     if (!(error instanceof XmlEncodeError) || status >= 400) throw error;
     return sendFailure(res, operationId, new Failure(400, `the answer cannot be written as XML: ${error.message}`), format);
   }
-  res.writeHead(status, { ...headers, 'Content-Type': `${MEDIA_TYPE[format]}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -103,7 +105,6 @@ const header = (req: IncomingMessage, name: string) => {
   return Array.isArray(value) ? value.join(', ') : value;
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // The BOM is kept, so JSON with one is refused as the platform's Go decoder refuses it; XML
 // allows a BOM, and the XML branch drops it.
@@ -206,13 +207,13 @@ async function forwardToPrism(
 ): Promise<void> {
   await prism.ready;
   // Prism cannot read XML bodies; it gets the decoded request as JSON and picks the example.
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: MEDIA_TYPE[format], Prefer: header(req, 'prefer')! };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: MEDIA_TYPES[format], Prefer: header(req, 'prefer')! };
   if (req.headers.authorization) headers.Authorization = req.headers.authorization;
   // By the operation's path only: an absolute-form request target (`POST http://other/...`)
   // must not make a URL of its own.
   const answer = await fetch(prism.url + operations[operationId].path, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await answer.text();
-  const contentType = answer.headers.get('content-type') ?? MEDIA_TYPE[format];
+  const contentType = answer.headers.get('content-type') ?? MEDIA_TYPES[format];
   if (contentType.startsWith('application/problem+json')) {
     // Prism's own failure (an example it cannot serve): the API's envelope, without Prism's words.
     throw new Failure(400, `Prefer: ${header(req, 'prefer')} cannot be served for this request`);
@@ -241,7 +242,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function handle(prism: PrismProcess, state: State, req: IncomingMessage, res: ServerResponse, options: MockOptions, log: (line: string) => void): Promise<void> {
   const { path, operationId } = routeOf(req.url);
-  const requestFormat = formatOfContentType(req.headers['content-type']);
+  const requestFormat = formatOfMediaType(req.headers['content-type']);
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
@@ -258,7 +259,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     const format = requestFormat ?? 'json';
     const failure = new Failure(400, BODY_TOO_LARGE_DEBUG);
     const text = encode(operationId, 400, envelopeOf(failure, format), format);
-    return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPE[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
+    return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
   let format = requestFormat ?? 'json';
   let fault = state.injector?.next(read.bytes) ?? { answer: 'ok' };
@@ -275,7 +276,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
       throw new Failure(400, `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/json or application/xml`);
     }
     const body = parse(read.bytes, requestFormat);
-    if (!isObject(body)) throw new Failure(400, '/: must be an object');
+    if (!isJsonObject(body)) throw new Failure(400, '/: must be an object');
     if (body.format === 'json' || body.format === 'xml') format = body.format;
     const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined);
     if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>`');
