@@ -19,7 +19,7 @@ export function formatOfMediaType(contentType: string | null | undefined): BodyF
   return undefined;
 }
 
-/** A JSON object: not null, not an array. */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object: not null, not an array (`T`: what its values are known to be, if anything). */
+export function isJsonObject<T = unknown>(value: unknown): value is Record<string, T> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
 // that was valid may now be refused for, and what an answer the client could read may now hold.
 // It covers what public differs miss for this endpoint: limits, required fields and parameters,
 // enums, media types, the XML shape, the error envelope and security.
+import { isJsonObject, pointerChild } from '@altcraft-api/contract';
 import type { Change, Severity } from './change.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -36,16 +37,10 @@ interface Context {
 /** What checks of a whole operation need: no schema direction or encoding yet. */
 type OperationContext = Omit<Context, 'xml' | 'direction'>;
 
-function isObject(value: Json | undefined): value is { [key: string]: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function escape(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
-}
+const isObject = isJsonObject<Json>;
 
 function child(pointer: string, ...tokens: (string | number)[]): string {
-  return tokens.reduce<string>((path, token) => `${path}/${escape(token)}`, pointer);
+  return tokens.reduce<string>(pointerChild, pointer);
 }
 
 function unescape(token: string): string {

@@ -16,7 +16,8 @@ export function diffContracts(base: Document, head: Document): DiffReport {
   const overlaps = (pointer: string) =>
     ours.some((change) => {
       const [mine, theirs] = [unit(change.pointer), unit(pointer)];
-      return mine.startsWith(theirs) || theirs.startsWith(mine);
+      // By whole segments: /a/b and /a/bc are siblings, not one inside the other.
+      return mine === theirs || mine.startsWith(`${theirs}/`) || theirs.startsWith(`${mine}/`);
     });
   const theirs = externalChanges(base, head).filter((change) => !overlaps(change.pointer));
   const merged = new Map<string, ReportedChange>();

@@ -2,6 +2,7 @@
 // model: servers, callbacks, links and the rest. Where our checks have an
 // opinion on a keyword, they alone speak for it (see OWNED_KEYWORDS).
 import { apiCompare, type Diff } from 'api-smart-diff';
+import { pointerChild } from '@altcraft-api/contract';
 import type { Change } from './change.js';
 import type { Document } from './compare.js';
 
@@ -30,7 +31,7 @@ function keywordOf(path: (string | number)[]): string | undefined {
 }
 
 function pointerOf(path: (string | number)[]): string {
-  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  return path.reduce<string>(pointerChild, '');
 }
 
 function whereOf(path: (string | number)[]): string {

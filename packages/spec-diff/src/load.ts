@@ -34,7 +34,7 @@ function bundle(entry: string, config: string): Document {
     return JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'));
   } catch (error) {
     const { stderr } = error as { stderr?: Buffer };
-    throw new Error(`cannot bundle ${entry}: ${stderr?.toString().trim().split('\n').slice(-3).join(' ') ?? error}`);
+    throw new Error(`cannot bundle ${entry}: ${stderr?.toString().trim().split('\n').slice(-3).join(' ') || String(error)}`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
