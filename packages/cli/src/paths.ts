@@ -1,0 +1,39 @@
+import { realpathSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SELF = fileURLToPath(import.meta.url).replace(/paths\.js$/, 'cli.js');
+
+const same = (a: string, b: string) => {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The directory the user typed the paths in. A package script runs in its package's folder, so
+ * `pnpm altcraft-import x.csv` typed in a subfolder would look for x.csv at the repository's
+ * root; pnpm and npm say where they were run in INIT_CWD. That directory is used only when the
+ * script is this command alone (`altcraft-import` or `node .../cli.js`, no argument of its own),
+ * so that every argument came from the user; a script that names files itself, or changes
+ * directory first, keeps its working directory.
+ */
+export function callerDirectory(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const from = env.INIT_CWD;
+  const script = env.npm_lifecycle_script?.trim().split(/\s+/);
+  if (!from || !isAbsolute(from) || !script) return cwd;
+  const alone = script.length === 1 ? basename(script[0]!) === 'altcraft-import' : script.length === 2 && script[0] === 'node' && same(resolve(cwd, script[1]!), SELF);
+  return alone ? from : cwd;
+}
+
+/** A path as given and as it resolves, for messages: `/home/u/x.csv (given as ../x.csv)`. */
+export interface PathOf {
+  given: string;
+  resolved: string;
+}
+
+export const pathOf = (given: string, base: string): PathOf => ({ given, resolved: resolve(base, given) });
+
+export const describePath = ({ given, resolved }: PathOf) => (given === resolved ? resolved : `${resolved} (given as ${given})`);
