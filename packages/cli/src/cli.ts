@@ -357,9 +357,9 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
         (options.strict ? 'with --strict those lines failed' : `${options.dryRun ? 'they would be sent' : 'sent'} anyway (advice, not the contract); --strict makes them failures`),
     );
   }
-  for (const line of reasons.lines({ top: SHOWN, report: state.report, dryRun: options.dryRun })) say(line);
+  for (const line of reasons.lines({ top: SHOWN, report: state.report, reportFailed: report?.error !== undefined, dryRun: options.dryRun })) say(line);
   if (report?.error && report.unwritten.length > 0) {
-    say(`the ${plural(report.unwritten.length, 'report line')} that could not be written to ${state.report} follow (NDJSON): keep them`);
+    say(`the ${plural(report.unwritten.length, 'report line')} that could not be written to ${state.report} ${report.unwritten.length === 1 ? 'follows' : 'follow'} (NDJSON): keep ${report.unwritten.length === 1 ? 'it' : 'them'}`);
     process.stderr.write(`${report.unwritten.join('\n')}\n`);
   }
   const stopped = summary?.stopped;

@@ -37,6 +37,8 @@ export class ProgressDisplay {
     private readonly plainEveryMs = 5_000,
   ) {
     this.tty = stream.isTTY === true;
+    // In a log, the first line comes after the first interval: a short run prints only its summary.
+    if (!this.tty) this.lastDraw = Date.now();
   }
 
   update(tally: LineTally, elapsedMs: number, force = false, total = this.total): void {

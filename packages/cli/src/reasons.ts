@@ -59,13 +59,15 @@ export class Reasons {
    * `failed or unknown lines by reason:` and one line per reason, most frequent first; where
    * each line's own error is (the report), or would have been.
    */
-  lines(options: { top: number; report?: string; dryRun: boolean }): string[] {
+  lines(options: { top: number; report?: string; reportFailed?: boolean; dryRun: boolean }): string[] {
     if (this.byReason.size === 0) return [];
     const shown = this.top(options.top);
     const more = this.byReason.size > shown.length ? ` (the ${shown.length} most frequent of ${grouped(this.byReason.size)})` : '';
     const where = options.dryRun
       ? 'a dry run writes no report'
-      : options.report
+      : options.reportFailed
+        ? 'the report could not be written: the lines it lacks follow'
+        : options.report
         ? `each line's error is in the report ${options.report}`
         : "each line's error would be in a report: run with --report FILE to keep them";
     return [
