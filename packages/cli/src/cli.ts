@@ -57,7 +57,7 @@ function jsonSummary(state: RunState, status: ExitStatus, reason: ExitReason, me
   return {
     dry_run: state.dryRun,
     exit: { status, reason, ...(message === undefined ? {} : { message }) },
-    lines: { total: settledLines(state.tally), ...state.tally, ...(state.dryRun ? { to_send: state.toSend } : {}) },
+    lines: { total: settledLines(state.tally) + state.toSend, ...state.tally, ...(state.dryRun ? { to_send: state.toSend } : {}) },
     ...(state.carried ? { carried: { total: settledLines(state.carried), ...state.carried } } : {}),
     requests: state.requests,
     retries: state.retries,
@@ -340,7 +340,7 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
   const seconds = elapsed() / 1000;
   if (options.dryRun) {
     say(
-      `dry run: ${describeTally(tally, { sent })}; ${plural(state.requests, 'request')} of ${size(state.bytes)} would be sent` +
+      `dry run: ${describeTally(tally, { sent, toSend: state.toSend })}; ${plural(state.requests, 'request')} of ${size(state.bytes)} would be sent` +
         `${state.requests > 1 ? ` (the largest ${size(state.largestRequest)})` : ''}; nothing was sent`,
     );
   } else if (summary) {

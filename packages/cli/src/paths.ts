@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,19 @@ const same = (a: string, b: string) => {
   }
 };
 
+/** The text of the package script running this process, as its package.json has it. */
+function scriptText(env: NodeJS.ProcessEnv): string | undefined {
+  // npm_lifecycle_script has the user's arguments appended (pnpm): the package.json has the script alone.
+  if (!env.npm_package_json || !env.npm_lifecycle_event) return undefined;
+  try {
+    const { scripts } = JSON.parse(readFileSync(env.npm_package_json, 'utf8')) as { scripts?: Record<string, unknown> };
+    const script = scripts?.[env.npm_lifecycle_event];
+    return typeof script === 'string' ? script : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The directory the user typed the paths in. A package script runs in its package's folder, so
  * `pnpm altcraft-import x.csv` typed in a subfolder would look for x.csv at the repository's
@@ -22,8 +35,9 @@ const same = (a: string, b: string) => {
  */
 export function callerDirectory(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   const from = env.INIT_CWD;
-  const script = env.npm_lifecycle_script?.trim().split(/\s+/);
-  if (!from || !isAbsolute(from) || !script) return cwd;
+  if (!from || !isAbsolute(from)) return cwd;
+  const script = scriptText(env)?.trim().split(/\s+/);
+  if (!script) return cwd;
   const alone = script.length === 1 ? basename(script[0]!) === 'altcraft-import' : script.length === 2 && script[0] === 'node' && same(resolve(cwd, script[1]!), SELF);
   return alone ? from : cwd;
 }

@@ -7,11 +7,13 @@ export const settledLines = (tally: LineTally) => tally.imported + tally.queued 
 /**
  * The line counts, said the same way by the progress line and the summary (one set of
  * counters, one wording): `4/4 lines: 2 imported, 1 failed, 0 unknown, 1 unreadable`.
- * `sent` names what a successful line became: imported, queued, or (dry run) to send.
+ * `sent` names what a successful line became: imported, queued, or (dry run) to send, the lines
+ * a dry run would send (`toSend`), counted apart from the tally, which holds outcomes only.
  */
-export function describeTally(tally: LineTally, options: { sent: 'imported' | 'queued' | 'to send'; total?: number }): string {
-  const settled = settledLines(tally);
-  const done = options.sent === 'queued' ? tally.queued : tally.imported;
+export function describeTally(tally: LineTally, options: { sent: 'imported' | 'queued' | 'to send'; total?: number; toSend?: number }): string {
+  const toSend = options.toSend ?? 0;
+  const settled = settledLines(tally) + toSend;
+  const done = options.sent === 'to send' ? toSend : options.sent === 'queued' ? tally.queued : tally.imported;
   const lines = options.total === undefined ? plural(settled, 'line') : `${grouped(settled)}/${plural(options.total, 'line')}`;
   return `${lines}: ${grouped(done)} ${options.sent}, ${grouped(tally.failed)} failed, ${grouped(tally.unknown)} unknown, ${grouped(tally.unreadable)} unreadable`;
 }

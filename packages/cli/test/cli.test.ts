@@ -1,63 +1,13 @@
 // Runs the built command as a process, against the mock and against a fault-injecting server.
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startFaultServer, startMock, type Action, type FaultServer, type Received, type RunningMock } from '@altcraft-api/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const TOKEN = 'abcdefghijklmnqrstuvwxyz';
+import { TOKEN, runCli } from './support/cli.js';
+
 const dir = mkdtempSync(join(tmpdir(), 'altcraft-import-'));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface RunOptions {
-  env?: Record<string, string | undefined>;
-  stdin?: string;
-  /** A file for standard input (instead of `stdin`). */
-  stdinFile?: string;
-  interruptWhen?: () => boolean;
-  /** The signal `interruptWhen` sends; SIGINT by default. */
-  signal?: NodeJS.Signals;
-  /** A shell line run before the command (`ulimit -f 4`). */
-  shell?: string;
-}
-
-function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: Record<string, string | undefined> = { ...process.env, ALTCRAFT_TOKEN: TOKEN, ...options.env };
-    const stdinFd = options.stdinFile ? openSync(options.stdinFile, 'r') : undefined;
-    const [command, argv] = options.shell
-      ? ['/bin/sh', ['-c', `${options.shell}; exec "$0" "$@"`, process.execPath, CLI, ...args]]
-      : [process.execPath, [CLI, ...args]];
-    const child = spawn(command, argv, { env: env as NodeJS.ProcessEnv, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'] });
-    if (stdinFd !== undefined) closeSync(stdinFd);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk) => (stdout += chunk));
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdin?.end(options.stdin ?? '');
-    let timer: NodeJS.Timeout | undefined;
-    if (options.interruptWhen) {
-      timer = setInterval(() => {
-        if (options.interruptWhen!()) {
-          clearInterval(timer);
-          child.kill(options.signal ?? 'SIGINT');
-        }
-      }, 10);
-    }
-    child.on('close', (code, signal) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr: signal ? `${stderr}[killed by ${signal}]` : stderr });
-    });
-  });
-}
 
 let counter = 0;
 function file(name: string, content: string): string {
