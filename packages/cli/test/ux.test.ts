@@ -210,7 +210,7 @@ describe('--json', () => {
 
   it('counts retries, failures and their reasons, and the exit reason', async () => {
     server = await startFaultServer((request) =>
-      request.number === 1
+      request.number === 0
         ? { answer: 'status', status: 503, body: { error: 503, error_text: 'Unavailable' } }
         : { answer: 'results', results: request.emails.map((email) => (email === 'p1@example.com' ? { error: 400, error_text: 'Invalid subscription' } : { profile_id: '6613c4754a5d12bd6cc0915f' })) },
     );
@@ -219,7 +219,7 @@ describe('--json', () => {
     const summary = parseJson(stdout);
     expect(summary.exit).toEqual({ status: 2, reason: 'incomplete' });
     expect(summary.lines).toEqual({ total: 4, imported: 2, queued: 0, failed: 1, unknown: 0, unreadable: 1 });
-    expect(summary.requests).toBe(1);
+    expect(summary.requests).toBe(2);
     expect(summary.retries).toBe(1);
     expect(summary.failure_reasons).toEqual([
       { lines: 1, reason: 'refused by the platform: Invalid subscription', first_line: 2 },
