@@ -40,7 +40,7 @@ Options:
   --detect-geo            work out geolocation from _regip or _ip
   --content FILE.json     extra data for the scenario's messages ({apicontent.<key>})
   --concurrency N         requests in flight at once (default 4)
-  --batch-size N          profiles per request, at most ${MAX_PROFILES} (default ${MAX_PROFILES})
+  --batch-size N          profiles per request, at most ${grouped(MAX_PROFILES)} (default ${grouped(MAX_PROFILES)})
   --timeout SECONDS       time to wait for each answer (default 120)
   --input-format ndjson|csv
                           the format of INPUT when its name does not say (default for -: ndjson)
