@@ -1,8 +1,9 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SELF = fileURLToPath(import.meta.url).replace(/paths\.js$/, 'cli.js');
+// The command's own file, beside this one (dist/cli.js; src/cli.ts when the tests load the source).
+const SELF = join(dirname(fileURLToPath(import.meta.url)), `cli${extname(fileURLToPath(import.meta.url))}`);
 
 const same = (a: string, b: string) => {
   try {
