@@ -103,13 +103,13 @@ describe('files: the resolved path and the reason', () => {
   });
 
   it('a file the user may not read: EACCES', async () => {
-    // Root reads anything: as root (CI), the command runs as nobody.
-    const asRoot = process.getuid?.() === 0;
-    const open = mkdtempSync(join(tmpdir(), 'altcraft-import-eacces-'));
-    chmodSync(open, 0o755);
-    const secret = file('secret.ndjson', ndjson(1), open);
+    const secret = file('secret.ndjson', ndjson(1));
     chmodSync(secret, 0o000);
-    const { code, stderr } = await runCli(['--base-url', URL_, '--workflow', '12', secret], asRoot ? { uid: 65534, gid: 65534, cwd: open } : {});
+    const args = ['--base-url', URL_, '--workflow', '12', secret];
+    // Root reads anything: as root (CI), the command runs without the capabilities that bypass
+    // file permissions (setpriv, util-linux), still as root, so it can read its own files.
+    const asRoot = process.getuid?.() === 0;
+    const { code, stderr } = await runCli(args, asRoot ? { command: ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, CLI, ...args]] } : {});
     expect(code, stderr).toBe(1);
     expect(stderr).toBe(`altcraft-import: cannot read the input ${secret}: permission denied (EACCES)\n`);
   });

@@ -24,9 +24,6 @@ export interface RunOptions {
   shell?: string;
   /** Where the command runs (default: this process's working directory). */
   cwd?: string;
-  /** Another user to run as (the tests run as root on CI, where permissions do not apply). */
-  uid?: number;
-  gid?: number;
   /** The program and its arguments instead of `node dist/cli.js ...args` (`pnpm`, `script`). */
   command?: [string, string[]];
 }
@@ -42,7 +39,6 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
         : [process.execPath, [CLI, ...args]];
     const spawnOptions: SpawnOptions = { env: env as NodeJS.ProcessEnv, stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'] };
     if (options.cwd) spawnOptions.cwd = options.cwd;
-    if (options.uid !== undefined) Object.assign(spawnOptions, { uid: options.uid, gid: options.gid });
     const child = spawn(command, argv, spawnOptions);
     if (stdinFd !== undefined) closeSync(stdinFd);
     let stdout = '';
