@@ -20,7 +20,7 @@ import { readRecords } from './input.js';
 import { callerDirectory, describePath, pathOf, type PathOf } from './paths.js';
 import { ProgressDisplay, describeTally, settledLines } from './progress.js';
 import { Reasons, type Reason } from './reasons.js';
-import { ReportWriter, resumeReport, type LocalError, type ReportLine, type ResumeState } from './report.js';
+import { ReportWriter, resumeReport, type ReportLine, type ResumeState } from './report.js';
 import { fileReason, grouped, plural, size } from './text.js';
 
 class Fatal extends Error {}
