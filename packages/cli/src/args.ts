@@ -2,8 +2,14 @@ import { parseArgs } from 'node:util';
 import type { MatchingMode } from '@altcraft-api/client';
 import { MATCHING_MODES, MAX_PROFILES } from '@altcraft-api/contract';
 import { formatOfPath, type InputFormat } from './input.js';
+import { closest, grouped } from './text.js';
 
-export const USAGE = `usage: altcraft-import --base-url URL --workflow ID [options] INPUT
+export const SYNOPSIS = 'usage: altcraft-import --base-url URL --workflow ID [options] INPUT';
+
+/** The line under a usage error: where the rest is, instead of the whole help. */
+export const SEE_HELP = `${SYNOPSIS}  (altcraft-import --help lists every option)`;
+
+export const USAGE = `${SYNOPSIS}
 
 Import the profiles of INPUT into an Altcraft scenario: each profile is imported (or updated)
 and sent into the scenario ID, in batches that respect the platform's limits (10,000 profiles,
@@ -14,7 +20,8 @@ header row of field names, then one profile per row), or - for standard input, i
 byte order mark is skipped). A line that cannot be read fails on its own, with its number: not
 JSON, not valid UTF-8, an integer beyond 2^53 (it would be rounded: write it as a string), a
 CSV quote out of place or never closed (only the line it opens on fails). A CSV record is
-numbered by the line it starts on.
+numbered by the line it starts on. Relative paths are taken from the directory the command was
+run from (for \`pnpm altcraft-import\` in the repository: where pnpm was run, INIT_CWD).
 
 The API token is read from the environment variable ALTCRAFT_TOKEN, never from the command
 line (where every user of the machine can see it).
@@ -33,7 +40,7 @@ Options:
   --detect-geo            work out geolocation from _regip or _ip
   --content FILE.json     extra data for the scenario's messages ({apicontent.<key>})
   --concurrency N         requests in flight at once (default 4)
-  --batch-size N          profiles per request, at most ${MAX_PROFILES} (default ${MAX_PROFILES})
+  --batch-size N          profiles per request, at most ${grouped(MAX_PROFILES)} (default ${grouped(MAX_PROFILES)})
   --timeout SECONDS       time to wait for each answer (default 120)
   --input-format ndjson|csv
                           the format of INPUT when its name does not say (default for -: ndjson)
@@ -49,11 +56,17 @@ Options:
                           connections, runs killed mid-request): the platform may import them twice
   --strict                treat the contract's warnings (advice, e.g. an email that does not look
                           like one) as errors: such lines fail without being sent
+  --dry-run               read and check every line, plan the requests and print what would be
+                          sent (requests, bytes, warnings, failures); send nothing, write no report
+  --json                  print the final summary as one JSON object on standard output (counts,
+                          requests, retries, bytes, duration, exit status and reason); the progress
+                          and the messages stay on standard error
   -h, --help              show this help
   --version               show the version
 
 Every profile is checked against the contract before it is sent: a line that breaks it fails
 (not sent, its report line names the field); warnings are counted and the first few printed.
+At the end the most frequent failure reasons are printed, grouped, with their line counts.
 
 Exit status: for the whole report (the lines carried over by --resume included), 0 when every
 line was imported (queued with --task), 2 when some failed, are unknown or could not be read,
@@ -97,6 +110,8 @@ export interface CliOptions {
   resume: boolean;
   retryAmbiguous: boolean;
   strict: boolean;
+  dryRun: boolean;
+  json: boolean;
 }
 
 export type Parsed = { help: true } | { version: true } | { options: CliOptions };
@@ -107,87 +122,194 @@ export class UsageError extends Error {}
 function integer(name: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${name} must be an integer from 1 to ${max}, got "${text}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${name} must be an integer from 1 to ${grouped(max)}, got "${text}"`);
   return value;
 }
 
+const OPTIONS = {
+  'base-url': { type: 'string' },
+  workflow: { type: 'string' },
+  matching: { type: 'string' },
+  'field-name': { type: 'string' },
+  format: { type: 'string' },
+  task: { type: 'boolean', default: false },
+  'skip-triggers': { type: 'boolean', default: false },
+  'skip-invalid-subscriptions': { type: 'boolean', default: false },
+  'detect-geo': { type: 'boolean', default: false },
+  content: { type: 'string' },
+  concurrency: { type: 'string' },
+  'batch-size': { type: 'string' },
+  timeout: { type: 'string' },
+  'input-format': { type: 'string' },
+  'string-columns': { type: 'string' },
+  report: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  'retry-ambiguous': { type: 'boolean', default: false },
+  strict: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
+} as const;
+
+const NAMES = Object.keys(OPTIONS);
+const VALUE_NAMES: Record<string, string> = {
+  'base-url': 'URL',
+  workflow: 'ID',
+  matching: 'MODE',
+  'field-name': 'NAME',
+  format: 'json|xml',
+  content: 'FILE.json',
+  concurrency: 'N',
+  'batch-size': 'N',
+  timeout: 'SECONDS',
+  'input-format': 'ndjson|csv',
+  'string-columns': 'A,B',
+  report: 'FILE',
+};
+
+const TOKEN_REFUSED =
+  '--token is not an option: the token is read from the environment variable ALTCRAFT_TOKEN, because the command line ' +
+  'is visible to every user of the machine (ps, /proc/PID/cmdline) and stays in the shell history; run export ALTCRAFT_TOKEN=... first';
+
+/** ` (did you mean --concurrency?)` when a known option is close to the one typed. */
+function didYouMean(typed: string, candidates: readonly string[], prefix = ''): string {
+  const guess = closest(typed, candidates);
+  return guess === undefined ? '' : `; did you mean ${prefix}${guess}?`;
+}
+
+/** The options of argv before `--`, as typed (`--concurency`, `-x`), with their value cut off. */
+function typedOptions(argv: string[]): string[] {
+  const typed: string[] = [];
+  for (let at = 0; at < argv.length && argv[at] !== '--'; at++) {
+    const arg = argv[at]!;
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const name = arg.split('=')[0]!;
+    typed.push(name);
+    // The next word is this option's value (`--concurrency -1`), not an option of its own.
+    const known = OPTIONS[name.slice(2) as keyof typeof OPTIONS];
+    if (!arg.includes('=') && known?.type === 'string') at++;
+  }
+  return typed;
+}
+
+/** Checks each typed option before parseArgs does, so that the message can name what was meant. */
+function checkOptionNames(argv: string[]): void {
+  for (const typed of typedOptions(argv)) {
+    if (typed === '--token' || typed === '-t') throw new UsageError(TOKEN_REFUSED);
+    if (typed.startsWith('--')) {
+      const name = typed.slice(2);
+      if (!NAMES.includes(name)) throw new UsageError(`unknown option ${typed}${didYouMean(name, NAMES, '--')}`);
+    } else if (typed !== '-h') {
+      const letters = typed.slice(1);
+      throw new UsageError(`unknown option ${typed}${letters.length > 1 ? didYouMean(letters, NAMES, '--') : ''}`);
+    }
+  }
+}
+
+/**
+ * `--concurrency -1` as `--concurrency=-1`: parseArgs refuses a value that starts with a dash,
+ * and the message about the value itself (must be from 1 to 64) is the useful one.
+ */
+function joinValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < argv.length; at++) {
+    const arg = argv[at]!;
+    const next = argv[at + 1];
+    const known = arg.startsWith('--') && !arg.includes('=') ? OPTIONS[arg.slice(2) as keyof typeof OPTIONS] : undefined;
+    if (known?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      at++;
+    } else out.push(arg);
+    if (arg === '--') {
+      out.push(...argv.slice(at + 1));
+      break;
+    }
+  }
+  return out;
+}
+
+/** parseArgs' own messages, said the way the rest of the command says things. */
+function parseArgsMessage(error: NodeJS.ErrnoException & Error): string {
+  const name = /'(--?[a-z-]+)/.exec(error.message)?.[1];
+  const option = name?.replace(/^-+/, '') ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/argument missing|ambiguous/.test(error.message)) return `${name} needs a value (${name} ${VALUE_NAMES[option] ?? 'VALUE'})`;
+      if (/does not take an argument/.test(error.message)) return `${name} takes no value`;
+      return error.message;
+    default:
+      return error.message;
+  }
+}
+
+/** A value of a closed set, or a usage error that lists the set and names the closest. */
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"${didYouMean(value, allowed)}`);
+}
+
 export function parseCommandLine(argv: string[]): Parsed {
+  checkOptionNames(argv);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'base-url': { type: 'string' },
-        workflow: { type: 'string' },
-        matching: { type: 'string' },
-        'field-name': { type: 'string' },
-        format: { type: 'string' },
-        task: { type: 'boolean', default: false },
-        'skip-triggers': { type: 'boolean', default: false },
-        'skip-invalid-subscriptions': { type: 'boolean', default: false },
-        'detect-geo': { type: 'boolean', default: false },
-        content: { type: 'string' },
-        concurrency: { type: 'string' },
-        'batch-size': { type: 'string' },
-        timeout: { type: 'string' },
-        'input-format': { type: 'string' },
-        'string-columns': { type: 'string' },
-        report: { type: 'string' },
-        resume: { type: 'boolean', default: false },
-        'retry-ambiguous': { type: 'boolean', default: false },
-        strict: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', default: false },
-      },
-    });
+    parsed = parseArgs({ args: joinValues(argv), allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseArgsMessage(error as NodeJS.ErrnoException & Error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (values.version) return { version: true };
-  if (!values['base-url']) throw new UsageError('--base-url URL is required');
+  // What was given is checked before what is missing: a wrong value is the more precise news.
   const baseUrl = values['base-url'];
-  if (!URL.canParse(baseUrl) || !['http:', 'https:'].includes(new URL(baseUrl).protocol)) {
+  if (baseUrl !== undefined && (!URL.canParse(baseUrl) || !['http:', 'https:'].includes(new URL(baseUrl).protocol))) {
     throw new UsageError(`--base-url must be an http or https URL with its scheme, e.g. https://${baseUrl.replace(/^[a-z]+:\/*/i, '')}; got "${baseUrl}"`);
   }
-  if (!values.workflow) throw new UsageError('--workflow ID is required');
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'INPUT is required (a file, or - for standard input)' : `one INPUT only, got ${positionals.join(' ')}`);
-  const input = positionals[0]!;
+  const workflow = values.workflow;
+  if (workflow !== undefined && !(/^[1-9]\d*$/.test(workflow) && Number.isSafeInteger(Number(workflow)))) throw new UsageError(`--workflow must be the scenario's id, a positive integer; got "${workflow}"`);
   let matching: Matching = {};
-  if (values.matching !== undefined) {
-    const mode = values.matching;
-    if (!isMatchingMode(mode)) throw new UsageError(`--matching must be one of ${MATCHING_MODES.join(', ')}`);
+  const mode = oneOf('matching', values.matching, MATCHING_MODES as readonly MatchingMode[]);
+  if (mode !== undefined) {
     if (isCustomMode(mode)) {
       const field = values['field-name'];
-      if (!field) throw new UsageError(`--matching ${mode} needs --field-name NAME`);
+      if (!field) throw new UsageError(`--matching ${mode} needs --field-name NAME (the custom field to match on)`);
       matching = { matching: mode, field_name: field };
     } else {
       if (values['field-name'] !== undefined) throw new UsageError(`--field-name goes with --matching custom or custom_sub, not ${mode}`);
       matching = { matching: mode };
     }
   } else if (values['field-name'] !== undefined) throw new UsageError('--field-name goes with --matching custom or custom_sub');
-  if (values.format !== undefined && values.format !== 'json' && values.format !== 'xml') throw new UsageError('--format must be json or xml');
-  const declared = values['input-format'];
-  if (declared !== undefined && declared !== 'ndjson' && declared !== 'csv') throw new UsageError('--input-format must be ndjson or csv');
+  const format = oneOf('format', values.format, ['json', 'xml'] as const);
+  const declared = oneOf('input-format', values['input-format'], ['ndjson', 'csv'] as const);
+  const concurrency = integer('concurrency', values.concurrency, 4, 64);
+  const batchSize = integer('batch-size', values['batch-size'], MAX_PROFILES, MAX_PROFILES);
+  const timeoutMs = integer('timeout', values.timeout, 120, 3600) * 1000;
+  const missing = [
+    ...(baseUrl ? [] : ['--base-url URL']),
+    ...(workflow ? [] : ['--workflow ID']),
+    ...(positionals.length > 0 ? [] : ['INPUT (a file, or - for standard input)']),
+  ];
+  if (missing.length > 0) throw new UsageError(`${missing.join(' and ').replace(/ and (?=.* and )/g, ', ')} ${missing.length === 1 ? 'is' : 'are'} required`);
+  if (positionals.length !== 1) throw new UsageError(`one INPUT only, got ${positionals.join(' ')}`);
+  const input = positionals[0]!;
   const inputFormat = declared ?? (input === '-' ? 'ndjson' : formatOfPath(input));
   if (!inputFormat) throw new UsageError(`cannot tell the format of ${input} from its name: use --input-format ndjson|csv`);
   if (values.resume && !values.report) throw new UsageError('--resume needs --report FILE (the report of the run to resume)');
+  if (values.resume && values['dry-run']) throw new UsageError('--dry-run cannot resume: a resume rewrites the report, and a dry run writes nothing');
   return {
     options: {
-      baseUrl,
-      workflowId: integer('workflow', values.workflow, 0, Number.MAX_SAFE_INTEGER),
+      baseUrl: baseUrl!,
+      workflowId: Number(workflow),
       matching,
-      format: values.format ?? 'json',
+      format: format ?? 'json',
       task: values.task,
       skipTriggers: values['skip-triggers'],
       skipInvalidSubscriptions: values['skip-invalid-subscriptions'],
       detectGeo: values['detect-geo'],
       contentFile: values.content,
-      concurrency: integer('concurrency', values.concurrency, 4, 64),
-      batchSize: integer('batch-size', values['batch-size'], MAX_PROFILES, MAX_PROFILES),
-      timeoutMs: integer('timeout', values.timeout, 120, 3600) * 1000,
+      concurrency,
+      batchSize,
+      timeoutMs,
       input,
       inputFormat,
       stringColumns: new Set((values['string-columns'] ?? '').split(',').map((c) => c.trim()).filter(Boolean)),
@@ -195,6 +317,11 @@ export function parseCommandLine(argv: string[]): Parsed {
       resume: values.resume,
       retryAmbiguous: values['retry-ambiguous'],
       strict: values.strict,
+      dryRun: values['dry-run'],
+      json: values.json,
     },
   };
 }
+
+/** Whether argv asks for --json, read even from a command line that does not parse. */
+export const wantsJson = (argv: string[]) => typedOptions(argv).includes('--json');

@@ -1,36 +1,110 @@
 #!/usr/bin/env node
 import { createReadStream, fstatSync, readFileSync, type Stats } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import {
   createAltcraftClient,
   importProfiles,
+  planBatches,
   type ImportProfilesOptions,
   type ImportSummary,
   type OutcomeError,
   type ProfileData,
   type ProfileOutcome,
 } from '@altcraft-api/client';
-import { USAGE, UsageError, parseCommandLine, type CliOptions } from './args.js';
+import { MAX_BODY_BYTES } from '@altcraft-api/contract';
+import { SEE_HELP, USAGE, UsageError, parseCommandLine, wantsJson, type CliOptions } from './args.js';
 import { ProfileChecker, describeViolations } from './check.js';
-import { EXIT, exitStatus, type LineTally } from './exit.js';
+import { EXIT, exitStatus, type ExitStatus, type LineTally } from './exit.js';
 import { readRecords } from './input.js';
-import { ProgressDisplay } from './progress.js';
-import { ReportWriter, resumeReport, type LocalError, type ReportLine, type ResumeState } from './report.js';
+import { callerDirectory, describePath, pathOf, type PathOf } from './paths.js';
+import { ProgressDisplay, describeTally, settledLines } from './progress.js';
+import { Reasons, type Reason } from './reasons.js';
+import { ReportWriter, resumeReport, type ReportLine, type ResumeState } from './report.js';
+import { fileReason, grouped, plural, size } from './text.js';
 
 class Fatal extends Error {}
 
 const say = (message: string) => process.stderr.write(`altcraft-import: ${message}\n`);
-const grouped = (n: number) => n.toLocaleString('en-US');
 
-function readContent(path: string): Record<string, unknown> {
+/** Lines with no outcome yet: every counter starts here. */
+const noLines = (): LineTally => ({ imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 });
+
+/** Why the command exited, for --json: `ok` 0, `incomplete` 2, `interrupted` 130, `fatal` and `usage` 1. */
+type ExitReason = 'ok' | 'incomplete' | 'interrupted' | 'fatal' | 'usage';
+
+/** Everything the run found out, filled in as it goes: a fatal error keeps what was known. */
+interface RunState {
+  dryRun: boolean;
+  /** This run's lines (the lines carried over by --resume are in `carried`). */
+  tally: LineTally;
+  carried?: LineTally;
+  /** Dry run: the lines that would be sent. */
+  toSend: number;
+  requests: number;
+  retries: number;
+  bytes: number;
+  largestRequest: number;
+  startedAt: number;
+  warnings: { lines: number; total: number };
+  reasons: Reasons;
+  report?: string;
+  stopped?: string;
+}
+
+/** The --json summary: one object, snake_case like the report's lines. */
+function jsonSummary(state: RunState, status: ExitStatus, reason: ExitReason, message: string | undefined): object {
+  return {
+    dry_run: state.dryRun,
+    exit: { status, reason, ...(message === undefined ? {} : { message }) },
+    lines: { total: settledLines(state.tally) + state.toSend, ...state.tally, ...(state.dryRun ? { to_send: state.toSend } : {}) },
+    ...(state.carried ? { carried: { total: settledLines(state.carried), ...state.carried } } : {}),
+    requests: state.requests,
+    retries: state.retries,
+    bytes: state.bytes,
+    duration_ms: Math.round(performance.now() - state.startedAt),
+    warnings: state.warnings,
+    failure_reasons: state.reasons.top(5),
+    report: state.report ?? null,
+    stopped: state.stopped ?? null,
+  } satisfies Record<string, unknown> & { failure_reasons: Reason[] };
+}
+
+function exitReason(status: ExitStatus): ExitReason {
+  return status === EXIT.ok ? 'ok' : status === EXIT.incomplete ? 'incomplete' : status === EXIT.interrupted ? 'interrupted' : 'fatal';
+}
+
+async function readContent(path: PathOf): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path.resolved, 'utf8');
+  } catch (error) {
+    throw new Fatal(`cannot read --content ${describePath(path)}: ${fileReason(error)}`);
+  }
   let content: unknown;
   try {
-    content = JSON.parse(readFileSync(path, 'utf8'));
+    content = JSON.parse(text);
   } catch (error) {
-    throw new Fatal(`--content ${path}: ${(error as Error).message}`);
+    throw new Fatal(`--content ${describePath(path)} is not JSON: ${(error as Error).message}`);
   }
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new Fatal(`--content ${path}: must hold a JSON object`);
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new Fatal(`--content ${describePath(path)} must hold a JSON object`);
   return content as Record<string, unknown>;
+}
+
+/**
+ * Opens the input now, so that a missing or unreadable file is said at once, with the path it
+ * resolved to and why (a directory opens on Linux and fails only when read: it is checked).
+ */
+async function openInput(path: PathOf): Promise<FileHandle> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path.resolved, 'r');
+    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return handle;
+  } catch (error) {
+    await handle?.close();
+    throw new Fatal(`cannot read the input ${describePath(path)}: ${fileReason(error)}`);
+  }
 }
 
 /** Data lines of a file, for the progress bar's total (a quick pass over the bytes). */
@@ -50,17 +124,17 @@ async function countLines(path: string, header: boolean): Promise<number> {
  * whatever path names it: the same file is the same device and inode, through a symlink, a
  * relative spelling or standard input redirected from it.
  */
-async function checkReportIsNotInput(input: string, report: string): Promise<void> {
-  const reportStats = await stat(report).catch(() => undefined);
+async function checkReportIsNotInput(input: PathOf | '-', report: PathOf): Promise<void> {
+  const reportStats = await stat(report.resolved).catch(() => undefined);
   if (!reportStats) return;
   let inputStats: Stats | undefined;
   try {
-    inputStats = input === '-' ? fstatSync(0) : await stat(input);
+    inputStats = input === '-' ? fstatSync(0) : await stat(input.resolved);
   } catch {
     return;
   }
   if (inputStats.dev === reportStats.dev && inputStats.ino === reportStats.ino) {
-    throw new Fatal(`--report ${report} is the input ${input === '-' ? '(standard input)' : input} itself: writing the report would destroy it; choose another file`);
+    throw new Fatal(`--report ${describePath(report)} is the input ${input === '-' ? '(standard input)' : describePath(input)} itself: writing the report would destroy it; choose another file`);
   }
 }
 
@@ -75,46 +149,42 @@ function reportLineOf(line: number, outcome: ProfileOutcome): ReportLine {
   }
 }
 
-/** Failure reasons with their counts and first line, for the terminal at the end. */
-class Reasons {
-  private readonly byText = new Map<string, { count: number; line: number }>();
-  add(line: number, error: OutcomeError | LocalError): void {
-    const text = `${error.kind}: ${error.message}`;
-    const known = this.byText.get(text);
-    if (known) known.count++;
-    else if (this.byText.size < 10_000) this.byText.set(text, { count: 1, line });
-  }
-  print(top = 5): void {
-    const sorted = [...this.byText].sort((a, b) => b[1].count - a[1].count);
-    if (sorted.length === 0) return;
-    say(`failure reasons${sorted.length > top ? ` (the ${top} most frequent of ${grouped(sorted.length)})` : ''}:`);
-    for (const [text, { count, line }] of sorted.slice(0, top)) {
-      process.stderr.write(`  ${grouped(count)} x ${text.length > 300 ? `${text.slice(0, 300)}...` : text} (first: line ${line})\n`);
-    }
+/** The first warnings and unreadable lines are printed as they come; the rest are counted. */
+const SHOWN = 5;
+
+async function run(options: CliOptions, token: string | undefined, state: RunState): Promise<ExitStatus> {
+  const base = callerDirectory();
+  const input = options.input === '-' ? '-' : pathOf(options.input, base);
+  const reportPath = options.report === undefined ? undefined : pathOf(options.report, base);
+  const inputHandle = input === '-' ? undefined : await openInput(input);
+  try {
+    return await runOn(options, token, state, input, reportPath, inputHandle);
+  } finally {
+    await inputHandle?.close();
   }
 }
 
-async function run(options: CliOptions, token: string): Promise<number> {
-  if (options.input !== '-') {
-    await access(options.input).catch(() => {
-      throw new Fatal(`cannot read ${options.input}`);
-    });
+async function runOn(options: CliOptions, token: string | undefined, state: RunState, input: PathOf | '-', reportPath: PathOf | undefined, inputHandle: FileHandle | undefined): Promise<ExitStatus> {
+  const { tally, reasons } = state;
+  if (reportPath && !options.dryRun) {
+    state.report = reportPath.resolved;
+    await checkReportIsNotInput(input, reportPath);
   }
-  if (options.report) await checkReportIsNotInput(options.input, options.report);
-  const content = options.contentFile ? readContent(options.contentFile) : undefined;
+  const content = options.contentFile ? await readContent(pathOf(options.contentFile, callerDirectory())) : undefined;
 
   let resumed: ResumeState | undefined;
-  if (options.resume) {
+  if (options.resume && reportPath) {
     try {
-      resumed = await resumeReport(options.report!, { retryAmbiguous: options.retryAmbiguous });
+      resumed = await resumeReport(reportPath.resolved, { retryAmbiguous: options.retryAmbiguous });
     } catch (error) {
-      throw new Fatal(`cannot resume from ${options.report}: ${(error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Fatal(`cannot resume from ${describePath(reportPath)}: ${code ? fileReason(error) : (error as Error).message}`);
     }
     const { carried } = resumed;
-    const kept = carried.imported + carried.queued + carried.failed + carried.unknown + carried.unreadable;
+    state.carried = carried;
     say(
-      `resuming: ${grouped(kept)} lines of ${options.report} stand (${grouped(carried.imported + carried.queued)} done, ${grouped(carried.failed + carried.unreadable)} failed, ` +
-        `${grouped(carried.unknown)} unknown) and are not sent again; ${grouped(resumed.resent)} lines the platform never took are sent again`,
+      `resuming: ${plural(settledLines(carried), 'line')} of ${reportPath.resolved} stand (${grouped(carried.imported + carried.queued)} done, ${grouped(carried.failed + carried.unreadable)} failed, ` +
+        `${grouped(carried.unknown)} unknown) and are not sent again; ${plural(resumed.resent, 'line')} the platform never took ${resumed.resent === 1 ? 'is' : 'are'} sent again`,
     );
   }
 
@@ -131,22 +201,31 @@ async function run(options: CliOptions, token: string): Promise<number> {
   };
 
   let report: ReportWriter | undefined;
-  if (options.report) {
+  if (reportPath && !options.dryRun) {
     try {
-      report = await ReportWriter.open(options.report, options.resume, (error) => fail(`${error.message}; sending stopped`));
+      report = await ReportWriter.open(reportPath.resolved, options.resume, (error) => fail(`${error.message}; sending stopped`));
     } catch (error) {
-      throw new Fatal(`cannot write the report ${options.report}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Fatal(`cannot write the report ${describePath(reportPath)}: ${fileReason(error)}`);
     }
   }
-  const total = options.input === '-' ? undefined : (await countLines(options.input, options.inputFormat === 'csv')) - (resumed ? resumed.carried.imported + resumed.carried.queued + resumed.carried.failed + resumed.carried.unknown + resumed.carried.unreadable : 0);
-  const progress = new ProgressDisplay(process.stderr, total);
+  if (reportPath && options.dryRun) say(`dry run: the report ${reportPath.resolved} is not written`);
+  const sent = options.dryRun ? 'to send' : options.task ? 'queued' : 'imported';
+  const total = input === '-' ? undefined : (await countLines(input.resolved, options.inputFormat === 'csv')) - (resumed ? settledLines(resumed.carried) : 0);
+  const progress = new ProgressDisplay(process.stderr, total, options.task ? 'queued' : 'imported');
+  const elapsed = () => performance.now() - state.startedAt;
+  const redraw = () => {
+    if (!options.dryRun) progress.update(tally, elapsed());
+  };
 
-  const local = { unreadable: 0, invalid: 0, inFlight: 0 };
-  const localFailures = () => local.unreadable + local.invalid + local.inFlight;
-  const reasons = new Reasons();
-  async function settleLocally(line: number, status: 'failed' | 'unknown', error: LocalError): Promise<void> {
-    reasons.add(line, error);
-    await report?.write({ line, status, error });
+  /** Every line's outcome goes through here: the counters, the reasons and the report agree. */
+  async function settle(entry: ReportLine): Promise<void> {
+    if (entry.status === 'failed' || entry.status === 'unknown') {
+      reasons.add(entry.line, entry.error);
+      if (entry.status === 'failed' && entry.error.kind === 'input') tally.unreadable++;
+      else tally[entry.status]++;
+    } else tally[entry.status]++;
+    await report?.write(entry);
+    redraw();
   }
 
   const common = {
@@ -158,11 +237,10 @@ async function run(options: CliOptions, token: string): Promise<number> {
     ...(content ? { content } : {}),
   };
   const checker = new ProfileChecker(common);
-  const warned = { lines: 0, warnings: 0, shown: 0 };
-  const SHOWN = 5;
+  const warned = state.warnings;
 
   const lineOf = new Map<number, number>();
-  const source = options.input === '-' ? process.stdin : createReadStream(options.input);
+  const source: Readable = inputHandle ? inputHandle.createReadStream({ autoClose: false, start: 0 }) : process.stdin;
   let index = 0;
   let unchecked: { line: number; profile: Record<string, unknown> }[] = [];
   /** Checks the profiles read so far against the contract, and passes on those that may be sent. */
@@ -178,14 +256,13 @@ async function run(options: CliOptions, token: string): Promise<number> {
       }
       if (warnings.length > 0) {
         warned.lines++;
-        warned.warnings += warnings.length;
-        if (warned.shown++ < SHOWN) say(`line ${line}: warning: ${describeViolations(warnings)}${options.strict ? ' (--strict: not sent)' : ''}`);
+        warned.total += warnings.length;
+        if (warned.lines <= SHOWN) say(`line ${line}: warning: ${describeViolations(warnings)}${options.strict ? ' (--strict: not sent)' : ''}`);
       }
       const refused = options.strict ? [...violations, ...warnings] : violations;
       if (refused.length > 0) {
-        local.invalid++;
         const message = `${violations.length > 0 ? 'breaks the contract' : 'warnings with --strict'}, not sent: ${describeViolations(refused)}`;
-        await settleLocally(line, 'failed', { kind: 'invalid', message, pointer: refused[0]!.pointer, retryable: false });
+        await settle({ line, status: 'failed', error: { kind: 'invalid', message, pointer: refused[0]!.pointer, retryable: false } });
         continue;
       }
       lineOf.set(index++, line);
@@ -197,14 +274,13 @@ async function run(options: CliOptions, token: string): Promise<number> {
   async function* profiles(): AsyncGenerator<ProfileData> {
     for await (const record of readRecords(source, options.inputFormat, { skip: resumed?.isSettled, stringColumns: options.stringColumns })) {
       if ('error' in record) {
-        if (local.unreadable++ < SHOWN * 2) say(`line ${record.line}: ${record.error}; skipped`);
-        await settleLocally(record.line, 'failed', { kind: 'input', message: record.error, retryable: false });
+        if (tally.unreadable < SHOWN * 2) say(`line ${record.line}: ${record.error}; skipped`);
+        await settle({ line: record.line, status: 'failed', error: { kind: 'input', message: record.error, retryable: false } });
         continue;
       }
       if (!options.retryAmbiguous && resumed?.wasInFlight(record.line)) {
-        local.inFlight++;
         const message = 'sent by a run that stopped before the answer was recorded: the platform may have imported it (--retry-ambiguous sends it again)';
-        await settleLocally(record.line, 'unknown', { kind: 'interrupted', message, retryable: false });
+        await settle({ line: record.line, status: 'unknown', error: { kind: 'interrupted', message, retryable: false } });
         continue;
       }
       unchecked.push(record);
@@ -213,98 +289,158 @@ async function run(options: CliOptions, token: string): Promise<number> {
     yield* checked();
   }
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!stop.signal.aborted) {
-      say(`${signal}: finishing the requests in flight (again to cancel them)`);
-      stop.abort();
-    } else abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const client = createAltcraftClient({ baseUrl: options.baseUrl, token, timeoutMs: options.timeoutMs });
-  const sender: ImportProfilesOptions = {
-    ...common,
-    profiles: profiles(),
-    format: options.format,
-    operation: options.task ? 'task' : 'sync',
-    concurrency: options.concurrency,
-    maxProfilesPerRequest: options.batchSize,
-    retryAmbiguous: options.retryAmbiguous,
-    signal: abort.signal,
-    stopSignal: stop.signal,
-    ...(report ? { onSend: async ({ first, count }) => report.sending(lineOf.get(first)!, lineOf.get(first + count - 1)!) } : {}),
-    onOutcome: async (outcome) => {
-      const line = lineOf.get(outcome.index)!;
-      lineOf.delete(outcome.index);
-      if (outcome.status === 'failed' || outcome.status === 'unknown') reasons.add(line, outcome.error);
-      await report?.write(reportLineOf(line, outcome));
-    },
-    onProgress: (state) => progress.update(ProgressDisplay.countsOf(state, localFailures())),
-  };
   let summary: ImportSummary | undefined;
-  try {
-    summary = await importProfiles(client, sender);
-  } catch (error) {
-    if (!report?.error) throw error;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await report?.close();
-  }
-  if (summary) progress.end(ProgressDisplay.countsOf(summary, localFailures()));
+  if (options.dryRun) {
+    await plan(options, token, common, profiles(), state, lineOf, settle);
+  } else {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stop.signal.aborted) {
+        say(`${signal}: finishing the requests in flight (again to cancel them)`);
+        stop.abort();
+      } else abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
 
-  if (summary) {
-    const seconds = summary.durationMs / 1000;
-    const done = options.task ? `${grouped(summary.queued)} queued` : `${grouped(summary.imported)} imported`;
+    const client = createAltcraftClient({ baseUrl: options.baseUrl, token: token!, timeoutMs: options.timeoutMs });
+    const sender: ImportProfilesOptions = {
+      ...common,
+      profiles: profiles(),
+      format: options.format,
+      operation: options.task ? 'task' : 'sync',
+      concurrency: options.concurrency,
+      maxProfilesPerRequest: options.batchSize,
+      retryAmbiguous: options.retryAmbiguous,
+      signal: abort.signal,
+      stopSignal: stop.signal,
+      ...(report ? { onSend: async ({ first, count }) => report.sending(lineOf.get(first)!, lineOf.get(first + count - 1)!) } : {}),
+      onOutcome: async (outcome) => {
+        const line = lineOf.get(outcome.index)!;
+        lineOf.delete(outcome.index);
+        await settle(reportLineOf(line, outcome));
+      },
+      onProgress: ({ requests, retries, bytesSent }) => {
+        Object.assign(state, { requests, retries, bytes: bytesSent });
+        redraw();
+      },
+    };
+    try {
+      summary = await importProfiles(client, sender);
+      Object.assign(state, { requests: summary.requests, retries: summary.retries, bytes: summary.bytesSent });
+    } catch (error) {
+      if (!report?.error) throw error;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await report?.close();
+    }
+    if (summary) progress.end(tally, elapsed(), summary.stopped === undefined);
+  }
+
+  const seconds = elapsed() / 1000;
+  if (options.dryRun) {
     say(
-      `${grouped(summary.settled + localFailures())} profiles: ${done}, ${grouped(summary.failed + local.invalid)} failed, ${grouped(summary.unknown + local.inFlight)} unknown, ${grouped(local.unreadable)} unreadable lines; ` +
-        `${grouped(summary.requests)} requests, ${grouped(summary.retries)} retries, ${(summary.bytesSent / 1e6).toFixed(1)} MB sent, ${seconds.toFixed(1)} s ` +
-        `(${Math.round(summary.settled / Math.max(seconds, 0.001))} profiles/s)${options.report ? `; report: ${options.report}` : ''}`,
+      `dry run: ${describeTally(tally, { sent, toSend: state.toSend })}; ${plural(state.requests, 'request')} of ${size(state.bytes)} would be sent` +
+        `${state.requests > 1 ? ` (the largest ${size(state.largestRequest)})` : ''}; nothing was sent`,
+    );
+  } else if (summary) {
+    say(
+      `${describeTally(tally, { sent })}; ${plural(state.requests, 'request')}, ${plural(state.retries, 'retry', 'retries')}, ${size(state.bytes)} sent, ` +
+        `${seconds.toFixed(1)} s (${grouped(settledLines(tally) / Math.max(seconds, 0.001))} lines/s)${state.report ? `; report: ${state.report}` : ''}`,
     );
   }
-  if (local.unreadable > SHOWN * 2) say(`${grouped(local.unreadable)} unreadable lines (the first ${SHOWN * 2} above; all are in the report)`);
+  if (tally.unreadable > SHOWN * 2) say(`${plural(tally.unreadable, 'unreadable line')} (the first ${SHOWN * 2} above)`);
   if (checker.requestWarnings.length > 0 && !options.strict) say(`warning, for every request: ${describeViolations(checker.requestWarnings)}`);
   if (warned.lines > 0) {
     say(
-      `${grouped(warned.warnings)} warnings on ${grouped(warned.lines)} lines${warned.lines > SHOWN ? ` (the first ${SHOWN} above)` : ''}: ` +
-        (options.strict ? 'with --strict those lines failed' : 'sent anyway (advice, not the contract); --strict makes them failures'),
+      `${plural(warned.total, 'warning')} on ${plural(warned.lines, 'line')}${warned.lines > SHOWN ? ` (the first ${SHOWN} above)` : ''}: ` +
+        (options.strict ? 'with --strict those lines failed' : `${options.dryRun ? 'they would be sent' : 'sent'} anyway (advice, not the contract); --strict makes them failures`),
     );
   }
-  reasons.print();
+  for (const line of reasons.lines({ top: SHOWN, report: state.report, reportFailed: report?.error !== undefined, dryRun: options.dryRun })) say(line);
   if (report?.error && report.unwritten.length > 0) {
-    say(`the ${grouped(report.unwritten.length)} report lines that could not be written to ${options.report} follow (NDJSON): keep them`);
+    say(`the ${plural(report.unwritten.length, 'report line')} that could not be written to ${state.report} ${report.unwritten.length === 1 ? 'follows' : 'follow'} (NDJSON): keep ${report.unwritten.length === 1 ? 'it' : 'them'}`);
     process.stderr.write(`${report.unwritten.join('\n')}\n`);
   }
   const stopped = summary?.stopped;
+  if (stopped) state.stopped = stopped.reason;
   if (stopped && stopped.reason !== 'aborted' && stopped.reason !== 'stopped') {
     // A failure every batch would get: the reason goes to the terminal, not only to the report.
     const why = stopped.error?.message ?? stopped.reason;
     fail(stopped.reason === 'unreachable' ? `nothing could be sent: ${why}` : `stopped: the platform refused the requests (${why}); nothing more was sent`);
   }
   const interrupted = !fatal && stopped !== undefined;
-  if (interrupted) say(`interrupted: ${options.report ? `run again with --resume --report ${options.report} to continue` : 'use --report FILE to be able to resume'}`);
-  if (fatal && options.report && !report?.error) say(`the lines not sent can be sent later with --resume --report ${options.report}`);
+  if (interrupted) say(`interrupted: ${state.report ? `run again with --resume --report ${options.report} to continue` : 'use --report FILE to be able to resume'}`);
+  if (fatal && state.report && !report?.error) say(`the lines not sent can be sent later with --resume --report ${options.report}`);
+  if (fatal) throw new Fatal(fatal, { cause: 'said' });
 
-  const carried = resumed?.carried ?? { imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 };
-  const tally: LineTally = {
-    imported: carried.imported + (summary?.imported ?? 0),
-    queued: carried.queued + (summary?.queued ?? 0),
-    failed: carried.failed + (summary?.failed ?? 0) + local.invalid,
-    unknown: carried.unknown + (summary?.unknown ?? 0) + local.inFlight,
-    unreadable: carried.unreadable + local.unreadable,
+  const carried = resumed?.carried ?? noLines();
+  const whole: LineTally = {
+    imported: carried.imported + tally.imported,
+    queued: carried.queued + tally.queued,
+    failed: carried.failed + tally.failed,
+    unknown: carried.unknown + tally.unknown,
+    unreadable: carried.unreadable + tally.unreadable,
   };
-  return exitStatus({ fatal: fatal !== undefined, interrupted, tally });
+  return exitStatus({ fatal: false, interrupted, tally: whole });
+}
+
+/**
+ * The dry run: the batches importProfiles would send, planned by the same planner with the same
+ * fields (the token's length counts in each body; without ALTCRAFT_TOKEN a 32-character one is
+ * assumed), measured and dropped.
+ */
+async function plan(
+  options: CliOptions,
+  token: string | undefined,
+  common: Record<string, unknown>,
+  profiles: AsyncIterable<ProfileData>,
+  state: RunState,
+  lineOf: Map<number, number>,
+  settle: (entry: ReportLine) => Promise<void>,
+): Promise<void> {
+  const fields = { ...common, token: 'x'.repeat(token?.length ?? 32), ...(options.format === 'xml' ? { format: 'xml' } : {}) };
+  const batches = planBatches(profiles as AsyncIterable<Record<string, unknown>>, { format: options.format, fields, maxProfiles: options.batchSize, maxBodyBytes: MAX_BODY_BYTES, startIndex: 0 });
+  for await (const planned of batches) {
+    if (planned.kind === 'unsendable') {
+      await settle({ line: lineOf.get(planned.index)!, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}`, retryable: false } as OutcomeError });
+      continue;
+    }
+    state.requests++;
+    state.bytes += planned.body.length;
+    state.largestRequest = Math.max(state.largestRequest, planned.body.length);
+    state.toSend += planned.indexes.length;
+    for (const index of planned.indexes) lineOf.delete(index);
+  }
 }
 
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const json = wantsJson(argv);
+  const state: RunState = {
+    dryRun: argv.includes('--dry-run'),
+    tally: noLines(),
+    toSend: 0,
+    requests: 0,
+    retries: 0,
+    bytes: 0,
+    largestRequest: 0,
+    startedAt: performance.now(),
+    warnings: { lines: 0, total: 0 },
+    reasons: new Reasons(),
+  };
+  const finish = (status: ExitStatus, reason: ExitReason, message?: string): number => {
+    if (json) process.stdout.write(`${JSON.stringify(jsonSummary(state, status, reason, message))}\n`);
+    return status;
+  };
   let parsed;
   try {
-    parsed = parseCommandLine(process.argv.slice(2));
+    parsed = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    say(`${error.message}\n\n${USAGE}`);
-    return EXIT.fatal;
+    say(error.message);
+    process.stderr.write(`${SEE_HELP}\n`);
+    return finish(EXIT.fatal, 'usage', error.message);
   }
   if ('help' in parsed) {
     process.stdout.write(`${USAGE}\n`);
@@ -315,16 +451,19 @@ async function main(): Promise<number> {
     process.stdout.write(`altcraft-import ${version}\n`);
     return EXIT.ok;
   }
-  const token = process.env.ALTCRAFT_TOKEN;
-  if (!token) {
-    say('ALTCRAFT_TOKEN is not set: export the API token in the environment (it is never read from the command line, where every user of the machine can see it)');
-    return EXIT.fatal;
+  const token = process.env.ALTCRAFT_TOKEN || undefined;
+  if (!token && !parsed.options.dryRun) {
+    const message = 'ALTCRAFT_TOKEN is not set: export the API token in the environment (it is never read from the command line, where every user of the machine can see it)';
+    say(message);
+    return finish(EXIT.fatal, 'fatal', message);
   }
   try {
-    return await run(parsed.options, token);
+    const status = await run(parsed.options, token, state);
+    return finish(status, exitReason(status));
   } catch (error) {
-    say(error instanceof Fatal ? error.message : `failed: ${(error as Error).message}`);
-    return EXIT.fatal;
+    const message = error instanceof Fatal ? error.message : `failed: ${(error as Error).message}`;
+    if (!(error instanceof Fatal && error.cause === 'said')) say(message);
+    return finish(EXIT.fatal, 'fatal', message);
   }
 }
 

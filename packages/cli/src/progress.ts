@@ -1,13 +1,22 @@
-import type { ImportProgress } from '@altcraft-api/client';
+import type { LineTally } from './exit.js';
+import { grouped, plural } from './text.js';
 
-export interface Counts {
-  done: number;
-  failed: number;
-  unknown: number;
-  elapsedMs: number;
+/** Input lines with an outcome. */
+export const settledLines = (tally: LineTally) => tally.imported + tally.queued + tally.failed + tally.unknown + tally.unreadable;
+
+/**
+ * The line counts, said the same way by the progress line and the summary (one set of
+ * counters, one wording): `4/4 lines: 2 imported, 1 failed, 0 unknown, 1 unreadable`.
+ * `sent` names what a successful line became: imported, queued, or (dry run) to send, the lines
+ * a dry run would send (`toSend`), counted apart from the tally, which holds outcomes only.
+ */
+export function describeTally(tally: LineTally, options: { sent: 'imported' | 'queued' | 'to send'; total?: number; toSend?: number }): string {
+  const toSend = options.toSend ?? 0;
+  const settled = settledLines(tally) + toSend;
+  const done = options.sent === 'to send' ? toSend : options.sent === 'queued' ? tally.queued : tally.imported;
+  const lines = options.total === undefined ? plural(settled, 'line') : `${grouped(settled)}/${plural(options.total, 'line')}`;
+  return `${lines}: ${grouped(done)} ${options.sent}, ${grouped(tally.failed)} failed, ${grouped(tally.unknown)} unknown, ${grouped(tally.unreadable)} unreadable`;
 }
-
-const grouped = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function duration(ms: number): string {
   const seconds = Math.round(ms / 1000);
@@ -26,36 +35,40 @@ export class ProgressDisplay {
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly total: number | undefined,
+    private readonly sent: 'imported' | 'queued',
     private readonly plainEveryMs = 5_000,
   ) {
     this.tty = stream.isTTY === true;
+    // In a log, the first line comes after the first interval: a short run prints only its summary.
+    if (!this.tty) this.lastDraw = Date.now();
   }
 
-  static countsOf(progress: ImportProgress, malformed: number): Counts {
-    return { done: progress.settled + malformed, failed: progress.failed + malformed, unknown: progress.unknown, elapsedMs: progress.elapsedMs };
-  }
-
-  update(counts: Counts, force = false): void {
+  update(tally: LineTally, elapsedMs: number, force = false, total = this.total): void {
     const now = Date.now();
     if (!force && now - this.lastDraw < (this.tty ? 100 : this.plainEveryMs)) return;
     this.lastDraw = now;
-    const rate = counts.elapsedMs > 0 ? (counts.done / counts.elapsedMs) * 1000 : 0;
-    const tally = `${grouped(counts.done)}${this.total ? `/${grouped(this.total)}` : ''} done, ${grouped(counts.failed)} failed, ${grouped(counts.unknown)} unknown, ${grouped(rate)}/s`;
+    const settled = settledLines(tally);
+    const rate = elapsedMs > 0 ? (settled / elapsedMs) * 1000 : 0;
+    const counts = `${describeTally(tally, { sent: this.sent, total })}; ${grouped(rate)} lines/s`;
     if (!this.tty) {
-      this.stream.write(`altcraft-import: ${tally}\n`);
+      this.stream.write(`altcraft-import: ${counts}\n`);
       return;
     }
-    const fraction = this.total ? Math.min(1, counts.done / this.total) : undefined;
+    const fraction = total ? Math.min(1, settled / total) : undefined;
     const width = 24;
     const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '-')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
-    const eta = fraction && rate > 0 && this.total ? `, ETA ${duration(((this.total - counts.done) / rate) * 1000)}` : '';
-    this.stream.write(`\r\x1b[K${bar}${tally}${eta}`);
+    const eta = fraction !== undefined && fraction < 1 && rate > 0 && total ? `, ETA ${duration(((total - settled) / rate) * 1000)}` : '';
+    this.stream.write(`\r\x1b[K${bar}${counts}${eta}`);
   }
 
-  /** Draws the final state on a terminal and leaves it on a fresh line (logs get the summary). */
-  end(counts: Counts): void {
+  /**
+   * Draws the final state on a terminal (with the total now known: blank lines and multi-line
+   * CSV records made the first count an estimate) and leaves it on a fresh line; logs get the
+   * summary instead.
+   */
+  end(tally: LineTally, elapsedMs: number, complete: boolean): void {
     if (!this.tty) return;
-    this.update(counts, true);
+    this.update(tally, elapsedMs, true, complete ? settledLines(tally) : this.total);
     this.stream.write('\n');
   }
 }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { OutcomeError } from '@altcraft-api/client';
 import type { LineTally } from './exit.js';
 import { rawLines } from './lines.js';
+import { fileReason } from './text.js';
 
 /**
  * Why a line failed or is unknown without the platform's word on it: `input` (unreadable line),
@@ -213,8 +214,8 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
-/** Why the report could not be written, e.g. `ENOSPC`. */
-const reasonOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+/** Why the report could not be written: `no space left on the device (ENOSPC)`. */
+const reasonOf = fileReason;
 
 /**
  * Appends report lines. Outcomes go to the file as soon as the previous write is done (what

@@ -104,10 +104,10 @@ describe('ReportWriter', () => {
     const errors: Error[] = [];
     const writer = await ReportWriter.open('/dev/full', false, (error) => errors.push(error));
     await writer.write({ line: 1, status: 'imported', profile_id: 'a' });
-    await expect(writer.sending(2, 2)).rejects.toThrow('cannot write the report /dev/full: ENOSPC');
+    await expect(writer.sending(2, 2)).rejects.toThrow('cannot write the report /dev/full: no space left on the device (ENOSPC)');
     await writer.write({ line: 2, status: 'imported', profile_id: 'b' });
     await writer.close();
-    expect(errors.map((e) => e.message)).toEqual(['cannot write the report /dev/full: ENOSPC']);
+    expect(errors.map((e) => e.message)).toEqual(['cannot write the report /dev/full: no space left on the device (ENOSPC)']);
     expect(writer.unwritten.map((l) => JSON.parse(l))).toEqual([
       { line: 1, status: 'imported', profile_id: 'a' },
       { line: 2, status: 'imported', profile_id: 'b' },

@@ -2,9 +2,13 @@
 export {};
 import { createAltcraftClient } from '@altcraft-api/client';
 
+// Fail early, and say what to do: an unset variable would otherwise surface as "token is required".
+const token = process.env.ALTCRAFT_TOKEN;
+if (!token) throw new Error('ALTCRAFT_TOKEN is not set: export the API token before running this');
+
 const client = createAltcraftClient({
   baseUrl: 'https://example.com/api/v1.1', // the API root; the mock's is http://127.0.0.1:4010/api/v1.1
-  token: process.env.ALTCRAFT_TOKEN ?? '',
+  token,
 });
 
 const { result } = await client.importAndStartBatch({
