@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/contract';
-import { planBatches, splitBody } from './batch-planner.js';
+import { planBatches, splitBody, type Body } from './batch-planner.js';
 import { clientInternals, type AltcraftClient, type Format } from './client.js';
 import { AltcraftApiError, AltcraftError, AltcraftNetworkError, AltcraftRedirectError } from './errors.js';
 import { decide, splitBudget, type StopReason } from './policy.js';
@@ -180,11 +180,12 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   let stopped: ImportSummary['stopped'];
   const progress = (): ImportProgress => ({ ...stats, elapsedMs: performance.now() - started, checkpoint: watermark.value });
 
-  async function settle(outcome: ProfileOutcome): Promise<void> {
+  // Without onOutcome, settling is synchronous: no promise per profile (a batch has 10,000).
+  function settle(outcome: ProfileOutcome): void | Promise<void> {
     stats.settled++;
     stats[outcome.status]++;
     watermark.settle(outcome.index);
-    await onOutcome?.(outcome);
+    return onOutcome?.(outcome);
   }
 
   async function settleRange(first: number, count: number, status: 'failed' | 'unknown', error: OutcomeError): Promise<void> {
@@ -196,7 +197,10 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     // redacted here as everywhere.
     if (operationId === 'importAndStartBatchTask') {
       const taskId = internals.redact((answer as ImportAndStartBatchTaskResult).task_id);
-      for (let index = first; index < first + count; index++) await settle({ index, status: 'queued', taskId });
+      for (let index = first; index < first + count; index++) {
+        const pending = settle({ index, status: 'queued', taskId });
+        if (pending) await pending;
+      }
       return;
     }
     const { result } = answer as ImportAndStartBatchResult;
@@ -205,16 +209,19 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
       const message = `the answer has ${result.length} results for ${count} profiles`;
       return settleRange(first, count, 'unknown', { kind: 'response', message, retryable: false });
     }
-    for (const [position, item] of result.entries()) {
+    for (let position = 0; position < count; position++) {
+      const item = result[position]!;
       const index = first + position;
+      let pending: void | Promise<void>;
       if (item.error !== undefined && item.error !== 0) {
         const message = internals.redact(item.error_text ?? `error ${item.error}`);
-        await settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error, retryable: false } });
+        pending = settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error, retryable: false } });
       } else if (item.profile_id === undefined) {
-        await settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
+        pending = settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
       } else {
-        await settle({ index, status: 'imported', profileId: internals.redact(item.profile_id) });
+        pending = settle({ index, status: 'imported', profileId: internals.redact(item.profile_id) });
       }
+      if (pending) await pending;
     }
   }
 
@@ -226,18 +233,18 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   }
 
   /** Sends one body (input profiles first..first+count-1) until it is settled, as policy.ts decides. */
-  async function deliver(first: number, count: number, body: Uint8Array, budget: { splits: number }): Promise<void> {
+  async function deliver(first: number, count: number, body: Body, budget: { splits: number }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) return settleRange(first, count, 'failed', { kind: 'aborted', message: 'aborted before the request was sent', retryable: true });
       await onSend?.({ first, count });
       let answer: unknown;
       try {
         stats.requests++;
-        answer = await internals.send(operationId, { text: body, format }, signal);
-        stats.bytesSent += body.length;
+        answer = await internals.send(operationId, { text: body.text, format }, signal);
+        stats.bytesSent += body.bytes;
       } catch (error) {
         if (signal?.aborted) return settleRange(first, count, 'unknown', { kind: 'aborted', message: 'aborted while the request was in flight', retryable: false });
-        if (!(error instanceof AltcraftError && !error.mayHaveReachedServer)) stats.bytesSent += body.length;
+        if (!(error instanceof AltcraftError && !error.mayHaveReachedServer)) stats.bytesSent += body.bytes;
         const situation = { count, attempt, maxAttempts, retryAmbiguous, splitsLeft: budget.splits };
         const verdict = decide(error, situation);
         if (verdict.action === 'retry') {
@@ -292,8 +299,8 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
           await settle({ index: planned.index, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}`, retryable: false } });
           continue;
         }
-        const count = planned.indexes.length;
-        await deliver(planned.indexes[0]!, count, planned.body, { splits: maxSplitRequests ?? splitBudget(count) });
+        const { first, count, body } = planned;
+        await deliver(first, count, body, { splits: maxSplitRequests ?? splitBudget(count) });
         onProgress?.(progress());
       }
     } catch (error) {
