@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/contract';
-import { planBatches, splitBody, type Body } from './batch-planner.js';
+import { planBatches, splitBody, type Body, type PlannedBatch, type Unsendable } from './batch-planner.js';
 import { clientInternals, type AltcraftClient, type Format } from './client.js';
 import { AltcraftApiError, AltcraftError, AltcraftNetworkError, AltcraftRedirectError } from './errors.js';
 import { decide, splitBudget, type StopReason } from './policy.js';
@@ -180,12 +180,15 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   let stopped: ImportSummary['stopped'];
   const progress = (): ImportProgress => ({ ...stats, elapsedMs: performance.now() - started, checkpoint: watermark.value });
 
-  // Without onOutcome, settling is synchronous: no promise per profile (a batch has 10,000).
-  function settle(outcome: ProfileOutcome): void | Promise<void> {
+  function tally(index: number, status: ProfileOutcome['status']): void {
     stats.settled++;
-    stats[outcome.status]++;
-    watermark.settle(outcome.index);
-    return onOutcome?.(outcome);
+    stats[status]++;
+    watermark.settle(index);
+  }
+
+  async function settle(outcome: ProfileOutcome): Promise<void> {
+    tally(outcome.index, outcome.status);
+    await onOutcome?.(outcome);
   }
 
   async function settleRange(first: number, count: number, status: 'failed' | 'unknown', error: OutcomeError): Promise<void> {
@@ -197,10 +200,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     // redacted here as everywhere.
     if (operationId === 'importAndStartBatchTask') {
       const taskId = internals.redact((answer as ImportAndStartBatchTaskResult).task_id);
-      for (let index = first; index < first + count; index++) {
-        const pending = settle({ index, status: 'queued', taskId });
-        if (pending) await pending;
-      }
+      for (let index = first; index < first + count; index++) await settle({ index, status: 'queued', taskId });
       return;
     }
     const { result } = answer as ImportAndStartBatchResult;
@@ -212,16 +212,19 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     for (let position = 0; position < count; position++) {
       const item = result[position]!;
       const index = first + position;
-      let pending: void | Promise<void>;
-      if (item.error !== undefined && item.error !== 0) {
+      const failed = item.error !== undefined && item.error !== 0;
+      if (onOutcome === undefined) {
+        // Nobody sees the outcomes: count them (a batch has up to 10,000; no object, promise or
+        // redaction of a text nobody reads).
+        tally(index, failed ? 'failed' : item.profile_id === undefined ? 'unknown' : 'imported');
+      } else if (failed) {
         const message = internals.redact(item.error_text ?? `error ${item.error}`);
-        pending = settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error, retryable: false } });
+        await settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error!, retryable: false } });
       } else if (item.profile_id === undefined) {
-        pending = settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
+        await settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
       } else {
-        pending = settle({ index, status: 'imported', profileId: internals.redact(item.profile_id) });
+        await settle({ index, status: 'imported', profileId: internals.redact(item.profile_id) });
       }
-      if (pending) await pending;
     }
   }
 
@@ -286,14 +289,32 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   // settled, then importProfiles rejects with it.
   let fatal: { error: unknown } | undefined;
 
+  // One body planned ahead, while the requests are in flight: when an answer comes, the next
+  // body is ready to go. It is planned once the current one is on its way (setImmediate), and
+  // its profiles get an outcome only once sent, as any profile's.
+  type Next = IteratorResult<PlannedBatch | Unsendable>;
+  let ahead: Promise<Next> | undefined;
+  function nextBatch(): Promise<Next> {
+    const next = ahead ?? batches.next();
+    ahead = undefined;
+    return next;
+  }
+  function planAhead(): void {
+    if (ahead !== undefined) return;
+    ahead = new Promise<void>((resolve) => setImmediate(resolve)).then(() => batches.next());
+    // Awaited by the next worker that asks; never an unhandled rejection meanwhile.
+    ahead.catch(() => undefined);
+  }
+
   async function worker(): Promise<void> {
     try {
       for (;;) {
         if (signal?.aborted) stopped ??= { reason: 'aborted' };
         if (stopSignal?.aborted) stopped ??= { reason: 'stopped' };
         if (stopped || fatal) return;
-        const next = await batches.next();
+        const next = await nextBatch();
         if (next.done) return;
+        planAhead();
         const planned = next.value;
         if (planned.kind === 'unsendable') {
           await settle({ index: planned.index, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}`, retryable: false } });
