@@ -291,7 +291,10 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
 
   // One body planned ahead, while the requests are in flight: when an answer comes, the next
   // body is ready to go. It is planned once the current one is on its way (setImmediate), and
-  // its profiles get an outcome only once sent, as any profile's.
+  // its profiles get an outcome only once sent, as any profile's. (Measured, 300,000 profiles,
+  // concurrency 4: about 4% less sender CPU against the obvious loop, wall 0.82-0.98x vs
+  // 1.06-1.23x without it. A worker thread cannot do the planning: handing it the profiles
+  // costs twice the JSON.stringify it would save.)
   type Next = IteratorResult<PlannedBatch | Unsendable>;
   let ahead: Promise<Next> | undefined;
   function nextBatch(): Promise<Next> {
