@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { requestXml } from '@altcraft-api/contract';
 import { startMock } from '@altcraft-api/mock';
-import { median, report } from './lib/measure.mjs';
+import { median, report, summarise } from './lib/measure.mjs';
 import { makeRequest } from './lib/profiles.mjs';
 
 const require = createRequire(import.meta.url);
@@ -81,14 +81,12 @@ for (let round = 0; round < ROUNDS + 3; round++) {
 }
 await Promise.all([mock.close(), bare.close(), prism.close()]);
 
-const ratios = (a, b) => {
-  const each = times[a].map((t, i) => t / times[b][i]);
-  return { ratio: { min: Math.min(...each), median: median(times[a]) / median(times[b]), max: Math.max(...each) }, subjectMs: median(times[a]), baselineMs: median(times[b]) };
-};
+// Per-round ratios (both measured in the same round), as every benchmark reports them.
+const ratios = (a, b) => summarise(times[a], times[b]);
 console.log(`10,000-profile request: ${(json.length / 1e6).toFixed(2)} MB JSON, ${(xml.length / 1e6).toFixed(2)} MB XML; p50 over ${ROUNDS} rounds`);
-report('mock p50, JSON', ratios('mock', 'bare'), { target: 3, baselineName: 'bare node:http + JSON.parse' });
+report('mock p50, JSON', ratios('mock', 'bare'), { target: 2, baselineName: 'bare node:http + JSON.parse' });
 report('stock prism mock (log level info) p50, JSON', ratios('prism', 'mock'), { atLeast: 5, baselineName: 'this mock' });
-report('mock p50, XML', ratios('mockXml', 'bare'), { baselineName: 'bare node:http + JSON.parse (JSON)' });
+report('mock p50, XML', ratios('mockXml', 'bare'), { target: 3, baselineName: 'bare node:http + JSON.parse (JSON)' });
 
 // Startup: a fresh process, from spawn to the first 200.
 const cli = join(dirname(fileURLToPath(import.meta.url)), '../apps/mock/dist/cli.js');
@@ -111,5 +109,5 @@ for (let run = 0; run < 5; run++) {
 const startupRatios = startups.map((t, i) => t / bareStartups[i]);
 console.log(
   `mock startup to first answer: median ${median(startups).toFixed(0)} ms [min ${Math.min(...startups).toFixed(0)}, max ${Math.max(...startups).toFixed(0)}]` +
-    `  (target < 1500 ms: ${median(startups) < 1500 ? 'met' : 'MISSED'}); ${median(startupRatios).toFixed(2)}x a bare node:http process (${median(bareStartups).toFixed(0)} ms)`,
+    `  (target < 1500 ms: ${median(startups) < 1500 ? 'MET' : 'MISSED'}); ${median(startupRatios).toFixed(2)}x a bare node:http process (${median(bareStartups).toFixed(0)} ms)`,
 );

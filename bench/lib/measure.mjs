@@ -8,7 +8,12 @@ export const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-function summarise(subjectTimes, baselineTimes) {
+/**
+ * The one way every benchmark summarises: the ratio subject/baseline of each round (both
+ * measured in that round), as min / median / max, with the median times.
+ */
+export function summarise(subjectTimes, baselineTimes) {
+  if (subjectTimes.length !== baselineTimes.length || subjectTimes.length === 0) throw new Error('summarise: one baseline time per subject time');
   const ratios = subjectTimes.map((s, i) => s / baselineTimes[i]);
   return {
     ratio: { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) },
@@ -18,21 +23,36 @@ function summarise(subjectTimes, baselineTimes) {
 }
 
 /**
- * Runs `subject` and `baseline` (sync or async) alternately `rounds` times after `warmup`
- * rounds, and returns the per-round ratios subject/baseline with the median times.
+ * The process's CPU time (user + system, all threads), in ms. For synchronous work in this
+ * process it is steadier than wall time on a loaded machine: time spent waiting for a core
+ * is not counted.
  */
-export async function compare({ subject, baseline, rounds = 25, warmup = 5 }) {
+export function cpuNow() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Runs `subject` and `baseline` (sync or async) alternately `rounds` times after `warmup`
+ * rounds, and returns the per-round ratios subject/baseline with the median times. `before`,
+ * if given, runs untimed before each timed call (fresh inputs for a subject that mutates them).
+ * `clock`: 'wall' (default) or 'cpu' (cpuNow; only for synchronous work in this process).
+ */
+export async function compare({ subject, baseline, before, rounds = 25, warmup = 5, clock = 'wall' }) {
+  const now = clock === 'cpu' ? cpuNow : () => performance.now();
   const subjectTimes = [];
   const baselineTimes = [];
   for (let round = 0; round < warmup + rounds; round++) {
+    await before?.();
     globalThis.gc?.();
-    let start = performance.now();
+    let start = now();
     await baseline();
-    const b = performance.now() - start;
+    const b = now() - start;
+    await before?.();
     globalThis.gc?.();
-    start = performance.now();
+    start = now();
     await subject();
-    const s = performance.now() - start;
+    const s = now() - start;
     if (round < warmup) continue;
     baselineTimes.push(b);
     subjectTimes.push(s);
@@ -40,14 +60,17 @@ export async function compare({ subject, baseline, rounds = 25, warmup = 5 }) {
   return summarise(subjectTimes, baselineTimes);
 }
 
-/** Prints one line: the ratio (min/median/max), the target if any, and the median times. */
-export function report(name, { ratio, subjectMs, baselineMs }, { target, atLeast, baselineName } = {}) {
-  let verdict = '';
-  if (target !== undefined) verdict = `  (target <= ${target}x: ${ratio.median <= target ? 'met' : 'MISSED'})`;
-  if (atLeast !== undefined) verdict = `  (target >= ${atLeast}x: ${ratio.median >= atLeast ? 'met' : 'MISSED'})`;
+/**
+ * Prints one line: the ratio (median, [min, max] over rounds), the target and whether the median
+ * meets it (MET / MISSED; "no target" for a line that only informs), and the median times.
+ */
+export function report(name, { ratio, subjectMs, baselineMs }, { target, atLeast, baselineName, unit = 'ms' } = {}) {
+  let verdict = '  (no target)';
+  if (target !== undefined) verdict = `  (target <= ${target}x: ${ratio.median <= target ? 'MET' : 'MISSED'})`;
+  if (atLeast !== undefined) verdict = `  (target >= ${atLeast}x: ${ratio.median >= atLeast ? 'MET' : 'MISSED'})`;
   console.log(
     `${name}: ${ratio.median.toFixed(3)}x ${baselineName ?? 'baseline'} ` +
-      `[min ${ratio.min.toFixed(3)}, max ${ratio.max.toFixed(3)}]${verdict}  ` +
-      `median ${subjectMs.toFixed(2)} ms vs ${baselineMs.toFixed(2)} ms`,
+      `[min ${ratio.min.toFixed(3)}, median ${ratio.median.toFixed(3)}, max ${ratio.max.toFixed(3)}]${verdict}  ` +
+      `median ${subjectMs.toFixed(2)} ${unit} vs ${baselineMs.toFixed(2)} ${unit}`,
   );
 }

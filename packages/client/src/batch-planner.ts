@@ -2,12 +2,19 @@ import { createBatchEncoder, requestXml, type BatchEncoder, type BatchFormat } f
 
 type Profile = Record<string, unknown>;
 
-/** A request body ready to send, and which input profiles it carries, in body order. */
+/** A request body as text, with its exact size in UTF-8 bytes (what goes on the wire). */
+export interface Body {
+  text: string;
+  bytes: number;
+}
+
+/** A request body ready to send: input profiles `first`..`first + count - 1`, in body order. */
 export interface PlannedBatch {
   kind: 'batch';
-  indexes: number[];
-  /** The exact bytes that were measured against the limit, and are sent. */
-  body: Uint8Array;
+  first: number;
+  count: number;
+  /** The exact body that was checked against the byte limit, and is sent. */
+  body: Body;
 }
 
 /** A profile that cannot be sent at all (too large alone, or not serialisable); never sent. */
@@ -35,172 +42,241 @@ interface Pending {
   bytes?: number;
 }
 
+// The bodies are kept as strings and sent as strings: the HTTP client writes a string to the
+// socket in one UTF-8 pass, while bytes handed to fetch are copied first. Buffer.byteLength
+// counts exactly the bytes that pass writes (JSON.stringify never leaves a lone surrogate).
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** What every encoding shares: the body's envelope and the one byte check. */
+class Envelope {
+  readonly headBytes: number;
+  readonly tailBytes: number;
+  readonly separatorBytes: number;
+  /** Bytes left for the items of a body. */
+  readonly itemBudget: number;
+  constructor(
+    readonly encoder: BatchEncoder,
+    readonly maxBodyBytes: number,
+  ) {
+    this.headBytes = byteLength(encoder.head);
+    this.tailBytes = byteLength(encoder.tail);
+    this.separatorBytes = byteLength(encoder.separator);
+    this.itemBudget = maxBodyBytes - this.headBytes - this.tailBytes;
+  }
+
+  /** The byte limit, checked on the exact bytes of every body before it leaves the planner. */
+  checked(text: string, bytes = byteLength(text)): Body {
+    if (bytes > this.maxBodyBytes) throw new Error(`batch planner: a body of ${bytes} bytes is over the ${this.maxBodyBytes}-byte limit`);
+    return { text, bytes };
+  }
+
+  /** Serialises one pending profile alone (once); the reason it cannot be sent, or undefined. */
+  measure(pending: Pending): string | undefined {
+    if (pending.text === undefined) {
+      const { profile } = pending;
+      if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return 'a profile must be an object';
+      try {
+        pending.text = this.encoder.item(profile);
+      } catch (error) {
+        return `cannot be serialised: ${(error as Error).message}`;
+      }
+      pending.bytes = byteLength(pending.text);
+    }
+    if (pending.bytes! > this.itemBudget) return `alone it makes a body of ${pending.bytes! + this.headBytes + this.tailBytes} bytes, over the ${this.maxBodyBytes}-byte limit`;
+    return undefined;
+  }
+}
+
+/**
+ * How one encoding fills a body. `want` is how many profiles to offer next; `fill` gets them
+ * (a contiguous range, in order) and returns the body of the first `count` of them, or
+ * `count: 0` when the first profile turned out unsendable (reported through `unsendable`).
+ * The profiles it does not take are offered again, first, with whatever it measured of them.
+ */
+interface Strategy {
+  want(): number;
+  fill(batch: Pending[], unsendable: (pending: Pending, reason: string) => void): { count: number; body?: Body };
+}
+
+/**
+ * The body of the first profiles of `batch`, each serialised alone, as many as fit (up to the
+ * first that cannot be sent; when that is the first, it is reported).
+ */
+function fitMeasured(envelope: Envelope, batch: Pending[], unsendable: (pending: Pending, reason: string) => void): { count: number; body?: Body } {
+  const { encoder, separatorBytes, itemBudget } = envelope;
+  let bytes = 0;
+  let count = 0;
+  for (; count < batch.length; count++) {
+    const pending = batch[count]!;
+    const problem = envelope.measure(pending);
+    if (problem !== undefined) {
+      if (count === 0) unsendable(pending, problem);
+      break;
+    }
+    const grown = bytes + pending.bytes! + (count > 0 ? separatorBytes : 0);
+    if (grown > itemBudget) break;
+    bytes = grown;
+  }
+  if (count === 0) return { count };
+  const items: string[] = new Array(count);
+  for (let i = 0; i < count; i++) items[i] = batch[i]!.text!;
+  return { count, body: envelope.checked(encoder.head + items.join(encoder.separator) + encoder.tail, bytes + envelope.headBytes + envelope.tailBytes) };
+}
+
+/** XML: each profile is encoded alone (the codec has no faster whole-batch path), then as many as fit are joined. */
+function xmlStrategy(envelope: Envelope, maxProfiles: number): Strategy {
+  return { want: () => maxProfiles, fill: (batch, unsendable) => fitMeasured(envelope, batch, unsendable) };
+}
+
 // Profiles measured one by one before the first JSON body, to size it.
 const SAMPLE = 64;
 // Room kept under the limit when sizing a batch from the average profile, so few bodies
 // overflow and need their last profiles moved to the next batch.
 const HEADROOM = 1.02;
 
-const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+/**
+ * JSON: sized from the average profile so far and stringified once per body; a body over the
+ * limit gives back its last profiles (serialised alone, carried serialised to the next body).
+ */
+function jsonStrategy(envelope: Envelope, maxProfiles: number): Strategy {
+  const { encoder, separatorBytes, itemBudget, headBytes, tailBytes, maxBodyBytes } = envelope;
+  let averageItemBytes: number | undefined;
+  const profiles: Profile[] = [];
 
-/** Joins parts of a body's items (each one or more items) with the separator. */
-function joinItems(encoder: BatchEncoder, parts: string[]): string {
-  return parts.filter((part) => part !== '').join(encoder.separator);
+  /** The first profiles, measured one by one (kept, not serialised again): the average, or the first unsendable. */
+  function sample(batch: Pending[], unsendable: (pending: Pending, reason: string) => void): void {
+    let sum = 0;
+    const n = Math.min(batch.length, SAMPLE);
+    for (let i = 0; i < n; i++) {
+      const problem = envelope.measure(batch[i]!);
+      if (problem !== undefined) {
+        if (i === 0) unsendable(batch[0]!, problem);
+        // Sized on the profiles before it; the next body ends before it.
+        if (i > 0) averageItemBytes = sum / i;
+        return;
+      }
+      sum += batch[i]!.bytes!;
+    }
+    averageItemBytes = sum / n;
+  }
+
+  return {
+    want: () =>
+      averageItemBytes === undefined
+        ? SAMPLE
+        : Math.max(1, Math.min(maxProfiles, Math.floor(itemBudget / (averageItemBytes * HEADROOM + separatorBytes)))),
+    fill(batch, unsendable) {
+      if (averageItemBytes === undefined) {
+        // The first body: sized from a sample measured one by one, then offered again.
+        sample(batch, unsendable);
+        return { count: 0 };
+      }
+      // The profiles carried from the last body were serialised alone and come first; one
+      // stringify for the rest.
+      let measured = 0;
+      while (measured < batch.length && batch[measured]!.text !== undefined) measured++;
+      profiles.length = 0;
+      for (let i = measured; i < batch.length; i++) {
+        const { profile } = batch[i]!;
+        // Not an object: the profiles before it go alone, and it is reported when it comes first.
+        if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return fitMeasured(envelope, batch, unsendable);
+        profiles.push(profile);
+      }
+      let text: string;
+      try {
+        if (measured === 0) text = encoder.body(profiles);
+        else {
+          const parts: string[] = [];
+          for (let i = 0; i < measured; i++) parts.push(batch[i]!.text!);
+          if (profiles.length > 0) parts.push(encoder.items(profiles));
+          text = encoder.head + parts.join(encoder.separator) + encoder.tail;
+        }
+      } catch {
+        // Something in this batch cannot be serialised: the profiles before it go alone.
+        return fitMeasured(envelope, batch, unsendable);
+      } finally {
+        profiles.length = 0;
+      }
+      let bytes = byteLength(text);
+      let count = batch.length;
+      if (bytes > maxBodyBytes) {
+        let droppedChars = 0;
+        while (bytes > maxBodyBytes && count > 1) {
+          const last = batch[--count]!;
+          // Serialisable within the batch, so alone too (too large alone is found when it comes first).
+          envelope.measure(last);
+          bytes -= last.bytes! + separatorBytes;
+          droppedChars += last.text!.length + encoder.separator.length;
+        }
+        if (bytes > maxBodyBytes) {
+          // The first profile alone is too large.
+          unsendable(batch[0]!, envelope.measure(batch[0]!) ?? 'too large');
+          return { count: 0 };
+        }
+        text = text.slice(0, text.length - encoder.tail.length - droppedChars) + encoder.tail;
+      }
+      averageItemBytes = (bytes - headBytes - tailBytes - separatorBytes * (count - 1)) / count;
+      return { count, body: envelope.checked(text, bytes) };
+    },
+  };
+}
+
+function strategyFor(envelope: Envelope, options: PlannerOptions): Strategy {
+  return options.format === 'xml' ? xmlStrategy(envelope, options.maxProfiles) : jsonStrategy(envelope, options.maxProfiles);
 }
 
 /**
  * Splits `input` into request bodies of at most `maxProfiles` profiles and `maxBodyBytes`
  * bytes (envelope included, exact UTF-8 bytes), reading the input only as batches are asked
- * for. JSON batches are sized from the average profile and stringified once per body; the few
- * profiles that do not fit are serialised alone and carried, serialised, to the next body. XML
- * profiles are encoded one by one (the codec has no faster whole-batch path). A profile that
- * cannot be sent (too large alone, not serialisable) comes out as `unsendable`.
+ * for. Each body is a contiguous range of input indexes; a profile that cannot be sent (too
+ * large alone, not serialisable) comes out as `unsendable` and cuts the range.
  */
 export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Profile>, options: PlannerOptions): AsyncGenerator<PlannedBatch | Unsendable> {
-  const encoder = createBatchEncoder(options.format, options.fields);
-  const headBytes = byteLength(encoder.head);
-  const tailBytes = byteLength(encoder.tail);
-  const separatorBytes = byteLength(encoder.separator);
-  const itemBudget = options.maxBodyBytes - headBytes - tailBytes;
+  const envelope = new Envelope(createBatchEncoder(options.format, options.fields), options.maxBodyBytes);
+  const strategy = strategyFor(envelope, options);
   const isAsync = Symbol.asyncIterator in input;
   const iterator = (isAsync ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile> | Iterator<Profile>;
-  const carry: Pending[] = [];
+  // Read but not yet in a body, in input order, always contiguous (an unsendable one leaves it at its head).
+  let carry: Pending[] = [];
   let nextIndex = 0;
   let exhausted = false;
-  let averageItemBytes: number | undefined;
 
-  async function pull(): Promise<boolean> {
-    while (!exhausted) {
+  async function fillCarry(wanted: number): Promise<void> {
+    while (!exhausted && carry.length < wanted) {
       // A sync input is read without a microtask per profile.
       const step = isAsync ? await iterator.next() : (iterator as Iterator<Profile>).next();
       if (step.done) {
         exhausted = true;
-        return false;
+        return;
       }
       const index = nextIndex++;
       if (index < options.startIndex) continue;
+      // The carry stays contiguous: an unsendable profile ends a body before it is in one.
       carry.push({ index, profile: step.value });
-      return true;
-    }
-    return false;
-  }
-
-  /** Serialises one pending profile alone (once); undefined when it cannot be. */
-  function measure(pending: Pending): string | undefined {
-    if (pending.text === undefined) {
-      if (typeof pending.profile !== 'object' || pending.profile === null || Array.isArray(pending.profile)) return 'a profile must be an object';
-      try {
-        pending.text = encoder.item(pending.profile);
-      } catch (error) {
-        return `cannot be serialised: ${(error as Error).message}`;
-      }
-      pending.bytes = byteLength(pending.text);
-    }
-    if (pending.bytes! > itemBudget) return `alone it makes a body of ${pending.bytes! + headBytes + tailBytes} bytes, over the ${options.maxBodyBytes}-byte limit`;
-    return undefined;
-  }
-
-  // Bodies are encoded into one scratch buffer: encodeInto measures the exact bytes in the same
-  // pass that writes them (and stops early for a body far too large); the body is then copied
-  // out. Whether a body fits is the explicit check below, whatever the buffer's size.
-  const scratch = Buffer.allocUnsafe(options.maxBodyBytes);
-  const utf8 = new TextEncoder();
-  function encode(text: string): { fits: boolean; bytes: number; body: Buffer } {
-    const { read, written } = utf8.encodeInto(text, scratch);
-    const bytes = read === text.length ? written : written + byteLength(text.slice(read));
-    const fits = bytes <= options.maxBodyBytes;
-    return { fits, bytes, body: fits ? Buffer.from(scratch.subarray(0, written)) : scratch };
-  }
-
-  /** Cuts `batch` at its first gap in input indexes (a profile that could not be sent): the rest goes back to the carry. */
-  function keepContiguous(batch: Pending[]): void {
-    const gap = batch.findIndex((pending, i) => pending.index !== batch[0]!.index + i);
-    if (gap > 0) carry.unshift(...batch.splice(gap));
-  }
-
-  /** Serialises each pending profile alone; those that cannot be sent leave the carry. */
-  function* measureAll(pending: Pending[]): Generator<Unsendable> {
-    for (let i = 0; i < pending.length; ) {
-      const problem = measure(pending[i]!);
-      if (problem === undefined) i++;
-      else yield { kind: 'unsendable', index: pending.splice(i, 1)[0]!.index, reason: problem };
     }
   }
 
   try {
     for (;;) {
-      if (options.format === 'json' && averageItemBytes === undefined) {
-        // Size the first body from a sample measured one by one (and kept, not re-serialised).
-        while (carry.length < SAMPLE && (await pull()));
-        yield* measureAll(carry);
-        if (carry.length === 0) {
-          if (exhausted) return;
-          continue;
-        }
-        averageItemBytes = carry.reduce((sum, p) => sum + p.bytes!, 0) / carry.length;
-      }
-      const target =
-        options.format === 'xml'
-          ? options.maxProfiles
-          : Math.max(1, Math.min(options.maxProfiles, Math.floor(itemBudget / (averageItemBytes! * HEADROOM + separatorBytes))));
-      while (carry.length < target && (await pull()));
+      const wanted = strategy.want();
+      await fillCarry(wanted);
       if (carry.length === 0) return;
-      const batch = carry.splice(0, target);
-      // A batch is a contiguous range of input indexes (onSend reports it as first..first+count-1).
-      keepContiguous(batch);
-      let body: Buffer;
-      if (options.format === 'xml') {
-        // Encode each profile, keep as many as fit, carry the rest (already encoded).
-        yield* measureAll(batch);
-        keepContiguous(batch);
-        let bytes = 0;
-        let fits = 0;
-        while (fits < batch.length && bytes + batch[fits]!.bytes! + (fits > 0 ? separatorBytes : 0) <= itemBudget) {
-          bytes += batch[fits]!.bytes! + (fits > 0 ? separatorBytes : 0);
-          fits++;
-        }
-        carry.unshift(...batch.splice(fits));
-        if (batch.length === 0) continue;
-        body = encode(encoder.head + joinItems(encoder, batch.map((p) => p.text!)) + encoder.tail).body;
-      } else {
-        // One stringify for the profiles not yet serialised (those carried over from the last
-        // body were, and come first), then trim to the limit.
-        const measured = batch.filter((p) => p.text !== undefined);
-        let text: string;
-        try {
-          const profiles = batch.slice(measured.length).map((p) => p.profile);
-          text =
-            measured.length === 0
-              ? encoder.body(profiles)
-              : encoder.head + joinItems(encoder, [...measured.map((p) => p.text!), encoder.items(profiles)]) + encoder.tail;
-        } catch {
-          // Something in this batch cannot be serialised: find it, carry the rest measured.
-          yield* measureAll(batch);
-          carry.unshift(...batch);
-          continue;
-        }
-        let encoded = encode(text);
-        if (!encoded.fits) {
-          let { bytes } = encoded;
-          let droppedChars = 0;
-          while (bytes > options.maxBodyBytes && batch.length > 1) {
-            const last = batch.pop()!;
-            measure(last);
-            bytes -= last.bytes! + separatorBytes;
-            droppedChars += last.text!.length + encoder.separator.length;
-            carry.unshift(last);
-          }
-          if (bytes > options.maxBodyBytes) {
-            // The first profile alone is too large.
-            yield { kind: 'unsendable', index: batch[0]!.index, reason: measure(batch[0]!) ?? 'too large' };
-            continue;
-          }
-          encoded = encode(text.slice(0, text.length - encoder.tail.length - droppedChars) + encoder.tail);
-        }
-        body = encoded.body;
+      const batch = carry.length <= wanted ? carry : carry.slice(0, wanted);
+      const rest = carry.length <= wanted ? [] : carry.slice(wanted);
+      const dropped: Unsendable[] = [];
+      const { count, body } = strategy.fill(batch, (pending, reason) => dropped.push({ kind: 'unsendable', index: pending.index, reason }));
+      if (dropped.length > 0) {
+        carry = batch.slice(1).concat(rest);
+        yield dropped[0]!;
+        continue;
       }
-      averageItemBytes = (body.length - headBytes - tailBytes - separatorBytes * (batch.length - 1)) / batch.length;
-      yield { kind: 'batch', indexes: batch.map((p) => p.index), body };
+      if (count <= 0 || body === undefined) {
+        // Planned again with what was measured (the first sample, or up to a bad profile).
+        carry = batch.concat(rest);
+        continue;
+      }
+      carry = count === batch.length ? rest : batch.slice(count).concat(rest);
+      yield { kind: 'batch', first: batch[0]!.index, count, body };
     }
   } finally {
     await iterator.return?.();
@@ -211,13 +287,15 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
  * A body cut into parts, each a body of its own: `cuts` are the positions (in the body's `data`)
  * where parts 2.. start, ascending. Used when a refused batch is split to isolate the bad
  * profiles. The profiles are read back from the body with the body's own format: batches do
- * not keep them, so memory holds bytes only, once.
+ * not keep them, so memory holds each body once.
  */
-export function splitBody(format: BatchFormat, fields: Record<string, unknown>, body: Uint8Array, cuts: number[]): Uint8Array[] {
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  const { data } = (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: Profile }[] };
+export function splitBody(format: BatchFormat, fields: Record<string, unknown>, body: Body, cuts: number[]): Body[] {
+  const { data } = (format === 'xml' ? requestXml.decode(body.text) : JSON.parse(body.text)) as { data: { data: Profile }[] };
   const profiles = data.map((item) => item.data);
   const encoder = createBatchEncoder(format, fields);
   const starts = [0, ...cuts];
-  return starts.map((start, n) => Buffer.from(encoder.body(profiles.slice(start, starts[n + 1] ?? profiles.length))));
+  return starts.map((start, n) => {
+    const text = encoder.body(profiles.slice(start, starts[n + 1] ?? profiles.length));
+    return { text, bytes: byteLength(text) };
+  });
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/contract';
-import { planBatches, splitBody } from './batch-planner.js';
+import { planBatches, splitBody, type Body, type PlannedBatch, type Unsendable } from './batch-planner.js';
 import { clientInternals, type AltcraftClient, type Format } from './client.js';
 import { AltcraftApiError, AltcraftError, AltcraftNetworkError, AltcraftRedirectError } from './errors.js';
 import { decide, splitBudget, type StopReason } from './policy.js';
@@ -180,10 +180,14 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   let stopped: ImportSummary['stopped'];
   const progress = (): ImportProgress => ({ ...stats, elapsedMs: performance.now() - started, checkpoint: watermark.value });
 
-  async function settle(outcome: ProfileOutcome): Promise<void> {
+  function tally(index: number, status: ProfileOutcome['status']): void {
     stats.settled++;
-    stats[outcome.status]++;
-    watermark.settle(outcome.index);
+    stats[status]++;
+    watermark.settle(index);
+  }
+
+  async function settle(outcome: ProfileOutcome): Promise<void> {
+    tally(outcome.index, outcome.status);
     await onOutcome?.(outcome);
   }
 
@@ -205,11 +209,17 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
       const message = `the answer has ${result.length} results for ${count} profiles`;
       return settleRange(first, count, 'unknown', { kind: 'response', message, retryable: false });
     }
-    for (const [position, item] of result.entries()) {
+    for (let position = 0; position < count; position++) {
+      const item = result[position]!;
       const index = first + position;
-      if (item.error !== undefined && item.error !== 0) {
+      const failed = item.error !== undefined && item.error !== 0;
+      if (onOutcome === undefined) {
+        // Nobody sees the outcomes: count them (a batch has up to 10,000; no object, promise or
+        // redaction of a text nobody reads).
+        tally(index, failed ? 'failed' : item.profile_id === undefined ? 'unknown' : 'imported');
+      } else if (failed) {
         const message = internals.redact(item.error_text ?? `error ${item.error}`);
-        await settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error, retryable: false } });
+        await settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error!, retryable: false } });
       } else if (item.profile_id === undefined) {
         await settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
       } else {
@@ -226,18 +236,18 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   }
 
   /** Sends one body (input profiles first..first+count-1) until it is settled, as policy.ts decides. */
-  async function deliver(first: number, count: number, body: Uint8Array, budget: { splits: number }): Promise<void> {
+  async function deliver(first: number, count: number, body: Body, budget: { splits: number }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) return settleRange(first, count, 'failed', { kind: 'aborted', message: 'aborted before the request was sent', retryable: true });
       await onSend?.({ first, count });
       let answer: unknown;
       try {
         stats.requests++;
-        answer = await internals.send(operationId, { text: body, format }, signal);
-        stats.bytesSent += body.length;
+        answer = await internals.send(operationId, { text: body.text, format }, signal);
+        stats.bytesSent += body.bytes;
       } catch (error) {
         if (signal?.aborted) return settleRange(first, count, 'unknown', { kind: 'aborted', message: 'aborted while the request was in flight', retryable: false });
-        if (!(error instanceof AltcraftError && !error.mayHaveReachedServer)) stats.bytesSent += body.length;
+        if (!(error instanceof AltcraftError && !error.mayHaveReachedServer)) stats.bytesSent += body.bytes;
         const situation = { count, attempt, maxAttempts, retryAmbiguous, splitsLeft: budget.splits };
         const verdict = decide(error, situation);
         if (verdict.action === 'retry') {
@@ -279,21 +289,42 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
   // settled, then importProfiles rejects with it.
   let fatal: { error: unknown } | undefined;
 
+  // One body planned ahead, while the requests are in flight: when an answer comes, the next
+  // body is ready to go. It is planned once the current one is on its way (setImmediate), and
+  // its profiles get an outcome only once sent, as any profile's. (Measured, 300,000 profiles,
+  // concurrency 4: about 4% less sender CPU against the obvious loop, wall 0.82-0.98x vs
+  // 1.06-1.23x without it. A worker thread cannot do the planning: handing it the profiles
+  // costs twice the JSON.stringify it would save.)
+  type Next = IteratorResult<PlannedBatch | Unsendable>;
+  let ahead: Promise<Next> | undefined;
+  function nextBatch(): Promise<Next> {
+    const next = ahead ?? batches.next();
+    ahead = undefined;
+    return next;
+  }
+  function planAhead(): void {
+    if (ahead !== undefined) return;
+    ahead = new Promise<void>((resolve) => setImmediate(resolve)).then(() => batches.next());
+    // Awaited by the next worker that asks; never an unhandled rejection meanwhile.
+    ahead.catch(() => undefined);
+  }
+
   async function worker(): Promise<void> {
     try {
       for (;;) {
         if (signal?.aborted) stopped ??= { reason: 'aborted' };
         if (stopSignal?.aborted) stopped ??= { reason: 'stopped' };
         if (stopped || fatal) return;
-        const next = await batches.next();
+        const next = await nextBatch();
         if (next.done) return;
+        planAhead();
         const planned = next.value;
         if (planned.kind === 'unsendable') {
           await settle({ index: planned.index, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}`, retryable: false } });
           continue;
         }
-        const count = planned.indexes.length;
-        await deliver(planned.indexes[0]!, count, planned.body, { splits: maxSplitRequests ?? splitBudget(count) });
+        const { first, count, body } = planned;
+        await deliver(first, count, body, { splits: maxSplitRequests ?? splitBudget(count) });
         onProgress?.(progress());
       }
     } catch (error) {

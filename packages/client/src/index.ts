@@ -6,7 +6,7 @@ export {
   type CallOptions,
   type Format,
 } from './client.js';
-export { planBatches, type PlannedBatch, type PlannerOptions, type Unsendable } from './batch-planner.js';
+export { planBatches, type Body, type PlannedBatch, type PlannerOptions, type Unsendable } from './batch-planner.js';
 export type { StopReason } from './policy.js';
 export {
   importProfiles,

@@ -10,8 +10,13 @@ async function plan(input: Iterable<Record<string, unknown>>, options: Partial<P
   return out;
 }
 
-const decode = (batch: PlannedBatch, format: 'json' | 'xml') => {
-  const text = Buffer.from(batch.body).toString('utf8');
+/** The input indexes a batch carries. */
+const indexes = (batch: PlannedBatch) => Array.from({ length: batch.count }, (_, i) => batch.first + i);
+
+const decode = (batch: Pick<PlannedBatch, 'body'>, format: 'json' | 'xml') => {
+  const { text, bytes } = batch.body;
+  // The size the planner checked is the size of the bytes sent.
+  expect(Buffer.byteLength(text)).toBe(bytes);
   return (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: { n: number } }[] };
 };
 
@@ -21,21 +26,21 @@ describe.each(['json', 'xml'] as const)('planBatches (%s)', (format) => {
   it('keeps input order, covers every profile once, and stays within the byte limit', async () => {
     const maxBodyBytes = 4_000;
     const planned = (await plan(input, { format, maxBodyBytes })) as PlannedBatch[];
-    expect(planned.every((p) => p.kind === 'batch' && p.body.length <= maxBodyBytes)).toBe(true);
+    expect(planned.every((p) => p.kind === 'batch' && p.body.bytes <= maxBodyBytes)).toBe(true);
     const order = planned.flatMap((batch) => decode(batch, format).data.map((item) => item.data.n));
     expect(order).toEqual(input.map((p) => p.n));
-    expect(planned.flatMap((batch) => batch.indexes)).toEqual(input.map((p) => p.n));
+    expect(planned.flatMap(indexes)).toEqual(input.map((p) => p.n));
   });
 
   it('skips the profiles below startIndex', async () => {
     const planned = (await plan(input, { format, startIndex: 250 })) as PlannedBatch[];
-    expect(planned.flatMap((batch) => batch.indexes)).toEqual(Array.from({ length: 50 }, (_, i) => 250 + i));
+    expect(planned.flatMap(indexes)).toEqual(Array.from({ length: 50 }, (_, i) => 250 + i));
   });
 
   it('reports a profile that is not an object, and sends the others', async () => {
     const planned = await plan([{ n: 0 }, 'a@example.com' as never, { n: 2 }], { format });
     expect(planned.filter((p) => p.kind === 'unsendable')).toEqual([{ kind: 'unsendable', index: 1, reason: 'a profile must be an object' }]);
-    expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap((b) => b.indexes)).toEqual([0, 2]);
+    expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap(indexes)).toEqual([0, 2]);
   });
 });
 
@@ -44,7 +49,7 @@ it('finds an unserialisable profile past the first sample, and sends the others'
   input[150] = { n: 150, big: 10n };
   const planned = await plan(input);
   expect(planned.filter((p) => p.kind === 'unsendable')).toEqual([{ kind: 'unsendable', index: 150, reason: expect.stringContaining('cannot be serialised') }]);
-  expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap((b) => b.indexes)).toHaveLength(199);
+  expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap(indexes)).toHaveLength(199);
 });
 
 describe('the byte limit is an explicit check', () => {
@@ -62,14 +67,15 @@ describe('the byte limit is an explicit check', () => {
 
   it('a JSON body of exactly 10,485,760 bytes is sent whole', async () => {
     const planned = (await plan(input(LIMIT), { maxProfiles: 4 })) as PlannedBatch[];
-    expect(planned.map((p) => p.indexes)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
-    expect(planned[1]!.body.length).toBe(LIMIT);
+    expect(planned.map(indexes)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(planned[1]!.body.bytes).toBe(LIMIT);
+    expect(Buffer.byteLength(planned[1]!.body.text)).toBe(LIMIT);
   }, 30_000);
 
   it('one byte more and the body is split', async () => {
     const planned = (await plan(input(LIMIT + 1), { maxProfiles: 4 })) as PlannedBatch[];
-    expect(planned.map((p) => p.indexes)).toEqual([[0, 1, 2, 3], [4, 5, 6], [7]]);
-    for (const batch of planned) expect(batch.body.length).toBeLessThanOrEqual(LIMIT);
+    expect(planned.map(indexes)).toEqual([[0, 1, 2, 3], [4, 5, 6], [7]]);
+    for (const batch of planned) expect(Buffer.byteLength(batch.body.text)).toBeLessThanOrEqual(LIMIT);
   }, 30_000);
 });
 
@@ -78,14 +84,25 @@ it.each(['json', 'xml'] as const)('a batch is always a contiguous range of input
   input[3] = 'not an object' as never;
   input[70] = { n: 70, big: 10n };
   const planned = (await plan(input, { format })).filter((p) => p.kind === 'batch') as PlannedBatch[];
-  for (const batch of planned) expect(batch.indexes).toEqual(Array.from({ length: batch.indexes.length }, (_, i) => batch.indexes[0]! + i));
-  expect(planned.flatMap((b) => b.indexes)).toHaveLength(98);
+  // Each body carries exactly its range first..first+count-1, in order.
+  for (const batch of planned) expect(decode(batch, format).data.map((item) => item.data.n)).toEqual(indexes(batch));
+  expect(planned.flatMap(indexes)).toEqual(Array.from({ length: 100 }, (_, n) => n).filter((n) => n !== 3 && n !== 70));
+});
+
+it('reports a profile that is not an object past the first sample (JSON), and sends the others', async () => {
+  const input: Record<string, unknown>[] = Array.from({ length: 300 }, (_, n) => ({ n }));
+  input[200] = 'a@example.com' as never;
+  input[250] = [{ n: 250 }] as never;
+  const planned = await plan(input);
+  expect(planned.filter((p) => p.kind === 'unsendable').map((p) => (p as Unsendable).index)).toEqual([200, 250]);
+  const batches = planned.filter((p) => p.kind === 'batch') as PlannedBatch[];
+  expect(batches.flatMap((batch) => decode(batch, 'json').data.map((item) => item.data.n))).toEqual(input.filter((_, n) => n !== 200 && n !== 250).map((p) => p.n));
 });
 
 describe.each(['json', 'xml'] as const)('splitBody (%s)', (format) => {
   it('cuts a body into the parts asked for, each a body of its own', async () => {
     const [batch] = (await plan(Array.from({ length: 10 }, (_, n) => ({ n })), { format })) as PlannedBatch[];
     const parts = splitBody(format, fields, batch!.body, [3, 4, 9]);
-    expect(parts.map((part) => decode({ kind: 'batch', indexes: [], body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
+    expect(parts.map((part) => decode({ body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
   });
 });

@@ -191,6 +191,12 @@ describe('importProfiles', () => {
     expect(byIndex.get(1)).toEqual({ index: 1, status: 'failed', error: { kind: 'item', message: 'Invalid subscription', code: 400, retryable: false } });
   });
 
+  it('counts the same outcomes without onOutcome (imported, refused one by one, without a profile_id)', async () => {
+    const results = [{ profile_id: profileIdOf('p0@example.com') }, { error: 400, error_text: 'Invalid subscription' }, {}, { error: 0, profile_id: profileIdOf('p3@example.com') }];
+    const { summary } = await run(4, () => ({ answer: 'results', results }), { onOutcome: undefined });
+    expect(summary).toMatchObject({ settled: 4, imported: 2, failed: 1, unknown: 1, checkpoint: 4 });
+  });
+
   it('marks a batch unknown when the answer has another number of results', async () => {
     const { summary } = await run(3, () => ({ answer: 'results', results: [{ profile_id: profileIdOf('p0@example.com') }] }));
     expect(summary).toMatchObject({ unknown: 3 });
