@@ -407,10 +407,10 @@ async function plan(
       continue;
     }
     state.requests++;
-    state.bytes += planned.body.length;
-    state.largestRequest = Math.max(state.largestRequest, planned.body.length);
-    state.toSend += planned.indexes.length;
-    for (const index of planned.indexes) lineOf.delete(index);
+    state.bytes += planned.body.bytes;
+    state.largestRequest = Math.max(state.largestRequest, planned.body.bytes);
+    state.toSend += planned.count;
+    for (let index = planned.first; index < planned.first + planned.count; index++) lineOf.delete(index);
   }
 }
 
