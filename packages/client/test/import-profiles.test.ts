@@ -154,9 +154,10 @@ describe('importProfiles', () => {
     });
 
     it('covers answers slower than the timeout', async () => {
-      const { summary, byIndex } = await run(20, (request) => (request.number === 0 ? { answer: 'delay', ms: 1000, then: { answer: 'ok' } } : { answer: 'ok' }), {
+      // Far apart, so that on a loaded machine the prompt answer still beats the timeout.
+      const { summary, byIndex } = await run(20, (request) => (request.number === 0 ? { answer: 'delay', ms: 6000, then: { answer: 'ok' } } : { answer: 'ok' }), {
         concurrency: 1,
-        client: { timeoutMs: 200 },
+        client: { timeoutMs: 2000 },
       });
       expect(summary).toMatchObject({ imported: 10, unknown: 10 });
       expect(byIndex.get(0)).toMatchObject({ status: 'unknown', error: { kind: 'timeout' } });
@@ -374,9 +375,10 @@ describe('limits: no request exceeds 10,000 profiles or 10,485,760 bytes', () =>
 
 describe('resume', () => {
   it('the checkpoint is a low watermark: an early batch that settles last holds it back', async () => {
-    // Batch 0 answers late; batches 1 and 2 settle first. A high-water mark would claim 30.
+    // Batch 0 answers late; batches 1 and 2 settle first (3 s is far longer than two prompt
+    // answers take even on a loaded machine). A high-water mark would claim 30.
     const seen: number[] = [];
-    const { summary } = await run(30, (request) => (request.emails[0] === 'p0@example.com' ? { answer: 'delay', ms: 400, then: { answer: 'ok' } } : { answer: 'ok' }), {
+    const { summary } = await run(30, (request) => (request.emails[0] === 'p0@example.com' ? { answer: 'delay', ms: 3000, then: { answer: 'ok' } } : { answer: 'ok' }), {
       concurrency: 2,
       onProgress: (p) => seen.push(p.checkpoint),
     });
