@@ -177,6 +177,12 @@ describe('failures', () => {
     expect(error).toMatchObject({ mayHaveReachedServer: false, causeCode: 'ECONNREFUSED' });
   });
 
+  it('a port fetch blocks (the Fetch standard list: 9, 6000, ...) was not sent either', async () => {
+    const error = await rejection(createAltcraftClient({ baseUrl: 'http://127.0.0.1:9/api/v1.1', token: TOKEN }).importAndStartBatch(request));
+    expect(error).toBeInstanceOf(AltcraftNetworkError);
+    expect(error).toMatchObject({ mayHaveReachedServer: false, causeCode: 'BAD_PORT' });
+  });
+
   it("the caller's abort is passed through as it is", async () => {
     server = await startServer(() => undefined);
     const controller = new AbortController();
