@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { MAX_BODY_BYTES, document, resolveSchemaRef, type JsonSchema } from '@altcraft-api/contract';
+import { MAX_BODY_BYTES, document, isJsonObject, resolveSchemaRef, type JsonSchema } from '@altcraft-api/contract';
 import { parse } from 'csv-parse/sync';
 import { rawLines, textLines, type RawLine } from './lines.js';
 
@@ -16,7 +16,6 @@ export interface ReadOptions {
   stringColumns?: ReadonlySet<string>;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const withoutBom = (raw: RawLine): Buffer => (raw.number === 1 && raw.bytes.subarray(0, 3).equals(BOM) ? raw.bytes.subarray(3) : raw.bytes);
@@ -58,7 +57,7 @@ async function* readNdjson(source: Readable, options: ReadOptions): AsyncGenerat
         yield { line, error: `not JSON: ${(error as Error).message}` };
         continue;
       }
-      if (!isObject(value)) {
+      if (!isJsonObject(value)) {
         yield { line, error: 'not a JSON object' };
         continue;
       }

@@ -1,5 +1,7 @@
 import {
+  MEDIA_TYPES,
   XmlEncodeError,
+  formatOfMediaType,
   requestXml,
   responseXml,
   validateRequest,
@@ -103,7 +105,6 @@ export const PATH = {
   importAndStartBatch: '/api/v1.1/workflows/import_and_start_batch',
   importAndStartBatchTask: '/api/v1.1/workflows/import_and_start_batch_task',
 } as const satisfies Record<OperationId, keyof paths>;
-const MEDIA_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml' };
 
 /**
  * Largest answer the client reads, in bytes: 33,554,432 (32 MiB). The largest legal answer is
@@ -281,8 +282,8 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     const timeout = AbortSignal.timeout(timeoutMs);
     const headers: Record<string, string> = {
       ...options.headers,
-      'Content-Type': MEDIA_TYPE[body.format],
-      Accept: MEDIA_TYPE[body.format],
+      'Content-Type': MEDIA_TYPES[body.format],
+      Accept: MEDIA_TYPES[body.format],
     };
     if (auth === 'bearer') headers.Authorization = `Bearer ${token}`;
     let result;
@@ -332,7 +333,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
   }
 
   function decodeAnswer(operationId: OperationId, response: Response, text: string): unknown {
-    const xml = /[/+]xml\b/.test(response.headers.get('content-type') ?? '');
+    const xml = formatOfMediaType(response.headers.get('content-type')) === 'xml';
     try {
       return xml ? responseXml(operationId, response.status).decode(text) : JSON.parse(text);
     } catch {

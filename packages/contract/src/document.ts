@@ -27,6 +27,11 @@ export function resolveSchemaRef(ref: string): JsonSchema {
   return schema;
 }
 
+/** A JSON object: not null, not an array (`T`: what its values are known to be, if anything). */
+export function isJsonObject<T = unknown>(value: unknown): value is Record<string, T> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Appends one reference token to a JSON Pointer (RFC 6901 escaping). */
 export function pointerChild(pointer: string, token: string | number): string {
   return `${pointer}/${String(token).replaceAll('~', '~0').replaceAll('/', '~1')}`;

@@ -1,4 +1,4 @@
-export { document, pointerChild, resolveSchemaRef, type JsonSchema, type OpenApiDocument } from './document.js';
+export { document, isJsonObject, pointerChild, resolveSchemaRef, type JsonSchema, type OpenApiDocument } from './document.js';
 export { operations, type OperationId, type OperationInfo } from './operations.js';
 export { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, MAX_PROFILES, isWithinBodyLimit } from './limits.js';
 export {
@@ -11,6 +11,6 @@ export {
   type Violation,
 } from './validate.js';
 export { XmlDecodeError, XmlEncodeError, createXmlCodec, requestXml, responseXml, type XmlCodec } from './xml.js';
-export { MEDIA_TYPES, formatOfMediaType, isJsonObject, type BodyFormat } from './media-types.js';
+export { MEDIA_TYPES, formatOfMediaType, type BodyFormat } from './media-types.js';
 export { listExamples, type ContractExample, type MediaType } from './examples.js';
 export { createBatchEncoder, type BatchEncoder, type BatchFormat } from './batch.js';

@@ -18,8 +18,3 @@ export function formatOfMediaType(contentType: string | null | undefined): BodyF
   if (mediaType === 'application/xml' || mediaType === 'text/xml' || /^(application|text)\/[\w.+-]+\+xml$/.test(mediaType)) return 'xml';
   return undefined;
 }
-
-/** A JSON object: not null, not an array (`T`: what its values are known to be, if anything). */
-export function isJsonObject<T = unknown>(value: unknown): value is Record<string, T> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

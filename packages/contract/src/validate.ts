@@ -1,6 +1,6 @@
 import { Ajv2020, Name, _, type ErrorObject, type KeywordCxt, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { document, pointerChild, resolveSchemaRef, type JsonSchema } from './document.js';
+import { document, isJsonObject, pointerChild, resolveSchemaRef, type JsonSchema } from './document.js';
 import { operations, type OperationId } from './operations.js';
 
 /** One problem found in a body: where (a JSON Pointer into the body) and what. */
@@ -362,8 +362,6 @@ class Collector {
 
 // ---------------------------------------------------------------------------------------------
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function chooseVariant(body: Record<string, unknown>, out: Collector): Variant | undefined {
   // "custom_request ... when no matching specified": without matching a query selects the
@@ -381,7 +379,7 @@ function checkMatchFields(body: Record<string, unknown>, message: string, out: C
   const items = body.data;
   for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
     const item = items[i];
-    if (!isObject(item) || !isObject(item.data)) continue;
+    if (!isJsonObject(item) || !isJsonObject(item.data)) continue;
     const value = item.data[fieldName];
     if (value === undefined || value === null || value === '') {
       out.warn(pointerChild(pointerChild(pointerChild('/data', i), 'data'), fieldName), message);
@@ -399,7 +397,7 @@ function checkMatchFields(body: Record<string, unknown>, message: string, out: C
  */
 export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
-  if (!isObject(body)) {
+  if (!isJsonObject(body)) {
     out.add({ pointer: '', message: 'must be an object' });
     return out.result(options.strict);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatOfMediaType, isJsonObject, MEDIA_TYPES } from '../src/media-types.js';
+import { isJsonObject } from '../src/document.js';
+import { formatOfMediaType, MEDIA_TYPES } from '../src/media-types.js';
 
 describe('formatOfMediaType', () => {
   it.each([
