@@ -2,7 +2,7 @@
 // that was valid may now be refused for, and what an answer the client could read may now hold.
 // It covers what public differs miss for this endpoint: limits, required fields and parameters,
 // enums, media types, the XML shape, the error envelope and security.
-import { isJsonObject, pointerChild } from '@altcraft-api/contract';
+import { formatOfMediaType, isJsonObject, pointerChild } from '@altcraft-api/contract';
 import type { Change, Severity } from './change.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -390,7 +390,7 @@ function compareContent(ctx: Omit<Context, 'xml'>, b: Located, h: Located, part:
       continue;
     }
     if (!isObject(media) || !isObject(headMedia) || media.schema === undefined || headMedia.schema === undefined) continue;
-    const xml = /[/+]xml$/.test(mediaType.split(';')[0] ?? '');
+    const xml = formatOfMediaType(mediaType) === 'xml';
     compareSchemas({ ...ctx, xml, where }, { schema: media.schema, pointer: child(location, 'schema') }, { schema: headMedia.schema, pointer: child(hPointer, 'content', mediaType, 'schema') });
   }
   for (const mediaType of Object.keys(after)) {

@@ -3,7 +3,7 @@
 // of the probe must come out "disagree". `behave` replaces that for hostile tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { requestXml, validateRequest } from '@altcraft-api/contract';
+import { formatOfMediaType, requestXml, validateRequest } from '@altcraft-api/contract';
 import { answerEncodingWithoutFormat } from '../../src/assumptions.js';
 import { QUESTIONS } from '../../src/questions.js';
 
@@ -60,7 +60,7 @@ export function contrarian(received: Received): Reply {
 
 function parse(text: string, contentType: string | undefined): Record<string, unknown> | undefined {
   try {
-    const value: unknown = contentType?.includes('xml') ? requestXml.decode(text) : JSON.parse(text);
+    const value: unknown = formatOfMediaType(contentType) === 'xml' ? requestXml.decode(text) : JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
