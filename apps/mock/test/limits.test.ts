@@ -94,7 +94,9 @@ describe('resource limits', () => {
       await until(30_000, 'the 51st connection answered', () => extra.received().includes('}'));
       expect(extra.received()).toMatch(/^HTTP\/1\.1 503 /);
       expect(extra.received()).toMatch(/retry-after: \d+/i);
-      expect(extra.received()).toContain('at most 50 connections');
+      // Normally the connection cap answers it; on a loaded machine, uploads refused early may
+      // have been drained and closed by now, and then the upload cap refuses it instead.
+      expect(extra.received()).toMatch(/at most (50 connections|8 request bodies)/);
 
       // Uploads the mock reads are taken off the wire; refused ones are drained (not kept).
       const refused = () => uploads.filter((u) => u.received().startsWith('HTTP/1.1 503 ')).length;
