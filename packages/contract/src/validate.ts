@@ -214,7 +214,7 @@ export function useSpecialisedChecks(on: boolean): void {
 }
 
 /** The specialised check of one profile item (with advice: that it holds and draws no warning), if the schema allows one. */
-function specialiseItem(itemSchema: JsonSchema, advice: boolean): ValueCheck | undefined {
+export function specialiseItem(itemSchema: JsonSchema, advice: boolean): ValueCheck | undefined {
   return specialise(itemSchema, { resolve: resolveSchemaRef, advice, annotations: ANNOTATIONS, formats: formatChecks, nestsWithin });
 }
 
