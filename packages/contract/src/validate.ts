@@ -218,6 +218,18 @@ export function specialiseItem(itemSchema: JsonSchema, advice: boolean): ValueCh
   return specialise(itemSchema, { resolve: resolveSchemaRef, advice, annotations: ANNOTATIONS, formats: formatChecks, nestsWithin });
 }
 
+const ITEM_SCHEMA = (document.components.schemas.ProfileBatchItems as Record<string, unknown>).items as JsonSchema;
+// Compiled on first use (null: not yet), one without advice and one with.
+const itemChecks: (ValueCheck | undefined | null)[] = [null, null];
+
+/** The specialised check of the request's profile items, unless turned off or not possible. */
+function itemCheck(advice: boolean): ValueCheck | undefined {
+  if (!specialisedChecks) return undefined;
+  const index = advice ? 1 : 0;
+  if (itemChecks[index] === null) itemChecks[index] = specialiseItem(ITEM_SCHEMA, advice);
+  return itemChecks[index] ?? undefined;
+}
+
 /**
  * ProfileBatchItems' `items` in the fast validators. Nearly every item of a valid body holds and
  * draws no warning: the specialised check says so without building anything. Only the items it
@@ -226,11 +238,9 @@ export function specialiseItem(itemSchema: JsonSchema, advice: boolean): ValueCh
  * that fails, as `items` does without allErrors.
  */
 function profileItemsGate(ajv: Ajv2020, advising: boolean, itemRef: string): (items: unknown[], pointer: string) => boolean {
-  let specialised: ValueCheck | undefined | null = null;
   let validate: ValidateFunction | undefined;
   return (items, pointer) => {
-    if (specialised === null) specialised = specialiseItem({ $ref: itemRef }, advising);
-    const check = specialisedChecks ? specialised : undefined;
+    const check = itemCheck(advising);
     validate ??= ajv.compile({ $ref: SCHEMAS_ID + itemRef });
     const depth = depthOffset + pointerDepth(pointer) + 1;
     for (let i = 0; i < items.length; i++) {
@@ -479,9 +489,12 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
       if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
       const items = Array.isArray(body.data) ? body.data : [];
       const [quick, full] = advice ? [advisingItemFast(), advisingItem()] : [fastItem(), detailedItem()];
+      const check = itemCheck(advice);
       withDepthOffset(2, () => {
         let i = 0;
         for (; i < items.length && !out.truncated; i++) {
+          // An item that holds (and draws no warning) has nothing to report.
+          if (check !== undefined && check(items[i], 2)) continue;
           prefix = pointerChild('/data', i);
           if (!quick(items[i]) && !full(items[i])) out.addAjv(full.errors, prefix);
         }

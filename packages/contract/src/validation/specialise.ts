@@ -43,6 +43,26 @@ export type ValueCheck = (value: unknown, depth: number) => boolean;
 
 class Unsupported extends Error {}
 
+/**
+ * The code units a pattern of the form `^[^\uXXXX-\uXXXX...]*$` (a string without certain
+ * characters, such as control characters) excludes, or undefined for any other pattern. A loop
+ * over the string answers it several times faster than the regular expression. With the u flag
+ * the negated class matches every code point outside the ranges, astral ones and lone surrogates
+ * included; so when no range touches the surrogates, the pattern holds exactly when no code unit
+ * falls in a range.
+ */
+export function excludedCodeUnits(pattern: string): [number, number][] | undefined {
+  const match = /^\^\[\^((?:\\u[0-9A-Fa-f]{4}(?:-\\u[0-9A-Fa-f]{4})?)+)\]\*\$$/.exec(pattern);
+  if (match === null) return undefined;
+  const ranges: [number, number][] = [];
+  for (const [, low, high] of match[1]!.matchAll(/\\u([0-9A-Fa-f]{4})(?:-\\u([0-9A-Fa-f]{4}))?/g)) {
+    const range: [number, number] = [parseInt(low!, 16), parseInt(high ?? low!, 16)];
+    if (range[1] < range[0] || range[1] >= 0xd800) return undefined;
+    ranges.push(range);
+  }
+  return ranges;
+}
+
 /** The generated expression for the depth of a value `depth` levels below the checked one. */
 const depthOf = (depth: number): string => (depth === 0 ? 'd' : `(d + ${depth})`);
 
@@ -175,6 +195,14 @@ class Generator {
     return name;
   }
 
+  /** A function that is true when a string holds none of the code units in `ranges`. */
+  private excluding(ranges: [number, number][]): string {
+    const name = this.name('p');
+    const tests = ranges.map(([low, high]) => (low === high ? `c === ${low}` : `(c >= ${low} && c <= ${high})`));
+    this.helpers.push(`function ${name}(s) {\nfor (let i = 0; i < s.length; i++) {\nconst c = s.charCodeAt(i);\nif (${tests.join(' || ')}) return false;\n}\nreturn true;\n}`);
+    return name;
+  }
+
   private equals(v: string, expected: unknown): string {
     if (expected !== null && typeof expected === 'object') return `deepEqual(${v}, ${this.value(expected)})`;
     if (typeof expected === 'number' && !Number.isFinite(expected)) throw new Unsupported('non-finite enum value');
@@ -254,7 +282,10 @@ class Generator {
       }
       if (schema.pattern !== undefined) {
         if (typeof schema.pattern !== 'string') throw new Unsupported('pattern');
-        strings.push(`if (!${this.value(new RegExp(schema.pattern, 'u'))}.test(${v})) return false;`);
+        const excluded = excludedCodeUnits(schema.pattern);
+        strings.push(
+          excluded === undefined ? `if (!${this.value(new RegExp(schema.pattern, 'u'))}.test(${v})) return false;` : `if (!${this.excluding(excluded)}(${v})) return false;`,
+        );
       }
       if (format !== undefined) {
         const test = format.regExp === undefined ? `if (!${this.value(format.test)}(${v})) return false;` : `if (!${this.value(format.regExp)}.test(${v})) return false;`;

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveSchemaRef } from '../../src/document.js';
 import { specialiseItem, useSpecialisedChecks, validateRequest, type ValidateOptions } from '../../src/validate.js';
 import { FORMAT_NAMES, ajvFormat, formatChecks } from '../../src/validation/formats.js';
-import { specialise, type SpecialiseOptions } from '../../src/validation/specialise.js';
-import { SCALARS, corpus } from '../support/validation-corpus.js';
+import { excludedCodeUnits, specialise, type SpecialiseOptions } from '../../src/validation/specialise.js';
+import { SCALARS, STRINGS, corpus } from '../support/validation-corpus.js';
 
 const ITEM = { $ref: '#/components/schemas/ProfileBatchItem' };
 
@@ -159,6 +159,24 @@ describe('the generated code, keyword by keyword (against Ajv on small schemas)'
     expect(check).toBeTypeOf('function');
     const validate = ajv.compile(schema.$ref === undefined ? schema : { $ref: `https://altcraft-api.invalid/components.json${schema.$ref as string}` });
     for (const value of values) expect(check(value, 0), show(value)).toBe(validate(value));
+  });
+
+  it.each(['^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$', '^[^\\u0000-\\u001F]*$', '^[^\\u0007\\u0010-\\u0012\\u00A0]*$'])(
+    'checks the pattern %s with a loop that agrees with the regular expression',
+    (pattern) => {
+      expect(excludedCodeUnits(pattern)).toBeDefined();
+      const check = specialise({ type: 'string', pattern }, options)!;
+      const regExp = new RegExp(pattern, 'u');
+      const strings = [...STRINGS, '\uD83D', '\uDE00', 'a\uD83Db', '\uD83D\uDE00\u0007', '\n', '\r\n', '\u2028'];
+      for (let unit = 0; unit < 0x10000; unit++) strings.push(String.fromCharCode(unit), `ab${String.fromCharCode(unit)}c`);
+      for (const value of strings) expect(check(value, 0), show(value)).toBe(regExp.test(value));
+    },
+  );
+
+  it('checks other patterns with their regular expression', () => {
+    for (const pattern of ['^[A-Za-z]{2}$', '^[^\\u0000-\\u001F]+$', '^[^\\uD800-\\uDFFF]*$', '[^\\u0000]*', '^[^\\u0000-\\u001Fa]*$', '^[^\\u001F-\\u0000]*$']) {
+      expect(excludedCodeUnits(pattern), pattern).toBeUndefined();
+    }
   });
 
   it('is not built for a keyword it does not know: Ajv does all the work', () => {
