@@ -128,6 +128,7 @@ let maxDepthLimit = 0;
 // build a value's pointer from it only when they have something to say, so valid data costs a
 // type check (depth) or one compiled check (advice) and no string or object.
 const INSTANCE_PATH = new Name('instancePath');
+const ROOT_DATA = new Name('rootData');
 const pathOf = (cxt: KeywordCxt) => _`${INSTANCE_PATH} + ${cxt.it.errorPath}`;
 
 function nestsWithinAt(value: object, limit: number, pointer: string): boolean {
@@ -195,7 +196,7 @@ function createAjv(allErrors: boolean, advising = false): Ajv2020 {
       type: 'array',
       schemaType: 'boolean',
       code(cxt: KeywordCxt) {
-        cxt.fail(_`!${cxt.gen.scopeValue('func', { ref: gate })}(${cxt.data}, ${pathOf(cxt)})`);
+        cxt.fail(_`!${cxt.gen.scopeValue('func', { ref: gate })}(${cxt.data}, ${pathOf(cxt)}, ${ROOT_DATA})`);
       },
     });
     ajv.addSchema({ $id: SCHEMAS_ID, components: { schemas: { ...schemas, ProfileBatchItems: { ...items, [PROFILE_ITEMS]: true } } } });
@@ -237,16 +238,16 @@ function itemCheck(advice: boolean): ValueCheck | undefined {
  * reports their advice, in the same order, so results do not change. Stops at the first item
  * that fails, as `items` does without allErrors.
  */
-function profileItemsGate(ajv: Ajv2020, advising: boolean, itemRef: string): (items: unknown[], pointer: string) => boolean {
+function profileItemsGate(ajv: Ajv2020, advising: boolean, itemRef: string): (items: unknown[], pointer: string, rootData: object) => boolean {
   let validate: ValidateFunction | undefined;
-  return (items, pointer) => {
+  return (items, pointer, rootData) => {
     const check = itemCheck(advising);
     validate ??= ajv.compile({ $ref: SCHEMAS_ID + itemRef });
     const depth = depthOffset + pointerDepth(pointer) + 1;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (check !== undefined && check(item, depth)) continue;
-      if (!validate(item, { instancePath: `${pointer}/${i}` } as never)) return false;
+      if (!validate(item, { instancePath: `${pointer}/${i}`, parentData: items, parentDataProperty: i, rootData, dynamicAnchors: {} })) return false;
     }
     return true;
   };
@@ -458,8 +459,10 @@ function checkMatchFields(body: Record<string, unknown>, message: string, out: C
  * schema of its matching variant. Violations come from the contract tier; warnings from its
  * advice (`x-altcraft-advice`, and for custom matching each item holding field_name), computed
  * unless `advice: false`. Valid bodies take one pass of a compiled validator: the contract's,
- * or with advice the same validator with the advice compiled in (advice never fails it). Never
- * throws on a JSON value, however deep.
+ * or with advice the same validator with the advice compiled in (advice never fails it). In that
+ * pass each profile item meets a specialised check first (validation/specialise.ts), and only
+ * the items it refuses (they break the contract or draw a warning) go through Ajv. Never throws
+ * on a JSON value, however deep.
  */
 export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
