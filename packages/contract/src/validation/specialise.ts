@@ -118,7 +118,7 @@ class Generator {
   private readonly helpers: string[] = [];
   private names = 0;
   private readonly expanding = new Set<object>();
-  private readonly adviceBelow = new Map<object, boolean>();
+  private readonly adviceBelow = new Map<object, boolean | null>();
   private readonly annotations: Set<string>;
   /** Inside an advice entry's schema: plain JSON Schema, compiled by Ajv without our vocabulary. */
   private inEntry = false;
@@ -157,8 +157,10 @@ class Generator {
   private hasAdvice(schema: JsonSchema): boolean {
     if (!this.options.advice || !isSchemaObject(schema)) return false;
     const known = this.adviceBelow.get(schema);
+    // `null`: being worked out, so the schema is recursive (code() would refuse it too).
+    if (known === null) throw new Unsupported('recursive schema');
     if (known !== undefined) return known;
-    this.adviceBelow.set(schema, false);
+    this.adviceBelow.set(schema, null);
     const subschemas: unknown[] = [];
     for (const keyword of ['additionalProperties', 'propertyNames', 'items', 'not', 'if', 'then', 'else']) subschemas.push(schema[keyword]);
     for (const keyword of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(schema[keyword])) subschemas.push(...(schema[keyword] as unknown[]));

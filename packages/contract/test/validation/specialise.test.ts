@@ -184,6 +184,10 @@ describe('the generated code, keyword by keyword (against Ajv on small schemas)'
     expect(specialise({ type: 'object', unevaluatedProperties: false }, options)).toBeUndefined();
     expect(specialise({ format: 'hostname' }, options)).toBeUndefined();
     expect(specialise({ items: [{ type: 'string' }] }, options)).toBeUndefined();
+    const recursive = { Node: { type: 'object', properties: { next: { $ref: '#/Node' } }, 'x-altcraft-advice': [{ message: 'm', schema: { required: ['a'] } }] } };
+    const resolve = (ref: string) => recursive[ref.slice(2) as 'Node'];
+    expect(specialise({ $ref: '#/Node' }, { ...options, resolve })).toBeUndefined();
+    expect(specialise({ anyOf: [{ $ref: '#/Node' }, true] }, { ...options, resolve, advice: true })).toBeUndefined();
   });
 
   it('folds advice in: a value advice would speak about does not pass, even in an alternative that does not apply', () => {
