@@ -3,6 +3,7 @@
 // of hundreds of cases stays fast.
 import fc from 'fast-check';
 import { document, resolveSchemaRef, type JsonSchema } from '../../src/document.js';
+import { seeded } from './random.js';
 
 type Schema = Record<string, unknown>;
 
@@ -134,18 +135,6 @@ export const validRequest = (arbitraryOf(document.components.schemas.ImportAndSt
     return request;
   },
 );
-
-/** A small deterministic PRNG (mulberry32), so generated documents are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Texts that exercise escaping, numeric-looking strings, non-ASCII and astral characters,
 // whitespace and the words XML turns into booleans. No CR: a conformant reader turns a literal

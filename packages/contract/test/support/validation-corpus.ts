@@ -3,20 +3,9 @@
 // values that draw a warning, values that break the contract, free-form values nested near the
 // depth limit, odd keys. Each body is small, so thousands run in seconds.
 import { document } from '../../src/document.js';
+import { seeded } from './random.js';
 
 type Json = unknown;
-
-/** A small deterministic PRNG (mulberry32). */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const nestedArrays = (depth: number): Json => {
   let value: Json = 1;
