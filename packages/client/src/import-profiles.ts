@@ -70,9 +70,25 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/** Where the profiles come from: objects, or (for a caller that serialises them elsewhere, e.g. in a worker thread) their encoded items. */
+type ProfileSource =
+  | {
+      /** The profiles (the inner `data` objects), read lazily. */
+      profiles: Iterable<ProfileData> | AsyncIterable<ProfileData>;
+      encodedProfiles?: never;
+    }
+  | {
+      profiles?: never;
+      /**
+       * The profiles already encoded, read lazily: each the UTF-8 bytes of its item of `data` in
+       * `format`, exactly what the contract's `createBatchEncoder(format, fields).item(profile)`
+       * gives (JSON: `{"data":{...}}`). Sent as given: bodies are these bytes joined, within the
+       * limits; everything else (outcomes, retries, splits) is as for `profiles`.
+       */
+      encodedProfiles: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+    };
+
 interface SenderOptions {
-  /** The profiles (the inner `data` objects), read lazily. */
-  profiles: Iterable<ProfileData> | AsyncIterable<ProfileData>;
   format?: Format;
   /** `sync` (default) answers a profile id per profile; `task` queues each batch as a task. */
   operation?: 'sync' | 'task';
@@ -113,7 +129,7 @@ interface SenderOptions {
 }
 
 /** The request fields every batch shares (all but `data`), and how to send the batches. */
-export type ImportProfilesOptions = DistributiveOmit<ImportAndStartBatchRequest, 'data' | 'format'> & SenderOptions;
+export type ImportProfilesOptions = DistributiveOmit<ImportAndStartBatchRequest, 'data' | 'format'> & SenderOptions & ProfileSource;
 
 /** The lowest input index not yet settled, whatever order profiles settle in. */
 class Watermark {
@@ -150,6 +166,7 @@ function checkLimit(name: string, value: number, max: number): number {
 export async function importProfiles(client: AltcraftClient, options: ImportProfilesOptions): Promise<ImportSummary> {
   const {
     profiles,
+    encodedProfiles,
     format = 'json',
     operation = 'sync',
     concurrency = 4,
@@ -277,7 +294,8 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     }
   }
 
-  const batches = planBatches(profiles as Iterable<Record<string, unknown>>, {
+  const batches = planBatches((encodedProfiles ?? profiles) as Iterable<Record<string, unknown> | Uint8Array>, {
+    encoded: encodedProfiles !== undefined,
     format,
     fields,
     maxProfiles: maxProfilesPerRequest,

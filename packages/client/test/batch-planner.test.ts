@@ -14,9 +14,10 @@ async function plan(input: Iterable<Record<string, unknown>>, options: Partial<P
 const indexes = (batch: PlannedBatch) => Array.from({ length: batch.count }, (_, i) => batch.first + i);
 
 const decode = (batch: Pick<PlannedBatch, 'body'>, format: 'json' | 'xml') => {
-  const { text, bytes } = batch.body;
+  const { bytes } = batch.body;
+  const text = typeof batch.body.text === 'string' ? batch.body.text : Buffer.from(batch.body.text).toString('utf8');
   // The size the planner checked is the size of the bytes sent.
-  expect(Buffer.byteLength(text)).toBe(bytes);
+  expect(Buffer.byteLength(batch.body.text)).toBe(bytes);
   return (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: { n: number } }[] };
 };
 
@@ -102,6 +103,40 @@ it('reports a profile that is not an object past the first sample (JSON), and se
 describe.each(['json', 'xml'] as const)('splitBody (%s)', (format) => {
   it('cuts a body into the parts asked for, each a body of its own', async () => {
     const [batch] = (await plan(Array.from({ length: 10 }, (_, n) => ({ n })), { format })) as PlannedBatch[];
+    const parts = splitBody(format, fields, batch!.body, [3, 4, 9]);
+    expect(parts.map((part) => decode({ body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
+  });
+});
+
+describe.each(['json', 'xml'] as const)('encoded input (%s)', (format) => {
+  const encoder = createBatchEncoder(format, fields);
+  const profiles = Array.from({ length: 300 }, (_, n) => ({ n, note: `é${'x'.repeat(n % 50)}` }));
+  const items = profiles.map((profile) => Buffer.from(encoder.item(profile)));
+
+  it('sends the bytes of the bodies the profiles themselves make, within the byte limit', async () => {
+    for (const maxBodyBytes of [10_485_760, 4_000]) {
+      const fromProfiles = (await plan(profiles, { format, maxBodyBytes, maxProfiles: 100 })) as PlannedBatch[];
+      const fromItems = (await plan(items as never, { format, maxBodyBytes, maxProfiles: 100, encoded: true })) as PlannedBatch[];
+      expect(fromItems.every((batch) => batch.kind === 'batch' && batch.body.text instanceof Uint8Array && batch.body.bytes <= maxBodyBytes)).toBe(true);
+      // The same profiles, in the same order, the same bytes when cut in the same places.
+      expect(fromItems.flatMap((batch) => decode(batch, format).data.map((item) => item.data.n))).toEqual(profiles.map((p) => p.n));
+      expect(fromItems.flatMap(indexes)).toEqual(profiles.map((p) => p.n));
+      if (maxBodyBytes > 4_000) {
+        expect(fromItems.map(indexes)).toEqual(fromProfiles.map(indexes));
+        expect(fromItems.map((batch) => Buffer.from(batch.body.text).toString('utf8'))).toEqual(fromProfiles.map((batch) => batch.body.text));
+      }
+    }
+  });
+
+  it('reports an item too large alone, and what is not bytes, and sends the others', async () => {
+    const input = [...items.slice(0, 3), Buffer.alloc(5_000, 32), 'a string' as never, ...items.slice(3, 6)];
+    const planned = await plan(input as never, { format, maxBodyBytes: 4_000, encoded: true });
+    expect(planned.filter((p) => p.kind === 'unsendable').map((p) => (p as Unsendable).index)).toEqual([3, 4]);
+    expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap(indexes)).toEqual([0, 1, 2, 5, 6, 7]);
+  });
+
+  it('a body of encoded items splits like any other', async () => {
+    const [batch] = (await plan(items.slice(0, 10) as never, { format, encoded: true })) as PlannedBatch[];
     const parts = splitBody(format, fields, batch!.body, [3, 4, 9]);
     expect(parts.map((part) => decode({ body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
   });
