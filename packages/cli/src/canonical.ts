@@ -50,18 +50,24 @@ export function isCanonicalJson(text: string, keys: number): boolean {
   let keyNext = false;
   let seen = 0;
   const length = text.length;
+  let backslash = text.indexOf('\\');
   for (let i = 0; i < length; ) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = ++i;
+      // The string's end found by the native search, character by character only past a
+      // backslash (most lines have none: `backslash` is then -1 throughout).
       for (;;) {
-        if (i >= length) return false;
-        const d = text.charCodeAt(i);
-        if (d === QUOTE) break;
-        if (d === BACKSLASH) {
-          if (!WRITTEN_ESCAPES.has(text.charCodeAt(i + 1))) return false;
-          i += 2;
-        } else i++;
+        const quote = text.indexOf('"', i);
+        if (quote === -1) return false;
+        if (backslash !== -1 && backslash < quote) {
+          if (!WRITTEN_ESCAPES.has(text.charCodeAt(backslash + 1))) return false;
+          i = backslash + 2;
+          backslash = text.indexOf('\\', i);
+          continue;
+        }
+        i = quote;
+        break;
       }
       if (keyNext) {
         if (digitsOnly(text, start, i)) return false;

@@ -41,8 +41,10 @@ function unsafeInteger(text: string): string | undefined {
 }
 
 async function* readNdjson(source: Readable | AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<InputRecord> {
-  for await (const lines of textLines(source)) {
-    for (const { number: line, text: decoded } of lines) {
+  for await (const { first, texts } of textLines(source)) {
+    for (let at = 0; at < texts.length; at++) {
+      const line = first + at;
+      const decoded = texts[at];
       if (options.skip?.(line)) continue;
       if (decoded === undefined) {
         yield { line, error: NOT_UTF8 };

@@ -161,7 +161,7 @@ async function read(): Promise<void> {
     if (unchecked.length >= 256) {
       check();
       // Fewer, larger messages: each costs about as much as a few hundred profiles' checks.
-      if (lines.length >= 1024) await post();
+      if (lines.length >= 4096) await post();
     }
   }
   check();

@@ -261,17 +261,17 @@ export class ReportWriter {
     return new ReportWriter(path, await open(path, append ? 'a' : 'w'), onError);
   }
 
-  /** Queues one outcome; waits for the disk only when much is waiting. */
-  write(entry: ReportLine): Promise<void> {
+  /** Queues one outcome; a promise to wait for only when much is waiting for the disk. */
+  write(entry: ReportLine): Promise<void> | undefined {
     const text = JSON.stringify(entry);
     if (this.error) {
       this.unwritten.push(text);
-      return Promise.resolve();
+      return undefined;
     }
     this.buffer.push(text);
     this.bytes += text.length;
     const flushed = this.flushQueued ? this.queue : this.flush(false);
-    return this.bytes >= 1 << 16 ? flushed : Promise.resolve();
+    return this.bytes >= 1 << 16 ? flushed : undefined;
   }
 
   /** Records that the lines first..last are about to be sent, durably; rejects when it cannot. */

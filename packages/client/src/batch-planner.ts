@@ -65,6 +65,8 @@ class Envelope {
   readonly separatorBytes: number;
   /** Bytes left for the items of a body. */
   readonly itemBudget: number;
+  /** The envelope's parts as bytes, for bodies of encoded items. */
+  readonly encoded: { headBytes: Uint8Array; separatorBytes: Uint8Array; tailBytes: Uint8Array };
   constructor(
     readonly encoder: BatchEncoder,
     readonly maxBodyBytes: number,
@@ -73,6 +75,7 @@ class Envelope {
     this.tailBytes = byteLength(encoder.tail);
     this.separatorBytes = byteLength(encoder.separator);
     this.itemBudget = maxBodyBytes - this.headBytes - this.tailBytes;
+    this.encoded = { headBytes: Buffer.from(encoder.head), separatorBytes: Buffer.from(encoder.separator), tailBytes: Buffer.from(encoder.tail) };
   }
 
   /** The byte limit, checked on the exact bytes of every body before it leaves the planner. */
@@ -132,15 +135,21 @@ function fitMeasured(envelope: Envelope, batch: Pending[], unsendable: (pending:
   const size = bytes + envelope.headBytes + envelope.tailBytes;
   if (batch[0]!.encoded !== undefined) {
     // Encoded input: the body is the items' bytes copied once into place.
+    const { headBytes, separatorBytes: separator, tailBytes } = envelope.encoded;
     const body = Buffer.allocUnsafe(size);
-    let at = body.write(encoder.head, 0, 'utf8');
+    body.set(headBytes, 0);
+    let at = headBytes.length;
     for (let i = 0; i < count; i++) {
-      if (i > 0) at += body.write(encoder.separator, at, 'utf8');
+      if (i > 0) {
+        body.set(separator, at);
+        at += separator.length;
+      }
       const item = batch[i]!.encoded!;
       body.set(item, at);
       at += item.length;
     }
-    at += body.write(encoder.tail, at, 'utf8');
+    body.set(tailBytes, at);
+    at += tailBytes.length;
     if (at !== size) throw new Error(`batch planner: a body of ${at} bytes was measured as ${size}`);
     return { count, body: envelope.checked(body, size) };
   }
