@@ -292,17 +292,26 @@ async function readAndSend(
 
   const lineOf = new Map<number, number>();
   let index = 0;
-  /** The profiles to send, encoded by the reading thread; the lines not to send are settled on the way, in input order. */
-  async function* encodedProfiles(): AsyncGenerator<Uint8Array> {
+  /**
+   * The profiles to send, encoded by the reading thread, a run of consecutive ones at a time
+   * (one step for many profiles); the lines not to send are settled on the way, in input order.
+   */
+  async function* encodedProfiles(): AsyncGenerator<Uint8Array[]> {
     for await (const group of reader) {
       requestWarnings ??= group.requestWarnings;
       const { lines, ends, data, notes } = group;
+      let run: Uint8Array[] = [];
       let next = 0;
       let start = 0;
       for (let at = 0; at < lines.length; at++) {
         const line = lines[at]!;
         const end = ends[at]!;
         const note = notes[next]?.at === at ? notes[next++] : undefined;
+        if (note && (note.unreadable !== undefined || note.interrupted || note.refused || note.unsendable !== undefined)) {
+          // The profiles before it go first, as they came.
+          if (run.length > 0) yield run;
+          run = [];
+        }
         if (note) {
           if (note.unreadable !== undefined) {
             if (tally.unreadable < SHOWN * 2) say(`line ${line}: ${note.unreadable}; skipped`);
@@ -329,9 +338,10 @@ async function readAndSend(
           }
         }
         lineOf.set(index++, line);
-        yield data.subarray(start, end);
+        run.push(data.subarray(start, end));
         start = end;
       }
+      if (run.length > 0) yield run;
       if (group.fatal) throw new Fatal(group.fatal);
       if (group.error) throw Object.assign(new Error(group.error.message), group.error.code ? { code: group.error.code } : {});
     }
@@ -443,7 +453,7 @@ async function plan(
   options: CliOptions,
   token: string | undefined,
   common: Record<string, unknown>,
-  profiles: AsyncIterable<Uint8Array>,
+  profiles: AsyncIterable<Uint8Array[]>,
   state: RunState,
   lineOf: Map<number, number>,
   settle: (entry: ReportLine) => void | Promise<void>,

@@ -37,7 +37,8 @@ export interface PlannerOptions {
   startIndex: number;
   /**
    * The input holds each profile already encoded, as the UTF-8 bytes of its item in `format`
-   * (what the encoder's `item` gives): the bodies are these bytes joined, checked against the
+   * (what the encoder's `item` gives), or an array of such items, consecutive (one step of an
+   * async input for many profiles): the bodies are these bytes joined, checked against the
    * limits, never serialised again.
    */
   encoded?: boolean;
@@ -269,11 +270,11 @@ function strategyFor(envelope: Envelope, options: PlannerOptions): Strategy {
  * for. Each body is a contiguous range of input indexes; a profile that cannot be sent (too
  * large alone, not serialisable) comes out as `unsendable` and cuts the range.
  */
-export async function* planBatches(input: Iterable<Profile | Uint8Array> | AsyncIterable<Profile | Uint8Array>, options: PlannerOptions): AsyncGenerator<PlannedBatch | Unsendable> {
+export async function* planBatches(input: Iterable<Profile | Uint8Array | Uint8Array[]> | AsyncIterable<Profile | Uint8Array | Uint8Array[]>, options: PlannerOptions): AsyncGenerator<PlannedBatch | Unsendable> {
   const envelope = new Envelope(createBatchEncoder(options.format, options.fields), options.maxBodyBytes);
   const strategy = strategyFor(envelope, options);
   const isAsync = Symbol.asyncIterator in input;
-  const iterator = (isAsync ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile | Uint8Array> | Iterator<Profile | Uint8Array>;
+  const iterator = (isAsync ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile | Uint8Array | Uint8Array[]> | Iterator<Profile | Uint8Array | Uint8Array[]>;
   // Read but not yet in a body, in input order, always contiguous (an unsendable one leaves it at its head).
   let carry: Pending[] = [];
   let nextIndex = 0;
@@ -282,20 +283,29 @@ export async function* planBatches(input: Iterable<Profile | Uint8Array> | Async
   async function fillCarry(wanted: number): Promise<void> {
     while (!exhausted && carry.length < wanted) {
       // A sync input is read without a microtask per profile.
-      const step = isAsync ? await iterator.next() : (iterator as Iterator<Profile | Uint8Array>).next();
+      const step = isAsync ? await iterator.next() : (iterator as Iterator<Profile | Uint8Array | Uint8Array[]>).next();
       if (step.done) {
         exhausted = true;
         return;
       }
+      const value = step.value;
+      if (options.encoded && Array.isArray(value)) {
+        for (const item of value as unknown[]) takeEncoded(item);
+        continue;
+      }
       const index = nextIndex++;
       if (index < options.startIndex) continue;
       // The carry stays contiguous: an unsendable profile ends a body before it is in one.
-      const value = step.value;
-      if (!options.encoded) carry.push({ index, profile: value as Profile });
-      else if (value instanceof Uint8Array) carry.push({ index, profile: undefined as never, encoded: value, bytes: value.length });
-      // Not bytes: reported as unsendable when it comes first (no profile to serialise).
-      else carry.push({ index, profile: undefined as never });
+      if (options.encoded) takeEncoded(value, index);
+      else carry.push({ index, profile: value as Profile });
     }
+  }
+
+  function takeEncoded(value: unknown, index = nextIndex++): void {
+    if (index < options.startIndex) return;
+    if (value instanceof Uint8Array) carry.push({ index, profile: undefined as never, encoded: value, bytes: value.length });
+    // Not bytes: reported as unsendable when it comes first (no profile to serialise).
+    else carry.push({ index, profile: undefined as never });
   }
 
   try {

@@ -82,10 +82,11 @@ type ProfileSource =
       /**
        * The profiles already encoded, read lazily: each the UTF-8 bytes of its item of `data` in
        * `format`, exactly what the contract's `createBatchEncoder(format, fields).item(profile)`
-       * gives (JSON: `{"data":{...}}`). Sent as given: bodies are these bytes joined, within the
-       * limits; everything else (outcomes, retries, splits) is as for `profiles`.
+       * gives (JSON: `{"data":{...}}`), or an array of consecutive such items (fewer steps of an
+       * async source). Sent as given: bodies are these bytes joined, within the limits;
+       * everything else (outcomes, retries, splits, indexes) is as for `profiles`.
        */
-      encodedProfiles: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+      encodedProfiles: Iterable<Uint8Array | Uint8Array[]> | AsyncIterable<Uint8Array | Uint8Array[]>;
     };
 
 interface SenderOptions {
@@ -311,7 +312,7 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     }
   }
 
-  const batches = planBatches((encodedProfiles ?? profiles) as Iterable<Record<string, unknown> | Uint8Array>, {
+  const batches = planBatches((encodedProfiles ?? profiles) as Iterable<Record<string, unknown> | Uint8Array | Uint8Array[]>, {
     encoded: encodedProfiles !== undefined,
     format,
     fields,

@@ -141,3 +141,13 @@ describe.each(['json', 'xml'] as const)('encoded input (%s)', (format) => {
     expect(parts.map((part) => decode({ body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
   });
 });
+
+it('encoded input may come as arrays of consecutive items, with the same indexes and bodies', async () => {
+  const encoder = createBatchEncoder('json', fields);
+  const items = Array.from({ length: 50 }, (_, n) => Buffer.from(encoder.item({ n })));
+  const one = (await plan(items as never, { encoded: true, maxProfiles: 7, startIndex: 3 })) as PlannedBatch[];
+  const grouped = (await plan([items.slice(0, 2), items[2]!, items.slice(3, 20), [], items.slice(20)] as never, { encoded: true, maxProfiles: 7, startIndex: 3 })) as PlannedBatch[];
+  expect(grouped.map(indexes)).toEqual(one.map(indexes));
+  expect(grouped.map((batch) => Buffer.from(batch.body.text).toString())).toEqual(one.map((batch) => Buffer.from(batch.body.text).toString()));
+  expect(one.flatMap(indexes)).toEqual(Array.from({ length: 47 }, (_, i) => i + 3));
+});
