@@ -12,7 +12,6 @@ import {
 } from '@altcraft-api/client';
 import { MAX_BODY_BYTES } from '@altcraft-api/contract';
 import { SEE_HELP, USAGE, UsageError, parseCommandLine, wantsJson, type CliOptions } from './args.js';
-import { describeViolations } from './check.js';
 import { InputReader } from './reader.js';
 import { EXIT, exitStatus, type ExitStatus, type LineTally } from './exit.js';
 import { callerDirectory, describePath, pathOf, type PathOf } from './paths.js';
@@ -274,8 +273,10 @@ async function readAndSend(
     if (!options.dryRun) progress.update(tally, elapsed());
   };
 
-  /** Every line's outcome goes through here: the counters, the reasons and the report agree. */
-  /** A promise only when the report makes the run wait (no microtask per line otherwise). */
+  /**
+   * Every line's outcome goes through here: the counters, the reasons and the report agree.
+   * A promise only when the report makes the run wait (no microtask per line otherwise).
+   */
   function settle(entry: ReportLine): void | Promise<void> {
     if (entry.status === 'failed' || entry.status === 'unknown') {
       reasons.add(entry.line, entry.error);
