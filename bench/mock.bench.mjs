@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { requestXml } from '@altcraft-api/contract';
 import { startMock } from '@altcraft-api/mock';
-import { median, report, summarise } from './lib/measure.mjs';
+import { cpuNow, median, report, summarise } from './lib/measure.mjs';
 import { makeRequest } from './lib/profiles.mjs';
 
 const require = createRequire(import.meta.url);
@@ -56,12 +56,15 @@ async function startStockPrism() {
   return { url, close: () => new Promise((resolve) => (child.once('exit', resolve), child.kill())) };
 }
 
+/** One request: its wall time, and the CPU time this process (client and in-process servers) spent on it. */
 async function time(url, body, contentType) {
+  globalThis.gc?.();
   const start = performance.now();
+  const cpuStart = cpuNow();
   const response = await fetch(url + PATH, { method: 'POST', headers: { 'Content-Type': contentType }, body });
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-  return performance.now() - start;
+  return { wall: performance.now() - start, cpu: cpuNow() - cpuStart };
 }
 
 const mock = await startMock({ port: 0 });
@@ -69,6 +72,7 @@ const bare = await startBare();
 const prism = await startStockPrism();
 const ROUNDS = 15;
 const times = { mock: [], mockXml: [], bare: [], prism: [] };
+const cpuTimes = { mock: [], mockXml: [], bare: [] };
 for (let round = 0; round < ROUNDS + 3; round++) {
   const sample = {
     bare: await time(bare.url, json, 'application/json'),
@@ -77,7 +81,8 @@ for (let round = 0; round < ROUNDS + 3; round++) {
     prism: await time(prism.url, json, 'application/json'),
   };
   if (round < 3) continue;
-  for (const key of Object.keys(times)) times[key].push(sample[key]);
+  for (const key of Object.keys(times)) times[key].push(sample[key].wall);
+  for (const key of Object.keys(cpuTimes)) cpuTimes[key].push(sample[key].cpu);
 }
 await Promise.all([mock.close(), bare.close(), prism.close()]);
 
@@ -87,6 +92,12 @@ console.log(`10,000-profile request: ${(json.length / 1e6).toFixed(2)} MB JSON, 
 report('mock p50, JSON', ratios('mock', 'bare'), { target: 2, baselineName: 'bare node:http + JSON.parse' });
 report('stock prism mock (log level info) p50, JSON', ratios('prism', 'mock'), { atLeast: 5, baselineName: 'this mock' });
 report('mock p50, XML', ratios('mockXml', 'bare'), { target: 3, baselineName: 'bare node:http + JSON.parse (JSON)' });
+// The same in CPU time. The mock and the bare server run in this process (Prism does not), so
+// a request's CPU time is its client's work plus its server's, without the time spent waiting
+// for a core that makes the wall times above swing on a loaded machine.
+const cpuRatios = (a, b) => summarise(cpuTimes[a], cpuTimes[b]);
+report('CPU time per request: mock, JSON', cpuRatios('mock', 'bare'), { target: 2, baselineName: 'bare node:http + JSON.parse' });
+report('CPU time per request: mock, XML', cpuRatios('mockXml', 'bare'), { target: 3, baselineName: 'bare node:http + JSON.parse (JSON)' });
 
 // Startup: a fresh process, from spawn to the first 200.
 const cli = join(dirname(fileURLToPath(import.meta.url)), '../apps/mock/dist/cli.js');

@@ -15,6 +15,9 @@ const SUBSCHEMA_MAPS = ['properties', 'patternProperties', 'dependentSchemas', '
 const SUBSCHEMAS = ['additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'items', 'contains', 'propertyNames', 'not', 'if', 'then', 'else'];
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 
+// The named checks (spec/DECISIONS.md): validateRequest runs the first, the build resolves the second.
+const CHECKS = ['field-name-in-every-item', 'known-fields'];
+
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isUrl = (value) => typeof value === 'string' && /^https?:\/\/\S+$/.test(value);
 
@@ -44,6 +47,9 @@ function adviceProblems(advice, path) {
     }
     if (!isObject(entry.schema) && typeof entry['x-check'] !== 'string') {
       return [{ message: `advice "${entry.message}" needs a schema (JSON Schema keywords) or an x-check`, path: at }];
+    }
+    if (entry['x-check'] !== undefined && !CHECKS.includes(entry['x-check'])) {
+      return [{ message: `advice "${entry.message}" names an x-check no tool runs: ${entry['x-check']} (the checks: ${CHECKS.join(', ')})`, path: [...at, 'x-check'] }];
     }
     if (entry.source !== undefined && sourceProblem(entry.source) !== undefined) {
       return [{ message: `advice "${entry.message}" has a source that is not a URL`, path: [...at, 'source'] }];

@@ -98,9 +98,12 @@ describe('the TypeScript samples compile against @altcraft-api/client', () => {
 
 describe('every sample runs against the mock', () => {
   let mock: RunningMock;
+  // Prism's start is waited for here, not inside the first sample's 30 s: on two busy cores it
+  // has taken over 60 s, and the mock gives it 180 s (apps/mock/src/prism.ts).
   beforeAll(async () => {
     mock = await startMock({ port: 0 });
-  });
+    await mock.prismReady;
+  }, 240_000);
   afterAll(async () => {
     await mock?.close();
   });

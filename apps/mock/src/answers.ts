@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import crypto, { createHash, type Hash } from 'node:crypto';
 import type { OperationId } from '@altcraft-api/contract';
 
 type Request = {
@@ -52,6 +52,22 @@ const objectId = (...parts: unknown[]) => {
   return hash.digest('hex').slice(0, 24);
 };
 
+// crypto.hash (Node 20.12+) hashes a string in one call, without a Hash object per profile.
+const sha1Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha1', text, 'hex') : (text) => createHash('sha1').update(text).digest('hex');
+
+/**
+ * objectId(matching, key) for one profile. A key that is a string, a number or a boolean (an
+ * email, a phone, a custom field: nearly always) is hashed as one string, the very text the
+ * pieces of hashJson add up to; 10,000 profiles took 40-50 ms the piecewise way, most of an
+ * answer's cost. Objects and arrays, which may nest deeper than JSON.stringify can go, take it.
+ */
+function profileId(matching: string, key: unknown): string {
+  const type = typeof key;
+  if (type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(key))) return sha1Hex(JSON.stringify([matching, key])).slice(0, 24);
+  return objectId(matching, key);
+}
+
 /** The value a profile is found by under `matching`, as the platform would look it up. */
 function matchKey(request: Request, profile: Record<string, unknown>): unknown {
   switch (request.matching ?? 'email') {
@@ -89,7 +105,7 @@ export function answerFor(operationId: OperationId, request: Request): object {
     error_text: 'Successful operation',
     result: request.data.map(({ data }) => {
       const key = matchKey(request, data);
-      const id = request.matching === 'profile_id' && typeof key === 'string' ? key : objectId(request.matching ?? 'email', key ?? data);
+      const id = request.matching === 'profile_id' && typeof key === 'string' ? key : profileId(request.matching ?? 'email', key ?? data);
       return { profile_id: id };
     }),
   };

@@ -54,9 +54,10 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  // About 1 s on an idle machine; a CI runner busy with other suites can take tens of seconds,
-  // and a mock that gives up then is a failed CI run for nothing.
-  const ready = waitForPort(child, port, 60_000).catch((error: Error) => {
+  // About 1 s on an idle machine; a CI runner busy with other suites can take tens of seconds
+  // (over 60 s measured on a 2-core machine running two suites and benchmarks, on Node 22), and
+  // a mock that gives up then is a failed CI run for nothing.
+  const ready = waitForPort(child, port, 180_000).catch((error: Error) => {
     child.kill();
     throw new Error(`${error.message}${stderr ? `: ${stderr.trim()}` : ''}`);
   });

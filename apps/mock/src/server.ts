@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   BODY_TOO_LARGE_DEBUG,
@@ -106,18 +107,24 @@ const header = (req: IncomingMessage, name: string) => {
 };
 
 
-// The BOM is kept, so JSON with one is refused as the platform's Go decoder refuses it; XML
-// allows a BOM, and the XML branch drops it.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/**
+ * The body as text, or undefined when it is not UTF-8. The BOM is kept, so JSON with one is
+ * refused as the platform's Go decoder refuses it; XML allows a BOM, and the XML branch drops it.
+ * The bytes are checked first (simdutf, a fraction of a millisecond for 10 MB), and a body that
+ * is all ASCII, the usual one, is copied as Latin-1: Node makes that an external string in
+ * memory it reuses, while a UTF-8 decode (TextDecoder or toString) builds a fresh string on V8's
+ * heap. For an 8 MB body that was 80-100 ms on this project's 2-core machine, the copy itself
+ * included.
+ */
+function textOf(bytes: Buffer): string | undefined {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
 
 function parse(bytes: Buffer, format: Format): unknown {
   if (bytes.length === 0) throw new Failure(400, 'the body is empty');
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new Failure(400, 'the body is not valid UTF-8');
-  }
+  const text = textOf(bytes);
+  if (text === undefined) throw new Failure(400, 'the body is not valid UTF-8');
   try {
     return format === 'xml' ? requestXml.decode(text.replace(/^\uFEFF/, '')) : JSON.parse(text);
   } catch (error) {

@@ -20,6 +20,17 @@ describe('profile ids', () => {
     }
   });
 
+  it('are the same ids for strings of every kind (hashed in one piece) under every matching', () => {
+    const strings = ['', 'код-ü-€-😀', 'lone \uD800 surrogate', 'quotes " and \\ and \u0000\u001f', '+79001234567', 'x'.repeat(10_000)];
+    for (const value of strings) {
+      for (const matching of ['email', 'phone', 'custom'] as const) {
+        const profile = matching === 'email' ? { email: value } : matching === 'phone' ? { phones: value } : { f: value };
+        const answer = answerFor('importAndStartBatch', { workflow_id: 1, matching, field_name: 'f', data: [{ data: profile }] }) as { result: { profile_id: string }[] };
+        expect(answer.result[0]!.profile_id).toBe(sha([matching, value]));
+      }
+    }
+  });
+
   it('are computed for a matched custom field nested 100,000 levels deep, arrays or objects', () => {
     for (const kind of ['array', 'object'] as const) {
       const value = nested(100_000, kind);

@@ -33,16 +33,18 @@ afterEach(async () => {
 async function startCli(...args: string[]): Promise<Child> {
   const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await within(
-    120_000,
+    200_000,
     'the mock starting',
     new Promise<number>((resolve, reject) => {
       let out = '';
+      let stderr = '';
+      child.stderr!.on('data', (chunk) => (stderr += chunk));
       child.stdout!.on('data', (chunk) => {
         out += chunk;
         const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
         if (match) resolve(Number(match[1]));
       });
-      child.once('exit', (code) => reject(new Error(`the mock exited with ${code}`)));
+      child.once('exit', (code) => reject(new Error(`the mock exited with ${code}: ${stderr.trim()}`)));
     }),
   );
   running = {
@@ -127,7 +129,7 @@ describe('resource limits', () => {
     await until(20_000, 'the stalled request answered', () => stalled.received().includes('}'));
     expect(stalled.received()).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(stalled.received().slice(stalled.received().indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 408, error_text: 'Request timeout' });
-  }, 240_000);
+  }, 300_000);
 
   it('headers that never end are answered 408 once --headers-timeout passes', async () => {
     const mock = await startCli('--request-timeout', '5000', '--headers-timeout', '1000');
@@ -142,7 +144,7 @@ describe('resource limits', () => {
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     // Far below Node's own 60 s, with room for a loaded machine's event-loop delays.
     expect(Date.now() - start).toBeLessThan(15_000);
-  }, 240_000);
+  }, 300_000);
 
   it('refuses a limit that is not a positive integer', async () => {
     const child = spawn(process.execPath, [cli, '--port', '0', '--max-uploads', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -22,9 +22,13 @@ beforeAll(async () => {
   for (const pkg of PACKAGES) await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(root, pkg) });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'another-repository', private: true, type: 'module' }));
   const files = (await readdir(tarballs)).map((file) => `./tarballs/${file}`);
-  // Third-party dependencies come from the npm registry (or npm's cache); ours only from the tarballs.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files], { cwd: dir, timeout: 280_000 });
-}, 300_000);
+  // Third-party dependencies come from the npm registry (or npm's cache); ours only from the
+  // tarballs. About 30 s idle; with two suites on two cores it has taken over 280 s.
+  const budget = 540_000;
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...files], { cwd: dir, timeout: budget }).catch((error: { killed?: boolean }) => {
+    throw error.killed ? new Error(`npm install did not finish within ${budget / 1000} s`) : error;
+  });
+}, 600_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill();
@@ -45,7 +49,8 @@ async function startInstalled(args: string[]): Promise<string> {
     child.stderr!.on('data', (chunk) => (output += chunk));
     child.once('exit', (code) => reject(new Error(`altcraft-mock exited with ${code}: ${output}`)));
   });
-  return within(90_000, 'the installed altcraft-mock starting', ready);
+  // It prints its URLs once Prism listens, which the mock waits up to 180 s for (src/prism.ts).
+  return within(200_000, 'the installed altcraft-mock starting', ready);
 }
 
 const batch = { workflow_id: 7, token: 'secret-token', data: [{ data: { email: 'a@example.com' } }, { data: { email: 'b@example.com' } }] };
@@ -68,7 +73,7 @@ describe('the packed @altcraft-api/mock, installed with npm outside the workspac
     expect(xml.status).toBe(200);
     expect(xml.headers.get('content-type')).toMatch(/^application\/xml/);
     expect(await xml.text()).toMatch(/<error>0<\/error>[\s\S]*<profile_id>/);
-  }, 120_000);
+  }, 300_000);
 
   it('importProfiles accounts for every profile against altcraft-mock --faults, the same way for the same seed', async () => {
     const script = join(dir, 'import.mjs');

@@ -1,7 +1,8 @@
 import { Ajv2020, Name, _, type ErrorObject, type KeywordCxt, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { document, isJsonObject, pointerChild, resolveSchemaRef, type JsonSchema } from './document.js';
 import { operations, type OperationId } from './operations.js';
+import { FORMAT_NAMES, ajvFormat, formatChecks } from './validation/formats.js';
+import { ADVICE, MAX_DEPTH, specialise, type ValueCheck } from './validation/specialise.js';
 
 /** One problem found in a body: where (a JSON Pointer into the body) and what. */
 export interface Violation {
@@ -41,9 +42,9 @@ const SHALLOW_ID = 'https://altcraft-api.invalid/openapi-shallow.json';
 
 // OpenAPI keywords and our extensions that are annotations, not validation.
 const ANNOTATIONS = ['xml', 'externalDocs', 'discriminator', 'example', 'x-altcraft-xml-unwrap', 'x-source'];
-const ADVICE = 'x-altcraft-advice';
-const MAX_DEPTH = 'x-altcraft-max-depth';
-const FORMATS = ['email', 'date', 'date-time', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'int32', 'int64'] as const;
+// Our own keyword, in the fast validators' copy of the schemas only: it stands for ProfileBatchItems'
+// `items` (see profileItemsGate).
+const PROFILE_ITEMS = 'x-altcraft-profile-items';
 
 /**
  * One entry of `x-altcraft-advice`: JSON Schema keywords (`schema`) the value should also meet,
@@ -127,15 +128,20 @@ let maxDepthLimit = 0;
 // build a value's pointer from it only when they have something to say, so valid data costs a
 // type check (depth) or one compiled check (advice) and no string or object.
 const INSTANCE_PATH = new Name('instancePath');
+const ROOT_DATA = new Name('rootData');
 const pathOf = (cxt: KeywordCxt) => _`${INSTANCE_PATH} + ${cxt.it.errorPath}`;
 
 function nestsWithinAt(value: object, limit: number, pointer: string): boolean {
   return nestsWithin(value, limit - depthOffset - pointerDepth(pointer));
 }
 
+function addFormats(ajv: Ajv2020): void {
+  for (const name of FORMAT_NAMES) ajv.addFormat(name, ajvFormat(name));
+}
+
 function createAjv(allErrors: boolean, advising = false): Ajv2020 {
   const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
-  addFormats.default(ajv, [...FORMATS]);
+  addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
   // The platform's JSON decoder refuses a body nested deeper than this; free-form values are
   // the only places a deep value can hide, and they carry the keyword.
@@ -177,18 +183,79 @@ function createAjv(allErrors: boolean, advising = false): Ajv2020 {
     });
   }
   ajv.addKeyword({ keyword: 'components', schemaType: 'object' });
-  ajv.addSchema({ $id: SCHEMAS_ID, components: { schemas: document.components.schemas } });
+  const schemas = document.components.schemas;
+  const { items: itemSchema, ...items } = schemas.ProfileBatchItems as Record<string, unknown>;
+  const itemRef = isJsonObject(itemSchema) && Object.keys(itemSchema).length === 1 ? itemSchema.$ref : undefined;
+  if (allErrors || typeof itemRef !== 'string') ajv.addSchema({ $id: SCHEMAS_ID, components: { schemas } });
+  else {
+    // The fast validators answer valid or not (errors come from the detailed ones), so their
+    // profile items can go through the gate: the specialised check first, Ajv where it refuses.
+    const gate = profileItemsGate(ajv, advising, itemRef);
+    ajv.addKeyword({
+      keyword: PROFILE_ITEMS,
+      type: 'array',
+      schemaType: 'boolean',
+      code(cxt: KeywordCxt) {
+        cxt.fail(_`!${cxt.gen.scopeValue('func', { ref: gate })}(${cxt.data}, ${pathOf(cxt)}, ${ROOT_DATA})`);
+      },
+    });
+    ajv.addSchema({ $id: SCHEMAS_ID, components: { schemas: { ...schemas, ProfileBatchItems: { ...items, [PROFILE_ITEMS]: true } } } });
+  }
   // The same schemas with the profile items accepted as they are: the request envelope is
   // checked with it, and the items one by one, so errors can stop at the cap.
-  const schemas = document.components.schemas;
-  const items = schemas.ProfileBatchItems as Record<string, unknown>;
   ajv.addSchema({ $id: SHALLOW_ID, components: { schemas: { ...schemas, ProfileBatchItems: { ...items, items: true } } } });
   return ajv;
 }
 
+let specialisedChecks = true;
+
+/** For tests: turn the specialised checks off (and on again) to compare results with Ajv's alone. */
+export function useSpecialisedChecks(on: boolean): void {
+  specialisedChecks = on;
+}
+
+/** The specialised check of one profile item (with advice: that it holds and draws no warning), if the schema allows one. */
+export function specialiseItem(itemSchema: JsonSchema, advice: boolean): ValueCheck | undefined {
+  return specialise(itemSchema, { resolve: resolveSchemaRef, advice, annotations: ANNOTATIONS, formats: formatChecks, nestsWithin });
+}
+
+const ITEM_SCHEMA = (document.components.schemas.ProfileBatchItems as Record<string, unknown>).items as JsonSchema;
+// Compiled on first use (null: not yet), one without advice and one with.
+const itemChecks: (ValueCheck | undefined | null)[] = [null, null];
+
+/** The specialised check of the request's profile items, unless turned off or not possible. */
+function itemCheck(advice: boolean): ValueCheck | undefined {
+  if (!specialisedChecks) return undefined;
+  const index = advice ? 1 : 0;
+  if (itemChecks[index] === null) itemChecks[index] = specialiseItem(ITEM_SCHEMA, advice);
+  return itemChecks[index] ?? undefined;
+}
+
+/**
+ * ProfileBatchItems' `items` in the fast validators. Nearly every item of a valid body holds and
+ * draws no warning: the specialised check says so without building anything. Only the items it
+ * refuses go through Ajv's validator of ProfileBatchItem (the one `items` would call), which
+ * reports their advice, in the same order, so results do not change. Stops at the first item
+ * that fails, as `items` does without allErrors.
+ */
+function profileItemsGate(ajv: Ajv2020, advising: boolean, itemRef: string): (items: unknown[], pointer: string, rootData: object) => boolean {
+  let validate: ValidateFunction | undefined;
+  return (items, pointer, rootData) => {
+    const check = itemCheck(advising);
+    validate ??= ajv.compile({ $ref: SCHEMAS_ID + itemRef });
+    const depth = depthOffset + pointerDepth(pointer) + 1;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (check !== undefined && check(item, depth)) continue;
+      if (!validate(item, { instancePath: `${pointer}/${i}`, parentData: items, parentDataProperty: i, rootData, dynamicAnchors: {} })) return false;
+    }
+    return true;
+  };
+}
+
 function createChecker(allErrors: boolean): Ajv2020 {
   const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
-  addFormats.default(ajv, [...FORMATS]);
+  addFormats(ajv);
   return ajv;
 }
 // Advice schemas are plain JSON Schema, compiled on their own.
@@ -392,8 +459,10 @@ function checkMatchFields(body: Record<string, unknown>, message: string, out: C
  * schema of its matching variant. Violations come from the contract tier; warnings from its
  * advice (`x-altcraft-advice`, and for custom matching each item holding field_name), computed
  * unless `advice: false`. Valid bodies take one pass of a compiled validator: the contract's,
- * or with advice the same validator with the advice compiled in (advice never fails it). Never
- * throws on a JSON value, however deep.
+ * or with advice the same validator with the advice compiled in (advice never fails it). In that
+ * pass each profile item meets a specialised check first (validation/specialise.ts), and only
+ * the items it refuses (they break the contract or draw a warning) go through Ajv. Never throws
+ * on a JSON value, however deep.
  */
 export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
@@ -423,9 +492,12 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
       if (!validateEnvelope(body)) out.addAjv(validateEnvelope.errors);
       const items = Array.isArray(body.data) ? body.data : [];
       const [quick, full] = advice ? [advisingItemFast(), advisingItem()] : [fastItem(), detailedItem()];
+      const check = itemCheck(advice);
       withDepthOffset(2, () => {
         let i = 0;
         for (; i < items.length && !out.truncated; i++) {
+          // An item that holds (and draws no warning) has nothing to report.
+          if (check !== undefined && check(items[i], 2)) continue;
           prefix = pointerChild('/data', i);
           if (!quick(items[i]) && !full(items[i])) out.addAjv(full.errors, prefix);
         }

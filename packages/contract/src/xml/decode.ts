@@ -751,7 +751,17 @@ class Reader {
   }
 }
 
+// V8 keeps the hidden classes ("maps") of Reader objects alive only through live Readers. A
+// full garbage collection while no document is being read drops them, and with them all the
+// decoder's optimised code, which checks for them ("weak objects" in --trace-deopt-verbose):
+// the next document then runs in the interpreter while the compiler threads optimise it all
+// again. On a 10,000-profile document that was 40 ms of background CPU and a fifth more on
+// the main thread, after every full collection (bench/xml.bench.mjs forces one per round; a
+// server sees them between requests). One empty Reader, kept for good, keeps the maps.
+let idle: Reader | undefined;
+
 /** Decodes a whole document whose root element must be `rootName`, by the shape of the body. */
 export function decodeDocument(xml: string, rootName: string, shape: Shape): unknown {
+  idle ??= new Reader('');
   return new Reader(xml).read(rootName, shape);
 }
