@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: starts the reading thread before the other modules load (see prestart.ts).
+import './prestart.js';
 import { fstatSync, readFileSync, type Stats } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import {

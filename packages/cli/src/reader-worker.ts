@@ -3,7 +3,7 @@
 // order the command settles them: an unreadable line at once, profiles once their group of 256
 // is checked.
 import { readSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createBatchEncoder } from '@altcraft-api/contract';
 import { countKeys, isCanonicalJson } from './canonical.js';
 import { ProfileChecker, describeViolations } from './check.js';
@@ -11,8 +11,10 @@ import { readRecords } from './input.js';
 import type { Group, Note, ReaderSetup } from './reader.js';
 import { isSettledIn, wasInFlightIn } from './report.js';
 
-const setup = workerData as ReaderSetup;
 const port = parentPort!;
+// The modules above load as soon as the thread starts (prestart.ts); the setup comes once the
+// command line and the report are read.
+const setup = await new Promise<ReaderSetup>((resolve) => port.once('message', resolve));
 // An item does not depend on the request fields: only on the format.
 const encoder = createBatchEncoder(setup.format, {});
 const checker = new ProfileChecker(setup.common);

@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BatchFormat } from '@altcraft-api/contract';
 import type { InputFormat } from './input.js';
+import { prestartError, prestarted } from './prestart.js';
 import type { ResumeLines } from './report.js';
 
 /** What the reading thread needs: all of it plain data. */
@@ -66,17 +67,20 @@ export class InputReader implements AsyncIterable<Group> {
   private failure: Error | undefined;
   private ended = false;
 
+  /** Sets up the thread started early (prestart.ts), or a new one. */
   constructor(setup: ReaderSetup, stdin?: NodeJS.ReadableStream) {
-    this.worker = new Worker(new URL('./reader-worker.js', import.meta.url), { workerData: setup, stdin: stdin !== undefined });
-    if (stdin) {
-      this.worker.stdin!.on('error', () => undefined);
-      stdin.pipe(this.worker.stdin!);
-    }
+    this.worker = prestarted ?? new Worker(new URL('./reader-worker.js', import.meta.url), { stdin: true });
+    this.worker.ref();
+    if (prestartError) this.fail(prestartError);
+    this.worker.stdin!.on('error', () => undefined);
+    if (stdin) stdin.pipe(this.worker.stdin!);
+    else this.worker.stdin!.end();
     this.worker.on('message', (group: Group) => this.push(group));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => {
       if (!this.ended) this.fail(new Error(`the input reader stopped (exit code ${code})`));
     });
+    this.worker.postMessage(setup);
   }
 
   private push(group: Group): void {
