@@ -10,7 +10,7 @@ const needsNoInput = process.argv.slice(2).some((arg) => arg === '--help' || arg
 export let prestarted: Worker | undefined;
 if (!needsNoInput) {
   // Standard input is handed over only when it is the input (reader.ts ends it otherwise).
-  prestarted = new Worker(new URL('./reader-worker.js', import.meta.url), { stdin: true });
+  prestarted = new Worker(new URL('./reader-worker.js', import.meta.url), { stdin: true, argv: process.argv.slice(2) });
   prestarted.unref();
   // Until reader.ts adopts it: an error is kept for it, never an uncaught one.
   prestarted.on('error', (error) => (prestartError ??= error));
