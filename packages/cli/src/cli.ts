@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { createReadStream, fstatSync, readFileSync, type Stats } from 'node:fs';
+// First: starts the reading thread before the other modules load (see prestart.ts).
+import './prestart.js';
+import { fstatSync, readFileSync, type Stats } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import {
   createAltcraftClient,
   importProfiles,
@@ -9,14 +10,12 @@ import {
   type ImportProfilesOptions,
   type ImportSummary,
   type OutcomeError,
-  type ProfileData,
   type ProfileOutcome,
 } from '@altcraft-api/client';
 import { MAX_BODY_BYTES } from '@altcraft-api/contract';
 import { SEE_HELP, USAGE, UsageError, parseCommandLine, wantsJson, type CliOptions } from './args.js';
-import { ProfileChecker, describeViolations } from './check.js';
+import { InputReader } from './reader.js';
 import { EXIT, exitStatus, type ExitStatus, type LineTally } from './exit.js';
-import { readRecords } from './input.js';
 import { callerDirectory, describePath, pathOf, type PathOf } from './paths.js';
 import { ProgressDisplay, describeTally, settledLines } from './progress.js';
 import { Reasons, type Reason } from './reasons.js';
@@ -107,16 +106,25 @@ async function openInput(path: PathOf): Promise<FileHandle> {
   }
 }
 
-/** Data lines of a file, for the progress bar's total (a quick pass over the bytes). */
+/** Data lines of a file, for the progress bar's total (a quick pass over the bytes, one buffer reused). */
 async function countLines(path: string, header: boolean): Promise<number> {
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
-    last = chunk.at(-1) ?? last;
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let lines = 0;
+    let last = 10;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+      last = chunk[bytesRead - 1]!;
+    }
+    if (last !== 10) lines++;
+    return Math.max(0, lines - (header ? 1 : 0));
+  } finally {
+    await handle.close();
   }
-  if (last !== 10) lines++;
-  return Math.max(0, lines - (header ? 1 : 0));
 }
 
 /**
@@ -152,6 +160,19 @@ function reportLineOf(line: number, outcome: ProfileOutcome): ReportLine {
 /** The first warnings and unreadable lines are printed as they come; the rest are counted. */
 const SHOWN = 5;
 
+/** The request fields every request of the run carries (but the token). */
+function commonFields(options: CliOptions, content: Record<string, unknown> | undefined) {
+  return {
+    workflow_id: options.workflowId,
+    ...options.matching,
+    ...(options.skipTriggers ? { skip_triggers: true } : {}),
+    ...(options.skipInvalidSubscriptions ? { skip_invalid_subscriptions: true } : {}),
+    ...(options.detectGeo ? { detect_geo: true } : {}),
+    ...(content ? { content } : {}),
+  };
+}
+type CommonFields = ReturnType<typeof commonFields>;
+
 async function run(options: CliOptions, token: string | undefined, state: RunState): Promise<ExitStatus> {
   const base = callerDirectory();
   const input = options.input === '-' ? '-' : pathOf(options.input, base);
@@ -165,7 +186,6 @@ async function run(options: CliOptions, token: string | undefined, state: RunSta
 }
 
 async function runOn(options: CliOptions, token: string | undefined, state: RunState, input: PathOf | '-', reportPath: PathOf | undefined, inputHandle: FileHandle | undefined): Promise<ExitStatus> {
-  const { tally, reasons } = state;
   if (reportPath && !options.dryRun) {
     state.report = reportPath.resolved;
     await checkReportIsNotInput(input, reportPath);
@@ -209,6 +229,44 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
     }
   }
   if (reportPath && options.dryRun) say(`dry run: the report ${reportPath.resolved} is not written`);
+  const common = commonFields(options, content);
+  // Started first: the reading thread loads the contract's validators while this one counts.
+  const reader = new InputReader(
+    {
+      ...(inputHandle ? { fd: inputHandle.fd } : {}),
+      inputFormat: options.inputFormat,
+      stringColumns: [...options.stringColumns],
+      format: options.format,
+      common,
+      strict: options.strict,
+      retryAmbiguous: options.retryAmbiguous,
+      ...(resumed ? { resume: resumed.lines } : {}),
+    },
+    inputHandle ? undefined : process.stdin,
+  );
+  try {
+    return await readAndSend(options, token, state, input, resumed, report, fail, () => fatal, reader, common, stop, abort);
+  } finally {
+    await reader.close();
+    if (!inputHandle) process.stdin.destroy();
+  }
+}
+
+async function readAndSend(
+  options: CliOptions,
+  token: string | undefined,
+  state: RunState,
+  input: PathOf | '-',
+  resumed: ResumeState | undefined,
+  report: ReportWriter | undefined,
+  fail: (reason: string) => void,
+  fatalReason: () => string | undefined,
+  reader: InputReader,
+  common: CommonFields,
+  stop: AbortController,
+  abort: AbortController,
+): Promise<ExitStatus> {
+  const { tally, reasons } = state;
   const sent = options.dryRun ? 'to send' : options.task ? 'queued' : 'imported';
   const total = input === '-' ? undefined : (await countLines(input.resolved, options.inputFormat === 'csv')) - (resumed ? settledLines(resumed.carried) : 0);
   const progress = new ProgressDisplay(process.stderr, total, options.task ? 'queued' : 'imported');
@@ -217,81 +275,84 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
     if (!options.dryRun) progress.update(tally, elapsed());
   };
 
-  /** Every line's outcome goes through here: the counters, the reasons and the report agree. */
-  async function settle(entry: ReportLine): Promise<void> {
+  /**
+   * Every line's outcome goes through here: the counters, the reasons and the report agree.
+   * A promise only when the report makes the run wait (no microtask per line otherwise).
+   */
+  function settle(entry: ReportLine): void | Promise<void> {
     if (entry.status === 'failed' || entry.status === 'unknown') {
       reasons.add(entry.line, entry.error);
       if (entry.status === 'failed' && entry.error.kind === 'input') tally.unreadable++;
       else tally[entry.status]++;
     } else tally[entry.status]++;
-    await report?.write(entry);
+    const written = report?.write(entry);
+    if (written) return written.then(redraw);
     redraw();
   }
 
-  const common = {
-    workflow_id: options.workflowId,
-    ...options.matching,
-    ...(options.skipTriggers ? { skip_triggers: true } : {}),
-    ...(options.skipInvalidSubscriptions ? { skip_invalid_subscriptions: true } : {}),
-    ...(options.detectGeo ? { detect_geo: true } : {}),
-    ...(content ? { content } : {}),
-  };
-  const checker = new ProfileChecker(common);
   const warned = state.warnings;
+  let requestWarnings: string | undefined;
 
   const lineOf = new Map<number, number>();
-  const source: Readable = inputHandle ? inputHandle.createReadStream({ autoClose: false, start: 0 }) : process.stdin;
   let index = 0;
-  let unchecked: { line: number; profile: Record<string, unknown> }[] = [];
-  /** Checks the profiles read so far against the contract, and passes on those that may be sent. */
-  async function* checked(): AsyncGenerator<ProfileData> {
-    const batch = unchecked;
-    unchecked = [];
-    for (const { line, profile, violations, warnings } of checker.check(batch)) {
-      if (checker.requestViolations.length > 0) {
-        throw new Fatal(`the request fields break the contract, so every request would be refused: ${describeViolations(checker.requestViolations)}`);
+  /**
+   * The profiles to send, encoded by the reading thread, a run of consecutive ones at a time
+   * (one step for many profiles); the lines not to send are settled on the way, in input order.
+   */
+  async function* encodedProfiles(): AsyncGenerator<Uint8Array[]> {
+    for await (const group of reader) {
+      requestWarnings ??= group.requestWarnings;
+      const { lines, ends, data, notes } = group;
+      let run: Uint8Array[] = [];
+      let next = 0;
+      let start = 0;
+      for (let at = 0; at < lines.length; at++) {
+        const line = lines[at]!;
+        const end = ends[at]!;
+        const note = notes[next]?.at === at ? notes[next++] : undefined;
+        if (note && (note.unreadable !== undefined || note.interrupted || note.refused || note.unsendable !== undefined)) {
+          // The profiles before it go first, as they came.
+          if (run.length > 0) yield run;
+          run = [];
+        }
+        if (note) {
+          if (note.unreadable !== undefined) {
+            if (tally.unreadable < SHOWN * 2) say(`line ${line}: ${note.unreadable}; skipped`);
+            await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false } });
+            continue;
+          }
+          if (note.interrupted) {
+            const message = 'sent by a run that stopped before the answer was recorded: the platform may have imported it (--retry-ambiguous sends it again)';
+            await settle({ line, status: 'unknown', error: { kind: 'interrupted', message, retryable: false } });
+            continue;
+          }
+          if (note.warnings) {
+            warned.lines++;
+            warned.total += note.warnings.count;
+            if (warned.lines <= SHOWN) say(`line ${line}: warning: ${note.warnings.text}${options.strict ? ' (--strict: not sent)' : ''}`);
+          }
+          if (note.refused) {
+            await settle({ line, status: 'failed', error: { kind: 'invalid', message: note.refused.message, pointer: note.refused.pointer, retryable: false } });
+            continue;
+          }
+          if (note.unsendable !== undefined) {
+            await settle({ line, status: 'failed', error: { kind: 'local', message: `not sent: ${note.unsendable}`, retryable: false } as OutcomeError });
+            continue;
+          }
+        }
+        lineOf.set(index++, line);
+        run.push(data.subarray(start, end));
+        start = end;
       }
-      if (options.strict && checker.requestWarnings.length > 0) {
-        throw new Fatal(`with --strict, the request fields' warnings fail every line: ${describeViolations(checker.requestWarnings)}`);
-      }
-      if (warnings.length > 0) {
-        warned.lines++;
-        warned.total += warnings.length;
-        if (warned.lines <= SHOWN) say(`line ${line}: warning: ${describeViolations(warnings)}${options.strict ? ' (--strict: not sent)' : ''}`);
-      }
-      const refused = options.strict ? [...violations, ...warnings] : violations;
-      if (refused.length > 0) {
-        const message = `${violations.length > 0 ? 'breaks the contract' : 'warnings with --strict'}, not sent: ${describeViolations(refused)}`;
-        await settle({ line, status: 'failed', error: { kind: 'invalid', message, pointer: refused[0]!.pointer, retryable: false } });
-        continue;
-      }
-      lineOf.set(index++, line);
-      // Checked against the contract just above: the cast states what the check established.
-      yield profile as ProfileData;
+      if (run.length > 0) yield run;
+      if (group.fatal) throw new Fatal(group.fatal);
+      if (group.error) throw Object.assign(new Error(group.error.message), group.error.code ? { code: group.error.code } : {});
     }
-  }
-
-  async function* profiles(): AsyncGenerator<ProfileData> {
-    for await (const record of readRecords(source, options.inputFormat, { skip: resumed?.isSettled, stringColumns: options.stringColumns })) {
-      if ('error' in record) {
-        if (tally.unreadable < SHOWN * 2) say(`line ${record.line}: ${record.error}; skipped`);
-        await settle({ line: record.line, status: 'failed', error: { kind: 'input', message: record.error, retryable: false } });
-        continue;
-      }
-      if (!options.retryAmbiguous && resumed?.wasInFlight(record.line)) {
-        const message = 'sent by a run that stopped before the answer was recorded: the platform may have imported it (--retry-ambiguous sends it again)';
-        await settle({ line: record.line, status: 'unknown', error: { kind: 'interrupted', message, retryable: false } });
-        continue;
-      }
-      unchecked.push(record);
-      if (unchecked.length >= 256) yield* checked();
-    }
-    yield* checked();
   }
 
   let summary: ImportSummary | undefined;
   if (options.dryRun) {
-    await plan(options, token, common, profiles(), state, lineOf, settle);
+    await plan(options, token, common, encodedProfiles(), state, lineOf, settle);
   } else {
     const onSignal = (signal: NodeJS.Signals) => {
       if (!stop.signal.aborted) {
@@ -305,7 +366,7 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
     const client = createAltcraftClient({ baseUrl: options.baseUrl, token: token!, timeoutMs: options.timeoutMs });
     const sender: ImportProfilesOptions = {
       ...common,
-      profiles: profiles(),
+      encodedProfiles: encodedProfiles(),
       format: options.format,
       operation: options.task ? 'task' : 'sync',
       concurrency: options.concurrency,
@@ -314,10 +375,10 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
       signal: abort.signal,
       stopSignal: stop.signal,
       ...(report ? { onSend: async ({ first, count }) => report.sending(lineOf.get(first)!, lineOf.get(first + count - 1)!) } : {}),
-      onOutcome: async (outcome) => {
+      onOutcome: (outcome) => {
         const line = lineOf.get(outcome.index)!;
         lineOf.delete(outcome.index);
-        await settle(reportLineOf(line, outcome));
+        return settle(reportLineOf(line, outcome));
       },
       onProgress: ({ requests, retries, bytesSent }) => {
         Object.assign(state, { requests, retries, bytes: bytesSent });
@@ -350,7 +411,7 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
     );
   }
   if (tally.unreadable > SHOWN * 2) say(`${plural(tally.unreadable, 'unreadable line')} (the first ${SHOWN * 2} above)`);
-  if (checker.requestWarnings.length > 0 && !options.strict) say(`warning, for every request: ${describeViolations(checker.requestWarnings)}`);
+  if (requestWarnings !== undefined && !options.strict) say(`warning, for every request: ${requestWarnings}`);
   if (warned.lines > 0) {
     say(
       `${plural(warned.total, 'warning')} on ${plural(warned.lines, 'line')}${warned.lines > SHOWN ? ` (the first ${SHOWN} above)` : ''}: ` +
@@ -369,6 +430,7 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
     const why = stopped.error?.message ?? stopped.reason;
     fail(stopped.reason === 'unreachable' ? `nothing could be sent: ${why}` : `stopped: the platform refused the requests (${why}); nothing more was sent`);
   }
+  const fatal = fatalReason();
   const interrupted = !fatal && stopped !== undefined;
   if (interrupted) say(`interrupted: ${state.report ? `run again with --resume --report ${options.report} to continue` : 'use --report FILE to be able to resume'}`);
   if (fatal && state.report && !report?.error) say(`the lines not sent can be sent later with --resume --report ${options.report}`);
@@ -394,13 +456,13 @@ async function plan(
   options: CliOptions,
   token: string | undefined,
   common: Record<string, unknown>,
-  profiles: AsyncIterable<ProfileData>,
+  profiles: AsyncIterable<Uint8Array[]>,
   state: RunState,
   lineOf: Map<number, number>,
-  settle: (entry: ReportLine) => Promise<void>,
+  settle: (entry: ReportLine) => void | Promise<void>,
 ): Promise<void> {
   const fields = { ...common, token: 'x'.repeat(token?.length ?? 32), ...(options.format === 'xml' ? { format: 'xml' } : {}) };
-  const batches = planBatches(profiles as AsyncIterable<Record<string, unknown>>, { format: options.format, fields, maxProfiles: options.batchSize, maxBodyBytes: MAX_BODY_BYTES, startIndex: 0 });
+  const batches = planBatches(profiles, { format: options.format, fields, maxProfiles: options.batchSize, maxBodyBytes: MAX_BODY_BYTES, startIndex: 0, encoded: true });
   for await (const planned of batches) {
     if (planned.kind === 'unsendable') {
       await settle({ line: lineOf.get(planned.index)!, status: 'failed', error: { kind: 'local', message: `not sent: ${planned.reason}`, retryable: false } as OutcomeError });

@@ -7,7 +7,7 @@ import { rawLines, textLines, type RawLine } from './lines.js';
 export type InputFormat = 'ndjson' | 'csv';
 
 /** One input record: a profile, or why it could not be read. `line` is where the record starts. */
-export type InputRecord = { line: number; profile: Record<string, unknown> } | { line: number; error: string };
+export type InputRecord = { line: number; profile: Record<string, unknown>; text?: string } | { line: number; error: string };
 
 export interface ReadOptions {
   /** Lines to leave out (settled in an earlier run). */
@@ -40,9 +40,11 @@ function unsafeInteger(text: string): string | undefined {
   return undefined;
 }
 
-async function* readNdjson(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
-  for await (const lines of textLines(source)) {
-    for (const { number: line, text: decoded } of lines) {
+async function* readNdjson(source: Readable | AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<InputRecord> {
+  for await (const { first, texts } of textLines(source)) {
+    for (let at = 0; at < texts.length; at++) {
+      const line = first + at;
+      const decoded = texts[at];
       if (options.skip?.(line)) continue;
       if (decoded === undefined) {
         yield { line, error: NOT_UTF8 };
@@ -62,7 +64,8 @@ async function* readNdjson(source: Readable, options: ReadOptions): AsyncGenerat
         continue;
       }
       const unsafe = hasUnsafeNumber(value) ? unsafeInteger(text) : undefined;
-      yield unsafe === undefined ? { line, profile: value } : { line, error: `the integer ${unsafe} is beyond 2^53 and would be rounded: write it as a string ("${unsafe}")` };
+      // The line itself goes along: it may serve as the profile's serialisation (canonical.ts).
+      yield unsafe === undefined ? { line, profile: value, text } : { line, error: `the integer ${unsafe} is beyond 2^53 and would be rounded: write it as a string ("${unsafe}")` };
     }
   }
 }
@@ -126,7 +129,7 @@ const COMMA = 44;
  * which no request could carry) fails its first line alone, and the lines after it are read
  * again as records of their own, so that a stray quote cannot swallow the rest of the file.
  */
-async function* csvFrames(source: Readable): AsyncGenerator<Frame> {
+async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenerator<Frame> {
   const lines = rawLines(source);
   const pending: RawLine[] = [];
   const next = async (): Promise<RawLine | undefined> => pending.shift() ?? (await lines.next()).value ?? undefined;
@@ -202,7 +205,7 @@ function fieldsOf(frames: Frame[]): (string[] | string)[] {
   });
 }
 
-async function* readCsv(source: Readable, options: ReadOptions): AsyncGenerator<InputRecord> {
+async function* readCsv(source: Readable | AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<InputRecord> {
   let header: string[] | undefined;
   let group: Frame[] = [];
   function* flush(): Generator<InputRecord> {
@@ -247,7 +250,7 @@ async function* readCsv(source: Readable, options: ReadOptions): AsyncGenerator<
 }
 
 /** Reads the input lazily, one record per data line, in order; bad lines come out as errors. */
-export function readRecords(source: Readable, format: InputFormat, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
+export function readRecords(source: Readable | AsyncIterable<Buffer>, format: InputFormat, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
   return format === 'csv' ? readCsv(source, options) : readNdjson(source, options);
 }
 

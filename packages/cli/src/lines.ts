@@ -43,10 +43,10 @@ export async function* rawLines(source: AsyncIterable<Buffer | string> | Readabl
   if (rest.length > 0) yield line(rest, false);
 }
 
-/** One line as text, or `undefined` when its bytes are not UTF-8. */
-export interface TextLine {
-  number: number;
-  text: string | undefined;
+/** Consecutive lines as text (`undefined` for a line whose bytes are not UTF-8), the first one numbered `first`. */
+export interface TextLines {
+  first: number;
+  texts: (string | undefined)[];
 }
 
 /**
@@ -54,25 +54,30 @@ export interface TextLine {
  * as UTF-8 and decoded at once (one string, not a buffer and a string per line); only a run
  * with an invalid byte is looked at line by line, so that just the bad line is lost.
  */
-export async function* textLines(source: AsyncIterable<Buffer | string> | Readable): AsyncGenerator<TextLine[]> {
+export async function* textLines(source: AsyncIterable<Buffer | string> | Readable): AsyncGenerator<TextLines> {
   let number = 0;
   let rest: Buffer = Buffer.alloc(0);
-  const lines = (region: Buffer): TextLine[] => {
+  const lines = (region: Buffer): TextLines => {
+    const first = number + 1;
     if (isUtf8(region)) {
-      return region
-        .toString('utf8')
-        .split('\n')
-        .map((text) => ({ number: ++number, text: text.endsWith('\r') ? text.slice(0, -1) : text }));
+      const texts: (string | undefined)[] = region.toString('utf8').split('\n');
+      for (let i = 0; i < texts.length; i++) {
+        const text = texts[i]!;
+        if (text.endsWith('\r')) texts[i] = text.slice(0, -1);
+      }
+      number += texts.length;
+      return { first, texts };
     }
-    const out: TextLine[] = [];
+    const texts: (string | undefined)[] = [];
     for (let start = 0; start <= region.length; ) {
       let end = region.indexOf(10, start);
       if (end === -1) end = region.length;
       const bytes = region.subarray(start, end > start && region[end - 1] === 13 ? end - 1 : end);
-      out.push({ number: ++number, text: isUtf8(bytes) ? bytes.toString('utf8') : undefined });
+      texts.push(isUtf8(bytes) ? bytes.toString('utf8') : undefined);
       start = end + 1;
     }
-    return out;
+    number += texts.length;
+    return { first, texts };
   };
   for await (const piece of source as AsyncIterable<Buffer | string>) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;

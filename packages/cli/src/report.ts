@@ -32,7 +32,7 @@ type Entry = ReportLine | SendingRecord;
 
 /** A growable array of small integers indexed by line number (a million lines take 4 MB). */
 class LineTable {
-  private values = new Int32Array(1024);
+  values = new Int32Array(1024);
   get(line: number): number {
     return line < this.values.length ? this.values[line]! : 0;
   }
@@ -46,11 +46,26 @@ class LineTable {
   }
 }
 
+/**
+ * Which lines an earlier report settled, and which it had in flight, as plain data (it goes to
+ * the thread that reads the input): `settled[line]` is 1 for a settled line; `inFlight` holds
+ * sorted, disjoint runs of lines.
+ */
+export interface ResumeLines {
+  settled: Int32Array;
+  inFlight: [number, number][];
+}
+
+/** Lines whose outcome stands: not read again. */
+export const isSettledIn = (lines: ResumeLines, line: number): boolean => line < lines.settled.length && lines.settled[line] === 1;
+
+/** Lines sent by a run that died before their answer was written: they may have been imported. */
+export const wasInFlightIn = (lines: ResumeLines, line: number): boolean => covers(lines.inFlight, line);
+
 /** What an earlier report says about the input, for `--resume`. */
 export interface ResumeState {
-  /** Lines whose outcome stands: not read again. */
+  lines: ResumeLines;
   isSettled(line: number): boolean;
-  /** Lines sent by a run that died before their answer was written: they may have been imported. */
   wasInFlight(line: number): boolean;
   /** The outcomes that stand, by status (they count in the exit status). */
   carried: LineTally;
@@ -164,9 +179,11 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
     await out.close();
     await rename(temporary, path);
     await syncDirectory(dirname(path));
+    const lines: ResumeLines = { settled: settled.values, inFlight };
     return {
-      isSettled: (line) => settled.get(line) === 1,
-      wasInFlight: (line) => covers(inFlight, line),
+      lines,
+      isSettled: (line) => isSettledIn(lines, line),
+      wasInFlight: (line) => wasInFlightIn(lines, line),
       carried,
       resent,
     };
@@ -244,17 +261,17 @@ export class ReportWriter {
     return new ReportWriter(path, await open(path, append ? 'a' : 'w'), onError);
   }
 
-  /** Queues one outcome; waits for the disk only when much is waiting. */
-  write(entry: ReportLine): Promise<void> {
+  /** Queues one outcome; a promise to wait for only when much is waiting for the disk. */
+  write(entry: ReportLine): Promise<void> | undefined {
     const text = JSON.stringify(entry);
     if (this.error) {
       this.unwritten.push(text);
-      return Promise.resolve();
+      return undefined;
     }
     this.buffer.push(text);
     this.bytes += text.length;
     const flushed = this.flushQueued ? this.queue : this.flush(false);
-    return this.bytes >= 1 << 16 ? flushed : Promise.resolve();
+    return this.bytes >= 1 << 16 ? flushed : undefined;
   }
 
   /** Records that the lines first..last are about to be sent, durably; rejects when it cannot. */

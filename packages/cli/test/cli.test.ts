@@ -102,6 +102,26 @@ describe('altcraft-import', () => {
     ]);
   });
 
+  it('sends each NDJSON profile as JSON.stringify writes it, whether or not the line was written that way', async () => {
+    const baseUrl = await faultServer();
+    const lines = [
+      '{"email":"a@example.com","n":1,"list":[1,"two",{"three":3}],"text":"quote \\" and \\\\ and \\n","ru":"Жанна"}',
+      '{ "email" : "b@example.com", "n" : 2 }',
+      '{"email":"c\\u0040example.com","slash":"a\\/b"}',
+      '{"email":"d@example.com","n":1.0,"e":1e3,"z":-0}',
+      '{"email":"e@example.com","x":1,"x":2}',
+      '{"email":"f@example.com","b":1,"2":1}',
+    ];
+    const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', file('p.ndjson', `${lines.join('\n')}\n`)]);
+    expect(code, stderr).toBe(0);
+    const [request] = server!.received;
+    const profiles = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    // As JSON.stringify writes them (-0 goes as 0).
+    expect(request!.body.data.map((item) => item.data)).toEqual(JSON.parse(JSON.stringify(profiles)));
+    // The same bytes as one JSON.stringify of the request: no line went out as it was written unless that is how JSON.stringify writes it.
+    expect(request!.bytes).toBe(Buffer.byteLength(JSON.stringify({ workflow_id: 12, token: TOKEN, data: profiles.map((data) => ({ data })) })));
+  });
+
   it('reports a malformed line with its number, imports the rest, and exits 2', async () => {
     const report = join(dir, 'report-malformed.ndjson');
     const input = file('p.ndjson', `${ndjson(3)}{"email": "broken@example.com",\n[1, 2]\n${ndjson(2)}`);

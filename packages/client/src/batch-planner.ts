@@ -2,9 +2,12 @@ import { createBatchEncoder, requestXml, type BatchEncoder, type BatchFormat } f
 
 type Profile = Record<string, unknown>;
 
-/** A request body as text, with its exact size in UTF-8 bytes (what goes on the wire). */
+/**
+ * A request body with its exact size in UTF-8 bytes (what goes on the wire): text, or the UTF-8
+ * bytes themselves when the profiles came encoded (see `encoded` in PlannerOptions).
+ */
 export interface Body {
-  text: string;
+  text: string | Uint8Array;
   bytes: number;
 }
 
@@ -32,6 +35,13 @@ export interface PlannerOptions {
   maxBodyBytes: number;
   /** Input profiles before this index are skipped (a checkpoint to resume from). */
   startIndex: number;
+  /**
+   * The input holds each profile already encoded, as the UTF-8 bytes of its item in `format`
+   * (what the encoder's `item` gives), or an array of such items, consecutive (one step of an
+   * async input for many profiles): the bodies are these bytes joined, checked against the
+   * limits, never serialised again.
+   */
+  encoded?: boolean;
 }
 
 interface Pending {
@@ -39,6 +49,8 @@ interface Pending {
   profile: Profile;
   /** The profile's item, once serialised on its own; reused, never serialised again. */
   text?: string;
+  /** The item as UTF-8 bytes, when the input came encoded. */
+  encoded?: Uint8Array;
   bytes?: number;
 }
 
@@ -54,6 +66,8 @@ class Envelope {
   readonly separatorBytes: number;
   /** Bytes left for the items of a body. */
   readonly itemBudget: number;
+  /** The envelope's parts as bytes, for bodies of encoded items. */
+  readonly encoded: { headBytes: Uint8Array; separatorBytes: Uint8Array; tailBytes: Uint8Array };
   constructor(
     readonly encoder: BatchEncoder,
     readonly maxBodyBytes: number,
@@ -62,17 +76,18 @@ class Envelope {
     this.tailBytes = byteLength(encoder.tail);
     this.separatorBytes = byteLength(encoder.separator);
     this.itemBudget = maxBodyBytes - this.headBytes - this.tailBytes;
+    this.encoded = { headBytes: Buffer.from(encoder.head), separatorBytes: Buffer.from(encoder.separator), tailBytes: Buffer.from(encoder.tail) };
   }
 
   /** The byte limit, checked on the exact bytes of every body before it leaves the planner. */
-  checked(text: string, bytes = byteLength(text)): Body {
+  checked(text: string | Uint8Array, bytes = typeof text === 'string' ? byteLength(text) : text.length): Body {
     if (bytes > this.maxBodyBytes) throw new Error(`batch planner: a body of ${bytes} bytes is over the ${this.maxBodyBytes}-byte limit`);
     return { text, bytes };
   }
 
   /** Serialises one pending profile alone (once); the reason it cannot be sent, or undefined. */
   measure(pending: Pending): string | undefined {
-    if (pending.text === undefined) {
+    if (pending.text === undefined && pending.encoded === undefined) {
       const { profile } = pending;
       if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return 'a profile must be an object';
       try {
@@ -118,13 +133,37 @@ function fitMeasured(envelope: Envelope, batch: Pending[], unsendable: (pending:
     bytes = grown;
   }
   if (count === 0) return { count };
+  const size = bytes + envelope.headBytes + envelope.tailBytes;
+  if (batch[0]!.encoded !== undefined) {
+    // Encoded input: the body is the items' bytes copied once into place.
+    const { headBytes, separatorBytes: separator, tailBytes } = envelope.encoded;
+    const body = Buffer.allocUnsafe(size);
+    body.set(headBytes, 0);
+    let at = headBytes.length;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) {
+        body.set(separator, at);
+        at += separator.length;
+      }
+      const item = batch[i]!.encoded!;
+      body.set(item, at);
+      at += item.length;
+    }
+    body.set(tailBytes, at);
+    at += tailBytes.length;
+    if (at !== size) throw new Error(`batch planner: a body of ${at} bytes was measured as ${size}`);
+    return { count, body: envelope.checked(body, size) };
+  }
   const items: string[] = new Array(count);
   for (let i = 0; i < count; i++) items[i] = batch[i]!.text!;
-  return { count, body: envelope.checked(encoder.head + items.join(encoder.separator) + encoder.tail, bytes + envelope.headBytes + envelope.tailBytes) };
+  return { count, body: envelope.checked(encoder.head + items.join(encoder.separator) + encoder.tail, size) };
 }
 
-/** XML: each profile is encoded alone (the codec has no faster whole-batch path), then as many as fit are joined. */
-function xmlStrategy(envelope: Envelope, maxProfiles: number): Strategy {
+/**
+ * XML, and encoded input: each profile is encoded alone (the XML codec has no faster
+ * whole-batch path), then as many as fit are joined.
+ */
+function measuredStrategy(envelope: Envelope, maxProfiles: number): Strategy {
   return { want: () => maxProfiles, fill: (batch, unsendable) => fitMeasured(envelope, batch, unsendable) };
 }
 
@@ -222,7 +261,7 @@ function jsonStrategy(envelope: Envelope, maxProfiles: number): Strategy {
 }
 
 function strategyFor(envelope: Envelope, options: PlannerOptions): Strategy {
-  return options.format === 'xml' ? xmlStrategy(envelope, options.maxProfiles) : jsonStrategy(envelope, options.maxProfiles);
+  return options.format === 'xml' || options.encoded ? measuredStrategy(envelope, options.maxProfiles) : jsonStrategy(envelope, options.maxProfiles);
 }
 
 /**
@@ -231,11 +270,11 @@ function strategyFor(envelope: Envelope, options: PlannerOptions): Strategy {
  * for. Each body is a contiguous range of input indexes; a profile that cannot be sent (too
  * large alone, not serialisable) comes out as `unsendable` and cuts the range.
  */
-export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Profile>, options: PlannerOptions): AsyncGenerator<PlannedBatch | Unsendable> {
+export async function* planBatches(input: Iterable<Profile | Uint8Array | Uint8Array[]> | AsyncIterable<Profile | Uint8Array | Uint8Array[]>, options: PlannerOptions): AsyncGenerator<PlannedBatch | Unsendable> {
   const envelope = new Envelope(createBatchEncoder(options.format, options.fields), options.maxBodyBytes);
   const strategy = strategyFor(envelope, options);
   const isAsync = Symbol.asyncIterator in input;
-  const iterator = (isAsync ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile> | Iterator<Profile>;
+  const iterator = (isAsync ? input[Symbol.asyncIterator]() : input[Symbol.iterator]()) as AsyncIterator<Profile | Uint8Array | Uint8Array[]> | Iterator<Profile | Uint8Array | Uint8Array[]>;
   // Read but not yet in a body, in input order, always contiguous (an unsendable one leaves it at its head).
   let carry: Pending[] = [];
   let nextIndex = 0;
@@ -244,16 +283,29 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
   async function fillCarry(wanted: number): Promise<void> {
     while (!exhausted && carry.length < wanted) {
       // A sync input is read without a microtask per profile.
-      const step = isAsync ? await iterator.next() : (iterator as Iterator<Profile>).next();
+      const step = isAsync ? await iterator.next() : (iterator as Iterator<Profile | Uint8Array | Uint8Array[]>).next();
       if (step.done) {
         exhausted = true;
         return;
       }
+      const value = step.value;
+      if (options.encoded && Array.isArray(value)) {
+        for (const item of value as unknown[]) takeEncoded(item);
+        continue;
+      }
       const index = nextIndex++;
       if (index < options.startIndex) continue;
       // The carry stays contiguous: an unsendable profile ends a body before it is in one.
-      carry.push({ index, profile: step.value });
+      if (options.encoded) takeEncoded(value, index);
+      else carry.push({ index, profile: value as Profile });
     }
+  }
+
+  function takeEncoded(value: unknown, index = nextIndex++): void {
+    if (index < options.startIndex) return;
+    if (value instanceof Uint8Array) carry.push({ index, profile: undefined as never, encoded: value, bytes: value.length });
+    // Not bytes: reported as unsendable when it comes first (no profile to serialise).
+    else carry.push({ index, profile: undefined as never });
   }
 
   try {
@@ -290,7 +342,8 @@ export async function* planBatches(input: Iterable<Profile> | AsyncIterable<Prof
  * not keep them, so memory holds each body once.
  */
 export function splitBody(format: BatchFormat, fields: Record<string, unknown>, body: Body, cuts: number[]): Body[] {
-  const { data } = (format === 'xml' ? requestXml.decode(body.text) : JSON.parse(body.text)) as { data: { data: Profile }[] };
+  const text = typeof body.text === 'string' ? body.text : Buffer.from(body.text.buffer, body.text.byteOffset, body.text.length).toString('utf8');
+  const { data } = (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: Profile }[] };
   const profiles = data.map((item) => item.data);
   const encoder = createBatchEncoder(format, fields);
   const starts = [0, ...cuts];

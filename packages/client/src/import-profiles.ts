@@ -70,9 +70,26 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/** Where the profiles come from: objects, or (for a caller that serialises them elsewhere, e.g. in a worker thread) their encoded items. */
+type ProfileSource =
+  | {
+      /** The profiles (the inner `data` objects), read lazily. */
+      profiles: Iterable<ProfileData> | AsyncIterable<ProfileData>;
+      encodedProfiles?: never;
+    }
+  | {
+      profiles?: never;
+      /**
+       * The profiles already encoded, read lazily: each the UTF-8 bytes of its item of `data` in
+       * `format`, exactly what the contract's `createBatchEncoder(format, fields).item(profile)`
+       * gives (JSON: `{"data":{...}}`), or an array of consecutive such items (fewer steps of an
+       * async source). Sent as given: bodies are these bytes joined, within the limits;
+       * everything else (outcomes, retries, splits, indexes) is as for `profiles`.
+       */
+      encodedProfiles: Iterable<Uint8Array | Uint8Array[]> | AsyncIterable<Uint8Array | Uint8Array[]>;
+    };
+
 interface SenderOptions {
-  /** The profiles (the inner `data` objects), read lazily. */
-  profiles: Iterable<ProfileData> | AsyncIterable<ProfileData>;
   format?: Format;
   /** `sync` (default) answers a profile id per profile; `task` queues each batch as a task. */
   operation?: 'sync' | 'task';
@@ -113,7 +130,7 @@ interface SenderOptions {
 }
 
 /** The request fields every batch shares (all but `data`), and how to send the batches. */
-export type ImportProfilesOptions = DistributiveOmit<ImportAndStartBatchRequest, 'data' | 'format'> & SenderOptions;
+export type ImportProfilesOptions = DistributiveOmit<ImportAndStartBatchRequest, 'data' | 'format'> & SenderOptions & ProfileSource;
 
 /** The lowest input index not yet settled, whatever order profiles settle in. */
 class Watermark {
@@ -150,6 +167,7 @@ function checkLimit(name: string, value: number, max: number): number {
 export async function importProfiles(client: AltcraftClient, options: ImportProfilesOptions): Promise<ImportSummary> {
   const {
     profiles,
+    encodedProfiles,
     format = 'json',
     operation = 'sync',
     concurrency = 4,
@@ -186,13 +204,17 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     watermark.settle(index);
   }
 
-  async function settle(outcome: ProfileOutcome): Promise<void> {
+  /** Counts an outcome and hands it on; a promise only when the consumer returned one (most answer at once: no microtask per profile). */
+  function settle(outcome: ProfileOutcome): void | Promise<void> {
     tally(outcome.index, outcome.status);
-    await onOutcome?.(outcome);
+    return onOutcome?.(outcome);
   }
 
   async function settleRange(first: number, count: number, status: 'failed' | 'unknown', error: OutcomeError): Promise<void> {
-    for (let index = first; index < first + count; index++) await settle({ index, status, error });
+    for (let index = first; index < first + count; index++) {
+      const pending = settle({ index, status, error });
+      if (pending) await pending;
+    }
   }
 
   async function accept(first: number, count: number, answer: unknown): Promise<void> {
@@ -200,7 +222,10 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     // redacted here as everywhere.
     if (operationId === 'importAndStartBatchTask') {
       const taskId = internals.redact((answer as ImportAndStartBatchTaskResult).task_id);
-      for (let index = first; index < first + count; index++) await settle({ index, status: 'queued', taskId });
+      for (let index = first; index < first + count; index++) {
+        const pending = settle({ index, status: 'queued', taskId });
+        if (pending) await pending;
+      }
       return;
     }
     const { result } = answer as ImportAndStartBatchResult;
@@ -209,22 +234,32 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
       const message = `the answer has ${result.length} results for ${count} profiles`;
       return settleRange(first, count, 'unknown', { kind: 'response', message, retryable: false });
     }
+    // One redaction over all the profile ids instead of one per id: a piece of the token inside
+    // an id is inside their join too, so when the join has none, no id has (a piece found only
+    // across two ids merely sends every id through the redaction, as before).
+    let idsClean = false;
+    if (onOutcome !== undefined) {
+      const ids = result.map((item) => item.profile_id ?? '').join('\n');
+      idsClean = internals.redact(ids) === ids;
+    }
     for (let position = 0; position < count; position++) {
       const item = result[position]!;
       const index = first + position;
       const failed = item.error !== undefined && item.error !== 0;
+      let pending: void | Promise<void> = undefined;
       if (onOutcome === undefined) {
         // Nobody sees the outcomes: count them (a batch has up to 10,000; no object, promise or
         // redaction of a text nobody reads).
         tally(index, failed ? 'failed' : item.profile_id === undefined ? 'unknown' : 'imported');
       } else if (failed) {
         const message = internals.redact(item.error_text ?? `error ${item.error}`);
-        await settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error!, retryable: false } });
+        pending = settle({ index, status: 'failed', error: { kind: 'item', message, code: item.error!, retryable: false } });
       } else if (item.profile_id === undefined) {
-        await settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
+        pending = settle({ index, status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false } });
       } else {
-        await settle({ index, status: 'imported', profileId: internals.redact(item.profile_id) });
+        pending = settle({ index, status: 'imported', profileId: idsClean ? item.profile_id : internals.redact(item.profile_id) });
       }
+      if (pending) await pending;
     }
   }
 
@@ -277,7 +312,8 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     }
   }
 
-  const batches = planBatches(profiles as Iterable<Record<string, unknown>>, {
+  const batches = planBatches((encodedProfiles ?? profiles) as Iterable<Record<string, unknown> | Uint8Array | Uint8Array[]>, {
+    encoded: encodedProfiles !== undefined,
     format,
     fields,
     maxProfiles: maxProfilesPerRequest,

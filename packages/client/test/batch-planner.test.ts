@@ -14,9 +14,10 @@ async function plan(input: Iterable<Record<string, unknown>>, options: Partial<P
 const indexes = (batch: PlannedBatch) => Array.from({ length: batch.count }, (_, i) => batch.first + i);
 
 const decode = (batch: Pick<PlannedBatch, 'body'>, format: 'json' | 'xml') => {
-  const { text, bytes } = batch.body;
+  const { bytes } = batch.body;
+  const text = typeof batch.body.text === 'string' ? batch.body.text : Buffer.from(batch.body.text).toString('utf8');
   // The size the planner checked is the size of the bytes sent.
-  expect(Buffer.byteLength(text)).toBe(bytes);
+  expect(Buffer.byteLength(batch.body.text)).toBe(bytes);
   return (format === 'xml' ? requestXml.decode(text) : JSON.parse(text)) as { data: { data: { n: number } }[] };
 };
 
@@ -105,4 +106,48 @@ describe.each(['json', 'xml'] as const)('splitBody (%s)', (format) => {
     const parts = splitBody(format, fields, batch!.body, [3, 4, 9]);
     expect(parts.map((part) => decode({ body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
   });
+});
+
+describe.each(['json', 'xml'] as const)('encoded input (%s)', (format) => {
+  const encoder = createBatchEncoder(format, fields);
+  const profiles = Array.from({ length: 300 }, (_, n) => ({ n, note: `é${'x'.repeat(n % 50)}` }));
+  const items = profiles.map((profile) => Buffer.from(encoder.item(profile)));
+
+  it('sends the bytes of the bodies the profiles themselves make, within the byte limit', async () => {
+    for (const maxBodyBytes of [10_485_760, 4_000]) {
+      const fromProfiles = (await plan(profiles, { format, maxBodyBytes, maxProfiles: 100 })) as PlannedBatch[];
+      const fromItems = (await plan(items as never, { format, maxBodyBytes, maxProfiles: 100, encoded: true })) as PlannedBatch[];
+      expect(fromItems.every((batch) => batch.kind === 'batch' && batch.body.text instanceof Uint8Array && batch.body.bytes <= maxBodyBytes)).toBe(true);
+      // The same profiles, in the same order, the same bytes when cut in the same places.
+      expect(fromItems.flatMap((batch) => decode(batch, format).data.map((item) => item.data.n))).toEqual(profiles.map((p) => p.n));
+      expect(fromItems.flatMap(indexes)).toEqual(profiles.map((p) => p.n));
+      if (maxBodyBytes > 4_000) {
+        expect(fromItems.map(indexes)).toEqual(fromProfiles.map(indexes));
+        expect(fromItems.map((batch) => Buffer.from(batch.body.text).toString('utf8'))).toEqual(fromProfiles.map((batch) => batch.body.text));
+      }
+    }
+  });
+
+  it('reports an item too large alone, and what is not bytes, and sends the others', async () => {
+    const input = [...items.slice(0, 3), Buffer.alloc(5_000, 32), 'a string' as never, ...items.slice(3, 6)];
+    const planned = await plan(input as never, { format, maxBodyBytes: 4_000, encoded: true });
+    expect(planned.filter((p) => p.kind === 'unsendable').map((p) => (p as Unsendable).index)).toEqual([3, 4]);
+    expect((planned.filter((p) => p.kind === 'batch') as PlannedBatch[]).flatMap(indexes)).toEqual([0, 1, 2, 5, 6, 7]);
+  });
+
+  it('a body of encoded items splits like any other', async () => {
+    const [batch] = (await plan(items.slice(0, 10) as never, { format, encoded: true })) as PlannedBatch[];
+    const parts = splitBody(format, fields, batch!.body, [3, 4, 9]);
+    expect(parts.map((part) => decode({ body: part }, format).data.map((item) => item.data.n))).toEqual([[0, 1, 2], [3], [4, 5, 6, 7, 8], [9]]);
+  });
+});
+
+it('encoded input may come as arrays of consecutive items, with the same indexes and bodies', async () => {
+  const encoder = createBatchEncoder('json', fields);
+  const items = Array.from({ length: 50 }, (_, n) => Buffer.from(encoder.item({ n })));
+  const one = (await plan(items as never, { encoded: true, maxProfiles: 7, startIndex: 3 })) as PlannedBatch[];
+  const grouped = (await plan([items.slice(0, 2), items[2]!, items.slice(3, 20), [], items.slice(20)] as never, { encoded: true, maxProfiles: 7, startIndex: 3 })) as PlannedBatch[];
+  expect(grouped.map(indexes)).toEqual(one.map(indexes));
+  expect(grouped.map((batch) => Buffer.from(batch.body.text).toString())).toEqual(one.map((batch) => Buffer.from(batch.body.text).toString()));
+  expect(one.flatMap(indexes)).toEqual(Array.from({ length: 47 }, (_, i) => i + 3));
 });

@@ -192,6 +192,25 @@ describe('importProfiles', () => {
     expect(byIndex.get(1)).toEqual({ index: 1, status: 'failed', error: { kind: 'item', message: 'Invalid subscription', code: 400, retryable: false } });
   });
 
+  it('redacts a piece of the token in a profile id, and only there (ids are redacted one by one only when their join holds a piece)', async () => {
+    const token = 'abcdefghijklmnqrstuvwxyz';
+    // The second and third ids end and start with the halves of a piece, either side of the join: neither is a piece of the token.
+    const results = [{ profile_id: `x${token.slice(2, 12)}y` }, { profile_id: 'id-efgh' }, { profile_id: 'ijkl-id' }, { profile_id: 'plain' }];
+    const { byIndex } = await run(4, () => ({ answer: 'results', results }));
+    expect([0, 1, 2, 3].map((i) => (byIndex.get(i) as { profileId: string }).profileId)).toEqual(['x[redacted]y', 'id-efgh', 'ijkl-id', 'plain']);
+  });
+
+  it('sends profiles given encoded (one by one or in runs) exactly as it sends the profiles themselves', async () => {
+    const items = [...profiles(25)].map((profile) => Buffer.from(JSON.stringify({ data: profile })));
+    const plain = await run(25, () => ({ answer: 'ok' }));
+    const sentPlain = server!.received.map((request) => request.body);
+    await server!.close();
+    const encoded = await run(25, () => ({ answer: 'ok' }), { profiles: undefined, encodedProfiles: [items[0]!, items.slice(1, 12), ...items.slice(12)] } as Options);
+    expectAccounted(encoded.outcomes, encoded.summary, 25);
+    expect(encoded.summary).toMatchObject({ imported: 25, requests: plain.summary.requests, bytesSent: plain.summary.bytesSent });
+    expect(server!.received.map((request) => request.body)).toEqual(sentPlain);
+  });
+
   it('counts the same outcomes without onOutcome (imported, refused one by one, without a profile_id)', async () => {
     const results = [{ profile_id: profileIdOf('p0@example.com') }, { error: 400, error_text: 'Invalid subscription' }, {}, { error: 0, profile_id: profileIdOf('p3@example.com') }];
     const { summary } = await run(4, () => ({ answer: 'results', results }), { onOutcome: undefined });
