@@ -31,8 +31,10 @@ beforeAll(async () => {
   const started = await startMock({ port: 0 });
   await started.prismReady;
   mock = started;
-});
-afterAll(() => mock.close());
+  // Prism starts in about 1 s idle; on two busy cores it has taken over 60 s, and the mock gives
+  // it 180 s (apps/mock/src/prism.ts).
+}, 200_000);
+afterAll(() => mock?.close());
 
 describe.each([['body'], ['bearer']] as const)('with %s auth', (auth) => {
   const client = () => createAltcraftClient({ baseUrl: mock.baseUrl, token: TOKEN, auth, validate: true });
