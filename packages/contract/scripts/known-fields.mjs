@@ -9,7 +9,7 @@ const CHECK = 'known-fields';
 function declaredNames(schema, resolve) {
   const names = [];
   for (const member of schema.allOf ?? []) names.push(...declaredNames(member.$ref ? resolve(member.$ref) : member, resolve));
-  for (const [name, property] of Object.entries(schema.properties ?? {})) if (property !== false) names.push(name);
+  names.push(...Object.keys(schema.properties ?? {}));
   return [...new Set(names)].filter((name) => schema.properties?.[name] !== false);
 }
 

@@ -1,6 +1,8 @@
 // The GitHub Actions workflows that run this package's gate, the tests and the package checks on
 // pull requests: valid YAML, and every command they run names a script or file that exists.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -119,12 +121,33 @@ describe('.github/workflows', () => {
   });
 
   it('fails CI when the committed generated files (bundle, client types) differ from what the build writes', () => {
-    const ciRun = readFileSync(new URL('../../../.ci/run', import.meta.url), 'utf8');
+    const ciRun = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
     const test = ciRun.indexOf('\npnpm test\n');
-    const check = ciRun.search(/git .*status --porcelain -- packages\/contract\/src\/generated packages\/client\/src\/generated\)/);
+    const check = ciRun.indexOf('\nscripts/check-generated.sh\n');
     expect(test).toBeGreaterThanOrEqual(0);
     expect(check).toBeGreaterThan(test);
     expect(commands(workflow('ci.yml'))).toContain('bash .ci/run');
+
+    // The check itself, on a repository whose generated bundle was rebuilt differently.
+    const repo = mkdtempSync(join(tmpdir(), 'check-generated-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo });
+      mkdirSync(join(repo, 'scripts'));
+      mkdirSync(join(repo, 'packages/contract/src/generated'), { recursive: true });
+      copyFileSync(join(REPO_ROOT, 'scripts/check-generated.sh'), join(repo, 'scripts/check-generated.sh'));
+      writeFileSync(join(repo, 'packages/contract/src/generated/openapi.yaml'), 'openapi: 3.1.0\n');
+      git('init', '--quiet');
+      git('add', '.');
+      git('commit', '--quiet', '-m', 'fixture');
+      const check = () => spawnSync('bash', [join(repo, 'scripts/check-generated.sh')], { encoding: 'utf8' });
+      expect(check().status).toBe(0);
+      writeFileSync(join(repo, 'packages/contract/src/generated/openapi.yaml'), 'openapi: 3.1.1\n');
+      const drifted = check();
+      expect(drifted.status).toBe(1);
+      expect(drifted.stderr).toContain('packages/contract/src/generated/openapi.yaml');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('builds the docs and deploys apps/docs/dist to GitHub Pages on release, and after the release workflow publishes', () => {
