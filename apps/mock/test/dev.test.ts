@@ -167,6 +167,7 @@ describe('pnpm dev', () => {
     const answer = await within(30_000, 'the mock answering', send(base + PATH, { headers: { 'Content-Type': 'application/json' }, body }));
     expect(answer.status, `${answer.body}\n${devLines()}`).toBe(200);
     expect(warnsAboutDevFlag(answer)).toBe(false);
+    console.log(`pnpm dev: ${line}`);
     expect(line).toContain('the new contract was refused');
     expect(line).toContain('strng');
   }, 240_000);
