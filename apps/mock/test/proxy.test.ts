@@ -9,6 +9,7 @@ import { startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
 import { randomTexts } from './support/random-text.js';
+import { within } from './support/deadline.js';
 
 const PATH = '/api/v1.1/workflows/import_and_start_batch';
 const OK_JSON = JSON.stringify({ error: 0, error_text: 'Successful operation', result: [{ profile_id: '6613c4754a5d12bd6cc0915f' }] });
@@ -204,6 +205,23 @@ describe('an upstream redirect', () => {
   });
 });
 
+it('answers an upstream that cannot be reached with a 502 envelope, and logs why', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  const logged: string[] = [];
+  const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${port}`, report: (line) => logged.push(line) });
+  try {
+    const answer = await send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.body)).toEqual({ error: 502, error_text: 'Bad gateway', error_debug: 'the upstream could not be reached; see the proxy log' });
+    expect(logged.at(-1)).toContain('ECONNREFUSED');
+  } finally {
+    await front.close();
+  }
+});
+
 it('sends a request whose target names another origin (absolute form) to the upstream only', async () => {
   const before = received.length;
   const answer = await send(proxy.url, {
@@ -300,7 +318,7 @@ describe('a large upstream answer', () => {
         res.end();
         resolve(hash.digest('hex'));
       };
-      res.once('error', reject);
+      res.once('close', () => res.writableFinished || reject(new Error('the proxy closed the connection mid-answer')));
       next();
     });
   }
@@ -351,6 +369,33 @@ describe('a large upstream answer', () => {
       await front.close();
     }
   });
+
+  it('is no longer read from the upstream once the client has gone, and the proxy serves on', async () => {
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: bigUrl, maxAnswerBytes: MiB, report: (line) => logged.push(line) });
+    try {
+      const before = sentHashes.length;
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(`${front.url}${PATH}?bytes=${200 * MiB}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > 3 * MiB) req.destroy();
+          });
+          res.on('close', resolve);
+        });
+        req.on('error', () => undefined);
+        req.end('{}');
+        setTimeout(() => reject(new Error('the answer never arrived')), 60_000);
+      });
+      // The upstream's answer ends (its connection closed by the proxy) far short of 200 MiB.
+      await expect(within(30_000, 'the upstream answer ending', sentHashes[before]!)).rejects.toThrow('mid-answer');
+      const next = await hashThrough(front.url, 1000);
+      expect(next.size).toBe(1000);
+    } finally {
+      await front.close();
+    }
+  }, 120_000);
 
   it('of 300 MB passes through the proxy (a process of its own) byte for byte, its memory growing by far less', async () => {
     const child = spawn(process.execPath, [cli, '--proxy', '--upstream', bigUrl, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
