@@ -2,7 +2,7 @@
 // `altcraft-mock` (`pnpm mock` here, `npx @altcraft-api/mock` elsewhere) and `pnpm mock:proxy
 // --upstream URL`: runs the mock (or the validating proxy) until interrupted.
 import { parseArgs } from 'node:util';
-import { startProxy } from './proxy.js';
+import { startProxy, upstreamProblem } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
 import { FAULTS_SYNTAX, FaultSpecError, parseFaults, type FaultRule } from './faults.js';
@@ -52,6 +52,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 if ((values.proxy || values.upstream) && !values.upstream) {
   console.error(`altcraft-mock: --proxy needs --upstream URL\n${USAGE}`);
+  process.exit(2);
+}
+const upstreamError = values.upstream === undefined ? undefined : upstreamProblem(values.upstream);
+if (upstreamError) {
+  console.error(`altcraft-mock: ${upstreamError}\n${USAGE}`);
   process.exit(2);
 }
 

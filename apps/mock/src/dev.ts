@@ -6,13 +6,16 @@
 // The mock's validator is compiled from the bundle when its module loads, so a new contract
 // needs a new process: this one is a small front on the port that forwards each request to the
 // current mock process. A reload starts the next process, sends new requests to it once it is
-// up, and stops the previous one when its last request in flight has been answered.
+// up, and stops the previous one when its last request in flight has been answered. A new
+// process compiles the whole contract before it listens (dev-check.js): one that bundles but
+// does not compile is refused, and the previous process keeps serving. A process that dies is
+// replaced, on the last good contract.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage: pnpm dev [--port N] [--docs-port N] [--no-docs] [--strict]
@@ -93,20 +96,44 @@ interface MockProcess {
   retiring: boolean;
 }
 
-/** Starts `altcraft-mock` on a free port (it loads the bundle as it is now) and waits until it listens. */
+/** The contract as the mock loads it; a refused one is put back to the last good one. */
+const bundleFile = join(root, 'packages/contract/dist/openapi.json');
+let lastGoodBundle: Buffer | undefined;
+
+/** A contract the new mock process could not compile; the message says why. */
+class ContractRefused extends Error {}
+
+/**
+ * Starts `altcraft-mock` on a free port (it loads the bundle as it is now, and compiles all of
+ * it first) and waits until it listens; the bundle it loaded becomes the last good one.
+ */
 function startMockProcess(): Promise<MockProcess> {
   const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
+  const check = pathToFileURL(fileURLToPath(new URL('./dev-check.js', import.meta.url))).href;
   // Over IPC the mock says where it listens as soon as it does: operations are answered then,
   // and `Prefer` requests wait inside it for Prism, so the swap need not wait for Prism's start.
-  const child = spawn(process.execPath, [cli, '--port', '0', ...(values.strict ? ['--strict'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const args = ['--import', check, cli, '--port', '0', ...(values.strict ? ['--strict'] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   child.stdout!.resume();
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, '[mock] ')));
   return new Promise((resolve, reject) => {
-    child.on('message', (message: { listening?: string }) => {
-      if (typeof message?.listening === 'string') resolve({ child, origin: message.listening, agent: new Agent({ keepAlive: true }), inFlight: 0, retiring: false });
+    child.on('message', (message: { listening?: string; refused?: string }) => {
+      if (typeof message?.refused === 'string') reject(new ContractRefused(message.refused));
+      if (typeof message?.listening !== 'string') return;
+      // Nothing writes the bundle between the process's start and here: rebuilds run one at a time.
+      lastGoodBundle = readFileSync(bundleFile);
+      const mock: MockProcess = { child, origin: message.listening, agent: new Agent({ keepAlive: true }), inFlight: 0, retiring: false };
+      child.once('exit', (code, signal) => replaceIfCurrent(mock, signal ?? `exit code ${code}`));
+      resolve(mock);
     });
-    child.once('exit', (code) => reject(new Error(`the mock exited (${code}) before it listened`)));
+    // 'close', not 'exit': it comes after the IPC channel is read out, so a refusal's reason is in.
+    child.once('close', (code) => reject(new Error(`the mock exited (${code}) before it listened`)));
   });
+}
+
+/** After a refused contract: the bundle on disk goes back to the one served, for the next process. */
+function restoreLastGoodBundle(): void {
+  if (lastGoodBundle) writeFileSync(bundleFile, lastGoodBundle);
 }
 
 function stopWhenIdle(mock: MockProcess): void {
@@ -115,13 +142,49 @@ function stopWhenIdle(mock: MockProcess): void {
   mock.child.kill('SIGTERM');
 }
 
+const alive = (mock: MockProcess) => mock.child.exitCode === null && mock.child.signalCode === null;
+
 // Taken before anything starts, so an edit made while the mock and docs start is not missed.
 let known = snapshot();
-let current = await startMockProcess();
+let current = await startMockProcess().catch((error: Error) => {
+  say(error instanceof ContractRefused ? `the contract does not compile, so the mock cannot start: ${error.message}` : error.message);
+  process.exit(1);
+});
+let restarting: Promise<void> | undefined;
+let stopping = false;
+
+/** A new mock process when the current one is gone; one at a time, whoever asks. */
+function restart(): Promise<void> {
+  restarting ??= startMockProcess()
+    .then(
+      (next) => {
+        current = next;
+        say('a new mock process serves, on the last good contract');
+      },
+      (error: Error) => say(`the new mock process did not start (the next request tries again): ${error.message}`),
+    )
+    .finally(() => (restarting = undefined));
+  return restarting;
+}
+
+function replaceIfCurrent(mock: MockProcess, how: string): void {
+  if (mock.retiring || mock !== current || stopping) return;
+  say(`the mock process stopped (${how}); starting a new one on the last good contract`);
+  void restart();
+}
+
+/** The API's envelope, without pnpm dev's internals (ports, socket errors): those go to its log. */
+function answerFailure(res: ServerResponse, status: 502 | 503, debug: string): void {
+  const body = JSON.stringify({ error: status, error_text: status === 502 ? 'Bad gateway' : 'Service unavailable', error_debug: debug });
+  const retry = status === 503 ? { 'Retry-After': '1' } : {};
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...retry }).end(body);
+}
 
 /** Forwards one request to the mock process current when it arrived; it finishes there. */
-function forward(req: IncomingMessage, res: ServerResponse): void {
+async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!alive(current)) await restart();
   const target = current;
+  if (!alive(target)) return answerFailure(res, 503, 'pnpm dev has no mock process running; its log says why');
   target.inFlight++;
   res.once('close', () => {
     target.inFlight--;
@@ -132,14 +195,20 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
     answer.pipe(res);
   });
   upstream.once('error', (error) => {
+    say(`${req.method} ${req.url}: the mock process did not answer: ${error.message}`);
     if (res.headersSent) return void res.destroy();
-    const body = JSON.stringify({ error: 502, error_text: 'Bad gateway', error_debug: `pnpm dev could not reach the mock: ${error.message}` });
-    res.writeHead(502, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    answerFailure(res, 502, 'the mock did not answer this request (pnpm dev starts a new one if its process stopped); send it again');
   });
   req.pipe(upstream);
 }
 
-const front = createServer(forward);
+const front = createServer((req, res) => {
+  forward(req, res).catch((error: Error) => {
+    say(`${req.method} ${req.url}: ${error.message}`);
+    if (res.headersSent) return void res.destroy();
+    answerFailure(res, 502, 'pnpm dev could not pass this request to the mock; its log says why');
+  });
+});
 await new Promise<void>((resolve, reject) => {
   front.once('error', reject);
   front.listen(port, '127.0.0.1', resolve);
@@ -179,27 +248,40 @@ async function rebuild(): Promise<void> {
     return clean;
   });
   if (!bundled) {
+    // A bundle that failed half-way must not be what a replacement of a dead mock process loads.
+    restoreLastGoodBundle();
     say('the bundle failed (above); the mock, types and docs stay on the last good contract');
     await lint;
     return;
   }
-  const reloadMock = startMockProcess().then(
+  // Types and docs follow the mock: a contract the mock refuses is not published to them either.
+  const reloaded = await startMockProcess().then(
     (next) => {
       const previous = current;
       current = next;
       previous.retiring = true;
       stopWhenIdle(previous);
       say(`mock reloaded on ${mockUrl} (${Date.now() - started} ms after the change)`);
+      return true;
     },
-    (error: Error) => say(`the new mock did not start, the previous one keeps serving: ${error.message}`),
+    (error: Error) => {
+      if (!(error instanceof ContractRefused)) return say(`the new mock did not start, the previous one keeps serving: ${error.message}`), false;
+      restoreLastGoodBundle();
+      say(`the new contract was refused, it does not compile: ${error.message}; the mock, types and docs stay on the last good contract`);
+      return false;
+    },
   );
+  if (!reloaded) {
+    await lint;
+    return;
+  }
   const types = runScript('types', 'packages/client', 'generate').then((ok) => ok && say('client types regenerated (packages/client/src/generated)'));
   const page = existsSync(docsBuild)
     ? run('docs', process.execPath, [docsBuild], join(root, 'apps/docs')).then((ok) => {
         if (ok) say(`docs rebuilt: RELOAD ${docsUrl ?? 'the docs page'} in the browser`);
       })
     : Promise.resolve();
-  await Promise.all([lint, reloadMock, types, page]);
+  await Promise.all([lint, types, page]);
   say(`done in ${Date.now() - started} ms`);
 }
 
@@ -255,6 +337,7 @@ const watcher = setInterval(() => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    stopping = true;
     clearInterval(watcher);
     front.closeAllConnections();
     front.close();

@@ -1,7 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
+import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
+
+/**
+ * The most of an upstream answer the proxy holds to validate it, the client's own cap
+ * (MAX_ANSWER_BYTES of @altcraft-api/client): a longer answer is passed on as it arrives,
+ * unvalidated, so one answer of gigabytes cannot take the proxy's memory.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface ProxyOptions extends ResourceLimits {
   upstream: string;
@@ -9,6 +19,8 @@ export interface ProxyOptions extends ResourceLimits {
   host?: string;
   /** Where each exchange's violations are reported; stderr by default. */
   report?: (line: string) => void;
+  /** The longest answer validated; MAX_ANSWER_BYTES by default. */
+  maxAnswerBytes?: number;
 }
 
 /** Prism's `sl-violations` entry. */
@@ -23,9 +35,12 @@ interface PrismViolation {
 // fetch sets itself; `expect` belongs here too, and fetch refuses it outright.
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'expect', 'te', 'trailer', 'upgrade', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate']);
 
+// A JSON pointer's tokens as the names they stand for (RFC 6901: ~1 is '/', ~0 is '~').
+const tokensOf = (pointer: string) => pointer.split('/').slice(1).map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+
 function asPrismViolations(where: 'request' | 'response', violations: Violation[], severity = 'Error', code = 'contract'): PrismViolation[] {
   return violations.map((v) => ({
-    location: [where, 'body', ...v.pointer.split('/').slice(1)],
+    location: [where, 'body', ...tokensOf(v.pointer)],
     severity,
     code,
     message: v.message,
@@ -50,19 +65,99 @@ function checkBody(where: 'request' | 'response', format: 'json' | 'xml', text: 
 }
 
 /**
+ * Why `text` cannot be the upstream, or undefined. The message repeats none of `text`: it may
+ * hold a password.
+ */
+export function upstreamProblem(text: string): string | undefined {
+  const form = 'give it as http(s)://host[:port][/path]';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `--upstream is not a URL; ${form}`;
+  }
+  if (url.username !== '' || url.password !== '') {
+    return (
+      '--upstream must not carry credentials (user:password@): fetch refuses such a URL, and logs would show them. ' +
+      "Give the address alone: the proxy forwards each request's Authorization header, so let the client send them " +
+      '(Authorization: Basic <base64 of user:password>, or Bearer <token>)'
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--upstream must be an http(s) URL; ${form}`;
+  return undefined;
+}
+
+/** A redirect's target as the log and the client may see it: without credentials. */
+function shownLocation(location: string | null, base: string): string {
+  if (location === null) return '(no Location header)';
+  try {
+    const url = new URL(location, base);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '(a Location that is not a URL)';
+  }
+}
+
+/**
+ * The violations as headers: Prism's `sl-violations` in ASCII (field names are often Cyrillic),
+ * the first ten with their texts clipped (a client reads 16 KiB of headers at most), and the count.
+ */
+function violationHeaders(violations: PrismViolation[]): Record<string, string> {
+  if (violations.length === 0) return {};
+  const first = violations.slice(0, HEADER_WARNINGS).map((v) => ({ ...v, location: v.location.map(clip), message: clip(v.message) }));
+  return { 'sl-violations': asciiJson(first), 'X-Altcraft-Proxy-Violation-Count': String(violations.length) };
+}
+
+/**
+ * The head of a body: its chunks up to `cap` bytes (one chunk past it at most), and `more`, the
+ * rest still to be read, when the body is longer.
+ */
+async function readHead(body: ReadableStream<Uint8Array> | null, cap: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const more = body?.[Symbol.asyncIterator]();
+  while (more !== undefined && size <= cap) {
+    const next = await more.next();
+    if (next.done) break;
+    chunks.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    size += next.value.byteLength;
+  }
+  return { chunks, size, more: size > cap ? more : undefined };
+}
+
+/** What the answer's headers become on the way back, without the proxy's own. */
+function passedHeaders(answer: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name) && name !== 'sl-violations' && name !== 'x-altcraft-proxy-violation-count' && name !== 'content-encoding') headers[name] = value;
+  });
+  return headers;
+}
+
+const envelope = (status: number, text: string, debug: string) => JSON.stringify({ error: status, error_text: text, error_debug: debug });
+
+function answerBadGateway(res: ServerResponse, debug: string): void {
+  const body = envelope(502, 'Bad gateway', debug);
+  res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+}
+
+/**
  * Proxy mode: every request is forwarded to `upstream` and the answer comes back with an
  * `sl-violations` header (Prism's shape, so tools that read Prism's proxy read this one) listing
  * what breaks the contract in the request and in the answer, in JSON and XML. Each exchange with
- * violations is reported as one line.
+ * violations is reported as one line. An answer over `maxAnswerBytes` is passed on unvalidated.
  *
  * The proxy forwards by itself rather than through Prism's proxy: Prism follows the upstream's
  * redirects, Authorization header included, to any origin. A redirect is never followed here.
  */
 export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const upstream = new URL(options.upstream);
-  if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new Error(`--upstream must be an http(s) URL, not "${options.upstream}"`);
-  const upstreamBase = upstream.href.replace(/\/+$/, '');
+  const problem = upstreamProblem(options.upstream);
+  if (problem) throw new Error(problem);
+  const upstreamBase = new URL(options.upstream).href.replace(/\/+$/, '');
+  const cap = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { path, operationId } = routeOf(req.url);
@@ -71,7 +166,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       if (read.reason === 'gone') return;
       report(`${req.method} ${path}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
       // The platform's own answer to such a body, so a client behind the proxy sees what it would see.
-      const body = JSON.stringify({ error: 400, error_text: 'Invalid request', error_debug: BODY_TOO_LARGE_DEBUG });
+      const body = envelope(400, 'Invalid request', BODY_TOO_LARGE_DEBUG);
       answerThenDiscard(req, res, 400, { 'Content-Type': 'application/json' }, body, options.discard ?? DEFAULT_DISCARD);
       return;
     }
@@ -79,44 +174,55 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     // The path only: an absolute-form request target must not choose where the request goes.
     const query = new URL(req.url ?? '/', 'http://proxy').search;
     const target = upstreamBase + path + query;
-    const answer = await fetch(target, {
-      method: req.method,
-      headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : read.bytes,
-      redirect: 'manual',
-    });
-    const text = await answer.text();
-    if (answer.status >= 300 && answer.status < 400) {
-      const location = answer.headers.get('location') ?? '(no Location header)';
-      const debug = `the upstream answered ${answer.status} redirecting to ${location}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`;
-      report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
-      const body = JSON.stringify({ error: 502, error_text: 'Bad gateway', error_debug: debug });
-      res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
-      return;
+    let answer: Response;
+    try {
+      answer = await fetch(target, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : read.bytes, redirect: 'manual' });
+    } catch (error) {
+      const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      report(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
+      return answerBadGateway(res, 'the upstream could not be reached; see the proxy log');
     }
+    if (answer.status >= 300 && answer.status < 400) {
+      await answer.body?.cancel();
+      const debug = `the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`;
+      report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
+      return answerBadGateway(res, debug);
+    }
+    const head = await readHead(answer.body, cap);
+    const complete = head.more === undefined;
     const violations: PrismViolation[] = [];
     const requestFormat = formatOfMediaType(req.headers['content-type']);
     const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
     if (operationId && requestFormat) violations.push(...checkBody('request', requestFormat, read.bytes.toString('utf8'), operationId, 0));
-    if (operationId && responseFormat) violations.push(...checkBody('response', responseFormat, text, operationId, answer.status));
-    const responseHeaders: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      if (!HOP_BY_HOP.has(name) && name !== 'sl-violations' && name !== 'content-encoding') responseHeaders[name] = value;
-    });
-    if (violations.length > 0) {
-      responseHeaders['sl-violations'] = JSON.stringify(violations);
-      report(`${req.method} ${path} -> ${answer.status}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
+    const exchange = `${req.method} ${path} -> ${answer.status}`;
+    if (!complete) report(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
+    else if (operationId && responseFormat) violations.push(...checkBody('response', responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status));
+    if (violations.length > 0) report(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
+    const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(violations) };
+    if (complete) {
+      res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(Buffer.concat(head.chunks));
+      return;
     }
-    res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    res.writeHead(answer.status, responseHeaders);
+    // Chunks are let go as they are written: no more than the head is ever held.
+    const more = head.more!;
+    const rest = async function* () {
+      try {
+        while (head.chunks.length > 0) yield head.chunks.shift()!;
+        for (let next = await more.next(); !next.done; next = await more.next()) yield next.value;
+      } finally {
+        // A client gone mid-answer: the upstream's answer is not read further.
+        await more.return?.();
+      }
+    };
+    await pipeline(Readable.from(rest()), res);
   }
 
   const server = createGuardedServer((req, res) => {
     handle(req, res).catch((error: Error) => {
-      report(`${req.method} ${routeOf(req.url).path}: proxy failure: ${error.message}${(error.cause as NodeJS.ErrnoException | undefined)?.code ? ` (${(error.cause as NodeJS.ErrnoException).code})` : ''}`);
+      report(`${req.method} ${routeOf(req.url).path}: proxy failure: ${error.message}`);
       if (res.headersSent) return void res.destroy();
-      const body = JSON.stringify({ error: 502, error_text: 'Bad gateway', error_debug: 'the upstream could not be reached or did not answer; see the proxy log' });
-      res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+      answerBadGateway(res, 'the upstream did not answer in full; see the proxy log');
     });
   }, options);
   return serve(server, undefined, options);

@@ -6,8 +6,12 @@ const HEADER_TEXT_CHARS = 200;
 
 export const clip = (text: string) => (text.length > HEADER_TEXT_CHARS ? `${text.slice(0, HEADER_TEXT_CHARS)}...` : text);
 
-/** JSON in ASCII only (a header value carries no other byte safely): the rest as \u escapes. */
-const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * JSON in ASCII only, for every header value built from data: Node refuses characters beyond
+ * Latin-1 in a header and sends Latin-1 ones as UTF-8, which readers take for Latin-1 (café
+ * arrives as cafÃ©). The rest goes as \u escapes, so JSON.parse gives back the exact text.
+ */
+export const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * The headers that carry an accepted body's warnings: the first ten, each text clipped so a

@@ -1,6 +1,7 @@
 // `pnpm dev` in a temporary copy of the repository: a spec edit reaches the running mock (same
 // port), the client's types and the docs, and a request in flight during the reload finishes.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -33,19 +34,34 @@ async function copyRepository(): Promise<string> {
   return target;
 }
 
-function waitFor(pattern: RegExp, ms: number, what: string): Promise<RegExpExecArray> {
+/** The first match of `pattern` in the output from offset `from` on. */
+function waitFor(pattern: RegExp, ms: number, what: string, from = 0): Promise<RegExpExecArray> {
   return within(
     ms,
     `${what} (pnpm dev printed: ${output.slice(-3000)})`,
     new Promise((resolve) => {
       const check = () => {
-        const match = pattern.exec(output);
+        const match = pattern.exec(output.slice(from));
         if (match) return resolve(match);
         setTimeout(check, 100);
       };
       check();
     }),
   );
+}
+
+const baseUrl = () => /\[dev\] mock: (http:\/\/\S+)\/api\/v1\.1/.exec(output)![1]!;
+
+/** The mock processes pnpm dev runs now (its children running the mock's CLI). */
+function mockPids(): number[] {
+  const children = readFileSync(`/proc/${dev!.pid}/task/${dev!.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return children.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('apps/mock/dist/cli.js');
+    } catch {
+      return false;
+    }
+  });
 }
 
 const devLines = () => output.split('\n').filter((line) => !line.startsWith('[mock]')).join('\n');
@@ -137,4 +153,67 @@ describe('pnpm dev', () => {
     expect(warnsAboutDevFlag(answer)).toBe(false);
     expect(dev!.exitCode).toBeNull();
   }, 180_000);
+
+  it('refuses an edit that bundles but does not compile (type: strng), says why, and keeps serving the last good contract', async () => {
+    const base = baseUrl();
+    const mark = output.length;
+    // The unbundlable edit of the test before is undone in the same save.
+    await writeFile(join(copy, 'spec/openapi.yaml'), await readFile(join(root, 'spec/openapi.yaml'), 'utf8'));
+    const schema = await readFile(join(copy, SCHEMA), 'utf8');
+    const broken = schema.replace(/(\n {2}token:\n(?: {4}.*\n| *\n)*? {4}type: )string\n/, '$1strng\n');
+    expect(broken).not.toBe(schema);
+    await writeFile(join(copy, SCHEMA), broken);
+    const [line] = await waitFor(/\[dev\] (?:mock reloaded|the new contract was refused)[^\n]*/, 180_000, 'the edit being taken or refused', mark);
+    const answer = await within(30_000, 'the mock answering', send(base + PATH, { headers: { 'Content-Type': 'application/json' }, body }));
+    expect(answer.status, `${answer.body}\n${devLines()}`).toBe(200);
+    expect(warnsAboutDevFlag(answer)).toBe(false);
+    console.log(`pnpm dev: ${line}`);
+    expect(line).toContain('the new contract was refused');
+    expect(line).toContain('strng');
+  }, 240_000);
+
+  it('answers the API\'s envelope, without internals, when its mock process dies, and starts a new one on the last good contract', async () => {
+    const base = baseUrl();
+    const [pid] = mockPids();
+    expect(pid, 'the mock process, a child of pnpm dev').toBeDefined();
+    const mark = output.length;
+    const bytes = Buffer.from(body);
+    const inFlight = httpRequest(base + PATH, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': bytes.length } });
+    const broken = new Promise<RawAnswer>((resolve, reject) => {
+      inFlight.once('response', (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+      });
+      inFlight.once('error', reject);
+    });
+    inFlight.write(bytes.subarray(0, 10));
+    // The request reaches the mock before it dies.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    process.kill(pid!, 'SIGKILL');
+    const answer = await within(30_000, 'the answer to the request in flight', broken);
+    expect(answer.status).toBeGreaterThanOrEqual(500);
+    const envelope = JSON.parse(answer.body);
+    expect(Object.keys(envelope).sort()).toEqual(['error', 'error_debug', 'error_text']);
+    expect(envelope.error).toBe(answer.status);
+    expect(answer.body).not.toMatch(/ECONN|127\.0\.0\.1|socket|:\d{4,5}/);
+
+    const next = await within(120_000, 'a new mock answering', send(base + PATH, { headers: { 'Content-Type': 'application/json' }, body }));
+    expect(next.status, `${next.body}\n${devLines()}`).toBe(200);
+    // The contract on disk is the refused one: the new mock serves the last good one.
+    expect(warnsAboutDevFlag(next)).toBe(false);
+    expect(mockPids()).not.toContain(pid);
+    expect(output.slice(mark)).toMatch(/\[dev\] the mock process stopped/);
+  }, 240_000);
+
+  it('takes the next good edit', async () => {
+    const base = baseUrl();
+    const mark = output.length;
+    // Back to the repository's contract: no dev_flag, token a string.
+    await writeFile(join(copy, SCHEMA), await readFile(join(root, SCHEMA), 'utf8'));
+    await waitFor(/\[dev\] mock reloaded/, 180_000, 'the good edit being served', mark);
+    const answer = await within(30_000, 'the mock answering', send(base + PATH, { headers: { 'Content-Type': 'application/json' }, body }));
+    expect(answer.status).toBe(200);
+    expect(warnsAboutDevFlag(answer)).toBe(true);
+  }, 240_000);
 });

@@ -1,13 +1,22 @@
-import { createServer, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
+import { randomTexts } from './support/random-text.js';
+import { within } from './support/deadline.js';
 
 const PATH = '/api/v1.1/workflows/import_and_start_batch';
 const OK_JSON = JSON.stringify({ error: 0, error_text: 'Successful operation', result: [{ profile_id: '6613c4754a5d12bd6cc0915f' }] });
 const OK_XML = '<xml><error>0</error><error_text>Successful operation</error_text><result><profile_id>6613c4754a5d12bd6cc0915f</profile_id></result></xml>';
+
+// An answer with fields the contract does not know, named in Cyrillic and Latin-1.
+const NON_ASCII_ANSWER = '{"error":0,"error_text":"Successful operation","result":[{"profile_id":"6613c4754a5d12bd6cc0915f","café":2}],"поле":1}';
 
 let upstream: Server;
 // A second origin an upstream redirect points at: it must never be reached through the proxy.
@@ -32,6 +41,7 @@ beforeAll(async () => {
     const xml = String(req.headers['content-type']).includes('xml');
     const broken = body.includes('broken-answer');
     res.writeHead(200, { 'Content-Type': xml ? 'application/xml' : 'application/json' });
+    if (body.includes('non-ascii-answer')) return void res.end(NON_ASCII_ANSWER);
     res.end(broken ? (xml ? '<xml><error>0</error><error_text>ok</error_text></xml>' : '{"error":0,"error_text":"ok"}') : xml ? OK_XML : OK_JSON);
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -120,6 +130,60 @@ describe('proxy mode', () => {
   });
 });
 
+describe('field names beyond ASCII (Cyrillic custom fields are ordinary on the platform)', () => {
+  // Each must come back exactly from the header: JSON pointer escapes (~0, ~1) undone too.
+  const NAMES = ['имя', 'café', 'a/b~c', 'quote" back\\slash', 'tab\there\u0001', '😀 astral', 'ключ/~1'];
+
+  it('are listed in sl-violations as ASCII, each read back exactly; the exchange is answered once, never a 502', async () => {
+    const before = received.length;
+    const fields = Object.fromEntries(NAMES.map((name) => [name, 1]));
+    const answer = await post('application/json', JSON.stringify({ workflow_id: 12, ...fields, data: [{ data: { email: 'a@example.com' } }] }));
+    expect(answer.status, answer.body).toBe(200);
+    expect(answer.body).toBe(OK_JSON);
+    expect(received.length).toBe(before + 1);
+    expect(String(answer.headers['sl-violations'])).toMatch(/^[\x20-\x7e]+$/);
+    const locations = violationsOf(answer.headers).map((v) => v.location);
+    for (const name of NAMES) expect(locations).toContainEqual(['request', 'body', name]);
+    expect(reports.at(-1)).toContain('имя');
+  });
+
+  it('of any text come back exactly (random names, JSON.parse the oracle)', async () => {
+    const randomText = randomTexts(20261207);
+    for (let round = 0; round < 8; round++) {
+      // Fewer than ten a request: the header lists the first ten.
+      const names = [...new Set(Array.from({ length: 8 }, () => `x${randomText()}`))];
+      const answer = await post('application/json', JSON.stringify({ workflow_id: 12, ...Object.fromEntries(names.map((name) => [name, 1])), data: [{ data: { email: 'a@example.com' } }] }));
+      expect(answer.status, answer.body).toBe(200);
+      const locations = violationsOf(answer.headers).map((v) => v.location);
+      for (const name of names) expect(locations).toContainEqual(['request', 'body', name]);
+    }
+  });
+
+  it('many, or of megabytes, make a header a client still reads: the first ten, clipped, and the count', async () => {
+    const names = [`${'я'.repeat(1_000_000)}`, ...Array.from({ length: 49 }, (_, i) => `поле${i}`)];
+    const answer = await post('application/json', JSON.stringify({ workflow_id: 12, ...Object.fromEntries(names.map((name) => [name, 1])), data: [{ data: { email: 'a@example.com' } }] }));
+    expect(answer.status, answer.body).toBe(200);
+    expect(String(answer.headers['sl-violations']).length).toBeLessThan(8192);
+    expect(violationsOf(answer.headers)).toHaveLength(10);
+    expect(answer.headers['x-altcraft-proxy-violation-count']).toBe('50');
+  });
+
+  it("in the upstream's answer are listed the same way, and the answer is passed on byte for byte", async () => {
+    const answer = await post('application/json', JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'a@example.com', note: 'non-ascii-answer' } }] }));
+    expect(answer.status, answer.body).toBe(200);
+    expect(answer.body).toBe(NON_ASCII_ANSWER);
+    const locations = violationsOf(answer.headers).map((v) => v.location);
+    expect(locations).toContainEqual(['response', 'body', 'поле']);
+    expect(locations).toContainEqual(['response', 'body', 'result', '0', 'café']);
+  });
+
+  it('in an XML request are listed the same way', async () => {
+    const answer = await post('application/xml', '<xml><workflow_id>12</workflow_id><имя>1</имя><data><email>a@example.com</email></data></xml>');
+    expect(answer.status, answer.body).toBe(200);
+    expect(violationsOf(answer.headers).map((v) => v.location)).toContainEqual(['request', 'body', 'имя']);
+  });
+});
+
 describe('an upstream redirect', () => {
   it.each(['301', '302', '303', '307', '308'])('%s is never followed: the token stays with the upstream, the answer names the Location', async (status) => {
     const reported = reports.length;
@@ -141,6 +205,23 @@ describe('an upstream redirect', () => {
   });
 });
 
+it('answers an upstream that cannot be reached with a 502 envelope, and logs why', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  const logged: string[] = [];
+  const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${port}`, report: (line) => logged.push(line) });
+  try {
+    const answer = await send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.body)).toEqual({ error: 502, error_text: 'Bad gateway', error_debug: 'the upstream could not be reached; see the proxy log' });
+    expect(logged.at(-1)).toContain('ECONNREFUSED');
+  } finally {
+    await front.close();
+  }
+});
+
 it('sends a request whose target names another origin (absolute form) to the upstream only', async () => {
   const before = received.length;
   const answer = await send(proxy.url, {
@@ -151,4 +232,195 @@ it('sends a request whose target names another origin (absolute form) to the ups
   expect(answer.status).toBe(200);
   expect(received.length).toBe(before + 1);
   expect(elsewhereGot).toEqual([]);
+});
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** Runs the built CLI to its end; its whole output, both streams. */
+function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('close', (code) => (clearTimeout(timer), resolve({ code, output })));
+  });
+}
+
+describe('credentials in --upstream', () => {
+  it.each([
+    ['user and password', 'http://admin:Passw0rd@127.0.0.1:9/api/v1.1'],
+    ['the password alone', 'https://:Passw0rd@example.invalid/'],
+    ['an invalid port besides', 'http://admin:Passw0rd@127.0.0.1:99999/'],
+    ['no scheme', 'admin:Passw0rd@127.0.0.1'],
+    ['another scheme', 'ftp://admin:Passw0rd@127.0.0.1/'],
+  ])('(%s) are refused at start with a usage error (exit 2) that never shows the password', async (_, url) => {
+    const { code, output } = await runCli(['--proxy', '--upstream', url, '--port', '0']);
+    expect(code, output).toBe(2);
+    expect(output).toContain('usage: altcraft-mock');
+    expect(output).not.toContain('Passw0rd');
+    expect(output).not.toContain('admin');
+  }, 90_000);
+
+  it('are refused with a message that says how to pass them instead', async () => {
+    const { output } = await runCli(['--proxy', '--upstream', 'http://admin:Passw0rd@127.0.0.1:9/', '--port', '0']);
+    expect(output).toMatch(/credentials/);
+    expect(output).toMatch(/Authorization/);
+  }, 90_000);
+
+  it('are refused by startProxy too, without the password in the error', async () => {
+    const error = await startProxy({ port: 0, upstream: 'http://admin:Passw0rd@127.0.0.1:9/' }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/credentials/);
+    expect(String(error?.stack)).not.toContain('Passw0rd');
+  });
+
+  it("in a redirect's Location are not repeated to the client or the log", async () => {
+    const target = createServer((_, res) => res.writeHead(302, { Location: 'http://admin:Passw0rd@127.0.0.1:9/elsewhere' }).end());
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${(target.address() as AddressInfo).port}`, report: (line) => logged.push(line) });
+    try {
+      const answer = await send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(answer.status).toBe(502);
+      expect(answer.body).toContain('127.0.0.1:9/elsewhere');
+      expect(answer.body + logged.join('\n')).not.toContain('Passw0rd');
+    } finally {
+      await front.close();
+      await new Promise((resolve) => target.close(resolve));
+    }
+  });
+});
+
+describe('a large upstream answer', () => {
+  const MiB = 1024 * 1024;
+  const HEAD = '{"error":0,"error_text":"Successful operation","result":[{"profile_id":"6613c4754a5d12bd6cc0915f"}],"pad":"';
+  const filler = Buffer.alloc(MiB, 'x');
+  function* piecesOf(size: number): Generator<Buffer> {
+    yield Buffer.from(HEAD);
+    for (let left = size - HEAD.length - 2; left > 0; left -= MiB) yield filler.subarray(0, Math.min(left, MiB));
+    yield Buffer.from('"}');
+  }
+  /** Streams an answer of exactly `size` bytes, generated as it is sent; resolves with its hash. */
+  function streamAnswer(res: ServerResponse, size: number): Promise<string> {
+    const hash = createHash('sha256');
+    const pieces = piecesOf(size);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': size });
+    return new Promise((resolve, reject) => {
+      const next = () => {
+        for (let piece = pieces.next(); !piece.done; piece = pieces.next()) {
+          hash.update(piece.value);
+          if (!res.write(piece.value)) return void res.once('drain', next);
+        }
+        res.end();
+        resolve(hash.digest('hex'));
+      };
+      res.once('close', () => res.writableFinished || reject(new Error('the proxy closed the connection mid-answer')));
+      next();
+    });
+  }
+
+  let big: Server;
+  let bigUrl: string;
+  const sentHashes: Promise<string>[] = [];
+  beforeAll(async () => {
+    big = createServer((req, res) => {
+      req.resume();
+      sentHashes.push(streamAnswer(res, Number(new URL(req.url!, 'http://x').searchParams.get('bytes'))));
+    });
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    bigUrl = `http://127.0.0.1:${(big.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => big.close(resolve)));
+
+  /** POSTs through `base` and hashes the answer as it arrives (nothing of it is kept). */
+  function hashThrough(base: string, bytes: number): Promise<{ status: number; headers: Record<string, unknown>; hash: string; size: number }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${base}${PATH}?bytes=${bytes}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+        const hash = createHash('sha256');
+        let size = 0;
+        res.on('data', (chunk: Buffer) => (hash.update(chunk), (size += chunk.length)));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, hash: hash.digest('hex'), size }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] }));
+    });
+  }
+
+  it('is validated up to the cap, and beyond it passed through unvalidated, byte for byte, saying so in the log', async () => {
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: bigUrl, maxAnswerBytes: MiB, report: (line) => logged.push(line) });
+    try {
+      const within = await hashThrough(front.url, MiB);
+      expect(within.size).toBe(MiB);
+      expect(within.hash).toBe(await sentHashes.at(-1));
+      expect(violationsOf(within.headers).map((v) => v.location)).toContainEqual(['response', 'body', 'pad']);
+      const beyond = await hashThrough(front.url, MiB + 1);
+      expect(beyond.status).toBe(200);
+      expect(beyond.size).toBe(MiB + 1);
+      expect(beyond.hash).toBe(await sentHashes.at(-1));
+      expect(violationsOf(beyond.headers)).toEqual([]);
+      expect(logged.at(-1)).toMatch(/over 1048576 bytes.*not validated/);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it('is no longer read from the upstream once the client has gone, and the proxy serves on', async () => {
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: bigUrl, maxAnswerBytes: MiB, report: (line) => logged.push(line) });
+    try {
+      const before = sentHashes.length;
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(`${front.url}${PATH}?bytes=${200 * MiB}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > 3 * MiB) req.destroy();
+          });
+          res.on('close', resolve);
+        });
+        req.on('error', () => undefined);
+        req.end('{}');
+        setTimeout(() => reject(new Error('the answer never arrived')), 60_000);
+      });
+      // The upstream's answer ends (its connection closed by the proxy) far short of 200 MiB.
+      await expect(within(30_000, 'the upstream answer ending', sentHashes[before]!)).rejects.toThrow('mid-answer');
+      const next = await hashThrough(front.url, 1000);
+      expect(next.size).toBe(1000);
+    } finally {
+      await front.close();
+    }
+  }, 120_000);
+
+  it('of 300 MB passes through the proxy (a process of its own) byte for byte, its memory growing by far less', async () => {
+    const child = spawn(process.execPath, [cli, '--proxy', '--upstream', bigUrl, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        child.on('message', (message: { listening?: string }) => message.listening && resolve(message.listening));
+        child.once('exit', (code) => reject(new Error(`the proxy exited (${code}): ${stderr}`)));
+      });
+      const peak = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024;
+      // A first exchange warms the path up (its code, its buffers) before the baseline is taken.
+      await hashThrough(base, 2 * MiB);
+      const before = peak();
+      const size = 300 * 1000 * 1000;
+      const answer = await hashThrough(base, size);
+      const growth = peak() - before;
+      console.log(`proxy peak RSS grew by ${(growth / MiB).toFixed(1)} MiB for a ${size / MiB} MiB answer`);
+      expect(answer.status).toBe(200);
+      expect(answer.size).toBe(size);
+      expect(answer.hash).toBe(await sentHashes.at(-1));
+      expect(growth).toBeLessThan(128 * MiB);
+      expect(stderr).toMatch(/not validated/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 240_000);
 });

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
+import { validateHeaderValue } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { responseXml } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/http.js';
 import { startMock } from '../src/server.js';
-import { warningHeaders } from '../src/warnings.js';
+import { asciiJson, warningHeaders } from '../src/warnings.js';
 import { within } from './support/deadline.js';
 import { send } from './support/http.js';
+import { randomTexts } from './support/random-text.js';
 
 const PATH = '/api/v1.1/workflows/import_and_start_batch';
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -129,4 +131,19 @@ describe('strict mode', () => {
     expect(await statusFromCli(['--strict'], { MOCK_STRICT: '' })).toBe(400);
     expect(await statusFromCli([], { MOCK_STRICT: '1' })).toBe(400);
   }, 420_000);
+});
+
+describe('the ASCII JSON of header values', () => {
+  const randomText = randomTexts(0x9e3779b9);
+
+  it('is printable ASCII that Node sends as a header, and JSON.parse reads back exactly what was encoded', () => {
+    for (let i = 0; i < 2000; i++) {
+      const value = { pointer: randomText(), list: [randomText(), randomText()], message: randomText() };
+      const encoded = asciiJson(value);
+      expect(encoded).toMatch(/^[\x20-\x7e]*$/);
+      expect(() => validateHeaderValue('x-test', encoded)).not.toThrow();
+      expect(JSON.parse(encoded)).toEqual(value);
+      expect(JSON.parse(encoded).pointer === value.pointer).toBe(true);
+    }
+  });
 });
