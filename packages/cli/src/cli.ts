@@ -318,7 +318,7 @@ async function readAndSend(
         if (note) {
           if (note.unreadable !== undefined) {
             if (tally.unreadable < SHOWN * 2) say(`line ${line}: ${note.unreadable}; skipped`);
-            await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false } });
+            await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false, ...(note.pointer === undefined ? {} : { pointer: note.pointer }) } });
             continue;
           }
           if (note.interrupted) {

@@ -405,6 +405,40 @@ describe('altcraft-import', () => {
     });
   });
 
+  it('refuses a line whose number would not reach the wire as written (1e400 was sent as null and reported imported), with the pointer', async () => {
+    const baseUrl = await faultServer();
+    const report = join(dir, 'report-numbers.ndjson');
+    const input = file(
+      'p.ndjson',
+      [
+        '{"email":"a@example.com","n":1}',
+        '{"email":"c@example.com","n":1e400}',
+        '{"email":"d@example.com","n":-1e400}',
+        '{"email":"e@example.com","deep":{"x":[1e999]}}',
+        '{"email":"f@example.com","n":9007199254740993.0}',
+        '{"email":"g@example.com","n":9007199254740993e0}',
+        '{"email":"h@example.com", "n": 1.0, "m": 1e-400}',
+        '{"email":"i@example.com", "n": 1.0, "m": 0.1}',
+      ].join('\n') + '\n',
+    );
+    const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, input]);
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain('line 2: the number 1e400 at /n is beyond the range of a double (±1.8e308) and would be sent as null');
+    const failed = readReport(report).filter((l) => l.status === 'failed');
+    expect(failed.map((l) => [l.line, (l.error as { pointer?: string }).pointer])).toEqual([
+      [2, '/n'],
+      [3, '/n'],
+      [4, '/deep/x/0'],
+      [5, '/n'],
+      [6, '/n'],
+      [7, '/m'],
+    ]);
+    expect(server!.received.flatMap((r) => r.body.data.map((item) => item.data))).toEqual([
+      { email: 'a@example.com', n: 1 },
+      { email: 'i@example.com', n: 1, m: 0.1 },
+    ]);
+  });
+
   it('CSV: an unclosed quote fails its own line once, the records after it are imported, and a resume does not send it again', async () => {
     const baseUrl = await faultServer();
     const report = join(dir, 'report-csv-unclosed.ndjson');
