@@ -107,14 +107,23 @@ const COMMA = 44;
  * Cuts a CSV file into records by its quotes, with the line each record starts on (a quoted
  * field may hold line breaks, so records and lines differ). The quote rules are csv-parse's
  * strict ones, so that it gets only well-formed records and its records match these frames one
- * to one. A malformed record ends with its line; a quote never closed (or a record past 10 MiB,
- * which no request could carry) fails its first line alone, and the lines after it are read
- * again as records of their own, so that a stray quote cannot swallow the rest of the file.
+ * to one. A record that cannot be read fails its first line alone: malformed on one line, a
+ * quote never closed (or a record past 10 MiB, which no request could carry), or a quote that
+ * closes on a later line into a malformed record; the lines after that first one are read again
+ * as records of their own, so that a stray quote cannot swallow well-formed rows.
  */
 async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenerator<Frame> {
   const lines = rawLines(source);
-  const pending: RawLine[] = [];
-  const next = async (): Promise<RawLine | undefined> => pending.shift() ?? (await lines.next()).value ?? undefined;
+  // Lines to read again, run by run, the first run first: a run may hold 10 MiB of lines, too
+  // many to spread into an array's unshift.
+  const again: { lines: RawLine[]; at: number }[] = [];
+  const next = async (): Promise<RawLine | undefined> => {
+    for (let run = again[0]; run; run = again[0]) {
+      if (run.at < run.lines.length) return run.lines[run.at++];
+      again.shift();
+    }
+    return (await lines.next()).value ?? undefined;
+  };
   for (let first = await next(); first; first = await next()) {
     const bytes = withoutBom(first);
     if (bytes.length === 0) continue;
@@ -150,10 +159,12 @@ async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenera
       if (error) break;
       if (inQuotes && size > MAX_BODY_BYTES) break;
     }
-    if (inQuotes) {
-      // Never closed (or too long to be a field): only the first line is charged with it.
-      pending.unshift(...record.slice(1));
-      const reason = size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed';
+    if (inQuotes || (error && record.length > 1)) {
+      // A record over several lines that cannot be read (never closed, too long to be a field,
+      // or closed into a malformed record): only its first line is charged with it, and the
+      // lines after it are read again, each of them a record that may well be whole on its own.
+      again.unshift({ lines: record, at: 1 });
+      const reason = inQuotes ? (size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed') : `closes on line ${record.at(-1)!.number} into a malformed record (${error!.slice('malformed CSV: '.length)})`;
       yield { line: first.number, bytes, error: `malformed CSV: the quoted field opened on line ${first.number} ${reason}` };
       continue;
     }

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createBatchEncoder } from '@altcraft-api/contract';
 import { countKeys, isCanonicalJson } from '../src/canonical.js';
@@ -7,12 +8,15 @@ import { EDGE_NUMBERS, oracle, random, randomNumber } from './support/numbers.js
 
 const SEED = 20261207;
 
+const chunked = (text: string | Buffer, size: number): Buffer[] => {
+  const bytes = Buffer.from(text);
+  return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+};
+
 async function records(text: string | Buffer, format: 'csv' | 'ndjson', skip?: (line: number) => boolean, chunkSize = 2): Promise<InputRecord[]> {
   const out: InputRecord[] = [];
   // Two-byte chunks by default: every rule must hold wherever the stream happens to be cut.
-  const bytes = Buffer.from(text);
-  const chunks = Array.from({ length: Math.ceil(bytes.length / chunkSize) }, (_, i) => bytes.subarray(i * chunkSize, (i + 1) * chunkSize));
-  for await (const record of readRecords(Readable.from(chunks), format, { skip })) {
+  for await (const record of readRecords(Readable.from(chunked(text, chunkSize)), format, { skip })) {
     // An NDJSON profile comes with its line's text (BOM left out), which parses to it.
     if ('profile' in record && format === 'ndjson') {
       const { text, ...rest } = record;
@@ -188,6 +192,102 @@ describe('readRecords', () => {
       { line: 5, profile: { email: 'd@example.com', score: 4 } },
     ]);
   });
+
+  it('a quote that closes on a later line into a malformed record fails its first line alone; the next line is read again (issue: row c disappeared)', async () => {
+    const csv = 'email,_fname\na@example.com,Ann\nb@example.com,"Bob\nc@example.com,"Cy, Jr."\nd@example.com,Dee\ne@example.com,Eve\n';
+    expect(await records(csv, 'csv')).toEqual([
+      { line: 2, profile: { email: 'a@example.com', _fname: 'Ann' } },
+      { line: 3, error: 'malformed CSV: the quoted field opened on line 3 closes on line 4 into a malformed record (text after a closing quote on line 4)' },
+      { line: 4, profile: { email: 'c@example.com', _fname: 'Cy, Jr.' } },
+      { line: 5, profile: { email: 'd@example.com', _fname: 'Dee' } },
+      { line: 6, profile: { email: 'e@example.com', _fname: 'Eve' } },
+    ]);
+  });
+
+  it(`accounts for every line of CSV files with random quoting defects once, with csv-parse's values for each whole record (seed ${SEED})`, async () => {
+    const next = random(SEED);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const word = () => pick(['x', 'ab', 'Jr.', 'a b', 'Ж', '1']);
+    const field = (eol: string): string =>
+      pick([
+        () => word(),
+        () => '',
+        () => `"${word()},${word()}"`,
+        () => `"${word()}""${word()}"`,
+        () => `"${word()}${eol}${word()}"`,
+        () => `"${word()}${eol}${eol}${word()},"`,
+        // The defects: a quote never closed here, a stray quote, text after a closing quote.
+        () => `"${word()}`,
+        () => `${word()}"${word()}`,
+        () => `"${word()}"${word()}`,
+      ])();
+    // Whole records read, on one line and over several: both kinds are well represented.
+    const whole = [0, 0];
+    for (let file = 0; file < 60; file++) {
+      const eol = pick(['\n', '\r\n']);
+      const columns = ['email', 'a', 'b'];
+      const rows = Array.from({ length: 40 }, (_, i) => [`r${i}@example.com`, ...Array.from({ length: pick([1, 2, 2, 2, 3]) }, () => field(eol))].join(','));
+      const text = [columns.join(','), ...rows].join(eol) + (next() < 0.8 ? eol : '');
+      const lines = text.split(eol);
+      if (lines.at(-1) === '') lines.pop();
+      // The oracle: csv-parse reads one record from each line where one starts; a record it
+      // refuses fails that line alone, and the next line starts the next record.
+      const expected = new Map<number, string[] | 'fail'>();
+      for (let at = 1; at < lines.length; ) {
+        // A blank line where a record would start is no record (a quote closing into a
+        // malformed record can leave one to read again).
+        if (lines[at] === '') {
+          at++;
+          continue;
+        }
+        try {
+          const rest = Buffer.from(lines.slice(at).join(eol));
+          const [{ info, record }] = parse(rest, { to: 1, info: true, relax_column_count: true }) as { info: { bytes: number }; record: string[] }[];
+          expected.set(at + 1, record.length === columns.length ? record : 'fail');
+          // The lines the record took, from the bytes it took (csv-parse's info.lines counts a
+          // CRLF inside quotes as two lines).
+          const span = rest.subarray(0, info.bytes).toString().replace(/\r?\n$/, '').split(eol).length;
+          if (record.length === columns.length) whole[span > 1 ? 1 : 0]++;
+          at += span;
+        } catch {
+          expected.set(at + 1, 'fail');
+          at++;
+        }
+      }
+      const got = new Map<number, string[] | 'fail'>();
+      for await (const record of readRecords(Readable.from(chunked(text, 7)), 'csv', { stringColumns: new Set(columns) })) {
+        expect(got.has(record.line), `file ${file}: line ${record.line} twice`).toBe(false);
+        got.set(record.line, 'error' in record ? 'fail' : columns.map((column) => (record.profile[column] as string | undefined) ?? ''));
+      }
+      expect([...got.entries()], `file ${file}:\n${text}`).toEqual([...expected.entries()]);
+    }
+    expect(Math.min(...whole), `whole records on one line, over several: ${whole.join(', ')}`).toBeGreaterThan(50);
+  });
+
+  it('reads the lines after a quote that never closes, or closes at the end into a malformed record, in time linear in their size (1, 4, 10 MB)', async () => {
+    const row = 'b@example.com,plain\n';
+    const shapes: Record<string, (rows: number) => string> = {
+      'never closed': (rows) => `email,note\na@example.com,"open\n${row.repeat(rows)}`,
+      'closed into a malformed record': (rows) => `email,note\na@example.com,"open\n${row.repeat(rows)}z",w"v\n`,
+    };
+    for (const [name, shape] of Object.entries(shapes)) {
+      const perMb: number[] = [];
+      for (const mb of [1, 4, 10]) {
+        const rows = Math.floor((mb << 20) / row.length);
+        const text = shape(rows);
+        let best = Infinity;
+        for (let round = 0; round < 3; round++) {
+          const start = performance.now();
+          let count = 0;
+          for await (const _ of readRecords(Readable.from(chunked(text, 65_536)), 'csv')) count++;
+          best = Math.min(best, performance.now() - start);
+          expect(count, name).toBe(text.split('\n').length - 2);
+        }
+        perMb.push(best / mb);
+      }
+      expect(perMb[2]! / perMb[0]!, `${name}: ms per MB at 1, 4, 10 MB: ${perMb.map((t) => t.toFixed(1)).join(', ')}`).toBeLessThan(4);
+    }
+  }, 240_000);
 
   it('skipping the unclosed line (a resume) reads the same records after it', async () => {
     const out = await records('email,score\n"b@example.com,2\nc@example.com,3\n', 'csv', (line) => line === 2);
