@@ -71,7 +71,8 @@ Options:
                           sent (requests, bytes, warnings, failures); send nothing, write no report
   --json                  print the final summary as one JSON object on standard output (counts,
                           requests, retries, bytes, duration, exit status and reason); the progress
-                          and the messages stay on standard error
+                          and the messages stay on standard error. Its counts, like the summary's,
+                          are for the whole file: with --resume, the lines carried over included
   -h, --help              show this help
   --version               show the version
 
