@@ -61,6 +61,8 @@ export function numberChange(token: string): string | undefined {
   return `is beyond 2^53 and would be sent as ${sent}`;
 }
 
+const ZEROS = '0'.repeat(300);
+
 /** Whether a parsed value holds a number that `numberChange` may refuse (cheap: a walk, the text only searched for zeros). */
 export function mayHoldChangedNumber(value: unknown, text: string): boolean {
   let zeroSuspect: boolean | undefined;
@@ -72,7 +74,7 @@ export function mayHoldChangedNumber(value: unknown, text: string): boolean {
       // A zero is suspect only if the text could spell an underflow: a negative exponent, or
       // hundreds of zeros after the point (any other spelling of a tiny number has one of them).
       if (item === 0) {
-        if ((zeroSuspect ??= /[eE]-|0{300}/.test(text))) return true;
+        if ((zeroSuspect ??= text.includes('e-') || text.includes('E-') || text.includes(ZEROS))) return true;
       } else if (!(Math.abs(item) < TWO_53)) return true;
     } else if (typeof item === 'object' && item !== null) {
       if (Array.isArray(item)) for (let i = 0; i < item.length; i++) pending.push(item[i]);
