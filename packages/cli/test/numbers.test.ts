@@ -59,6 +59,16 @@ describe('findChangedNumber', () => {
     expect(mayHoldChangedNumber({ a: [1, 0.5, 0, -3] }, '{"a":[1,0.5,0,-3]}')).toBe(false);
   });
 
+  it('finds a changed number nested deeper than the stack, and decodes escaped keys for its pointer', () => {
+    const depth = 200_000;
+    const deep = `{"a":${'['.repeat(depth)}1e400${']'.repeat(depth)}}`;
+    expect(mayHoldChangedNumber(JSON.parse(deep), deep)).toBe(true);
+    const found = findChangedNumber(deep)!;
+    expect(found.token).toBe('1e400');
+    expect(found.pointer).toBe(`/a${'/0'.repeat(depth)}`);
+    expect(findChangedNumber('{"\\u002f\\\\":{"~":[1e-999]}}')).toMatchObject({ pointer: '/~1\\/~0/0' });
+  });
+
   it('shortens a huge token in messages', () => {
     expect(shownToken(`1${'0'.repeat(1000)}`)).toMatch(/^10{23}…0{8} \(1001 characters\)$/);
   });
