@@ -18,10 +18,21 @@ and sent into the scenario ID, in batches that respect the platform's limits (10
 INPUT is an NDJSON file (.ndjson, .jsonl: one profile object per line), a CSV file (.csv: a
 header row of field names, then one profile per row), or - for standard input, in UTF-8 (a
 byte order mark is skipped). A line that cannot be read fails on its own, with its number: not
-JSON, not valid UTF-8, an integer beyond 2^53 (it would be rounded: write it as a string), a
-CSV quote out of place or never closed (only the line it opens on fails). A CSV record is
-numbered by the line it starts on. Relative paths are taken from the directory the command was
-run from (for \`pnpm altcraft-import\` in the repository: where pnpm was run, INIT_CWD).
+JSON, not valid UTF-8, a number that would not be sent as written (below), a CSV record whose
+quotes are out of place or never closed (its first line fails alone, and reading starts again
+on the next line). A CSV record is numbered by the line it starts on. Relative paths are taken
+from the directory the command was run from (for \`pnpm altcraft-import\` in the repository:
+where pnpm was run, INIT_CWD).
+
+Numbers are read as doubles and sent as JavaScript writes them (1.0 as 1, 1e2 as 100, -0 as
+0: the same values). A line is refused, with the number's JSON pointer, when that would change
+a number's value: beyond +-1.8e308 (it would become null), a nonzero number that becomes 0
+(1e-400), or of magnitude 2^53 or more and sent with another value (9007199254740993, also as
+9007199254740993.0 or 9.007199254740993e15, would be sent as 9007199254740992): write such a
+number as a string. Below 2^53, digits past a double's precision (about 17) are rounded to the
+nearest double, as any JSON reader rounds them. A CSV cell becomes a number only when it is
+written as one (no exponent, no leading zero), is below 2^53 and keeps its value; otherwise it
+stays text.
 
 The API token is read from the environment variable ALTCRAFT_TOKEN, never from the command
 line (where every user of the machine can see it).
@@ -60,7 +71,8 @@ Options:
                           sent (requests, bytes, warnings, failures); send nothing, write no report
   --json                  print the final summary as one JSON object on standard output (counts,
                           requests, retries, bytes, duration, exit status and reason); the progress
-                          and the messages stay on standard error
+                          and the messages stay on standard error. Its counts, like the summary's,
+                          are for the whole file: with --resume, the lines carried over included
   -h, --help              show this help
   --version               show the version
 

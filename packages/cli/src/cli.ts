@@ -15,7 +15,7 @@ import {
 import { MAX_BODY_BYTES } from '@altcraft-api/contract';
 import { SEE_HELP, USAGE, UsageError, parseCommandLine, wantsJson, type CliOptions } from './args.js';
 import { InputReader } from './reader.js';
-import { EXIT, exitStatus, type ExitStatus, type LineTally } from './exit.js';
+import { EXIT, addTallies, exitStatus, type ExitStatus, type LineTally } from './exit.js';
 import { callerDirectory, describePath, pathOf, type PathOf } from './paths.js';
 import { ProgressDisplay, describeTally, settledLines } from './progress.js';
 import { Reasons, type Reason } from './reasons.js';
@@ -51,13 +51,21 @@ interface RunState {
   stopped?: string;
 }
 
-/** The --json summary: one object, snake_case like the report's lines. */
+/**
+ * The --json summary: one object, snake_case like the report's lines. `lines` counts the whole
+ * file, as the exit status does: with --resume, the lines carried over (`carried`) and this
+ * run's (`this_run`).
+ */
 function jsonSummary(state: RunState, status: ExitStatus, reason: ExitReason, message: string | undefined): object {
+  const whole = addTallies(state.carried ?? noLines(), state.tally);
+  const toSend = state.dryRun ? { to_send: state.toSend } : {};
   return {
     dry_run: state.dryRun,
     exit: { status, reason, ...(message === undefined ? {} : { message }) },
-    lines: { total: settledLines(state.tally) + state.toSend, ...state.tally, ...(state.dryRun ? { to_send: state.toSend } : {}) },
-    ...(state.carried ? { carried: { total: settledLines(state.carried), ...state.carried } } : {}),
+    lines: { total: settledLines(whole) + state.toSend, ...whole, ...toSend },
+    ...(state.carried
+      ? { carried: { total: settledLines(state.carried), ...state.carried }, this_run: { total: settledLines(state.tally) + state.toSend, ...state.tally, ...toSend } }
+      : {}),
     requests: state.requests,
     retries: state.retries,
     bytes: state.bytes,
@@ -318,7 +326,7 @@ async function readAndSend(
         if (note) {
           if (note.unreadable !== undefined) {
             if (tally.unreadable < SHOWN * 2) say(`line ${line}: ${note.unreadable}; skipped`);
-            await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false } });
+            await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false, ...(note.pointer === undefined ? {} : { pointer: note.pointer }) } });
             continue;
           }
           if (note.interrupted) {
@@ -399,14 +407,18 @@ async function readAndSend(
   }
 
   const seconds = elapsed() / 1000;
+  // The summary counts the whole file, as the exit status does: the lines carried over included.
+  const carried = resumed?.carried ?? noLines();
+  const whole = addTallies(carried, tally);
+  const parts = resumed ? ` (${grouped(settledLines(carried))} carried over from the report, ${grouped(settledLines(tally) + state.toSend)} this run)` : '';
   if (options.dryRun) {
     say(
-      `dry run: ${describeTally(tally, { sent, toSend: state.toSend })}; ${plural(state.requests, 'request')} of ${size(state.bytes)} would be sent` +
+      `dry run: ${describeTally(whole, { sent, toSend: state.toSend })}${parts}; ${plural(state.requests, 'request')} of ${size(state.bytes)} would be sent` +
         `${state.requests > 1 ? ` (the largest ${size(state.largestRequest)})` : ''}; nothing was sent`,
     );
   } else if (summary) {
     say(
-      `${describeTally(tally, { sent })}; ${plural(state.requests, 'request')}, ${plural(state.retries, 'retry', 'retries')}, ${size(state.bytes)} sent, ` +
+      `${describeTally(whole, { sent })}${parts}; ${plural(state.requests, 'request')}, ${plural(state.retries, 'retry', 'retries')}, ${size(state.bytes)} sent, ` +
         `${seconds.toFixed(1)} s (${grouped(settledLines(tally) / Math.max(seconds, 0.001))} lines/s)${state.report ? `; report: ${state.report}` : ''}`,
     );
   }
@@ -436,14 +448,6 @@ async function readAndSend(
   if (fatal && state.report && !report?.error) say(`the lines not sent can be sent later with --resume --report ${options.report}`);
   if (fatal) throw new Fatal(fatal, { cause: 'said' });
 
-  const carried = resumed?.carried ?? noLines();
-  const whole: LineTally = {
-    imported: carried.imported + tally.imported,
-    queued: carried.queued + tally.queued,
-    failed: carried.failed + tally.failed,
-    unknown: carried.unknown + tally.unknown,
-    unreadable: carried.unreadable + tally.unreadable,
-  };
   return exitStatus({ fatal: false, interrupted, tally: whole });
 }
 

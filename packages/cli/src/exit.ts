@@ -11,6 +11,11 @@ export interface LineTally {
   unreadable: number;
 }
 
+/** Two tallies added up: the lines carried over by --resume and this run's make the whole file's. */
+export function addTallies(a: LineTally, b: LineTally): LineTally {
+  return { imported: a.imported + b.imported, queued: a.queued + b.queued, failed: a.failed + b.failed, unknown: a.unknown + b.unknown, unreadable: a.unreadable + b.unreadable };
+}
+
 /**
  * The exit status of a run. `fatal` (nothing could be done, or the report could not be written)
  * wins over `interrupted`, which wins over the tally: an interrupted run is not finished, whatever

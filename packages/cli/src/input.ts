@@ -3,11 +3,12 @@ import type { Readable } from 'node:stream';
 import { MAX_BODY_BYTES, document, isJsonObject, resolveSchemaRef, type JsonSchema } from '@altcraft-api/contract';
 import { parse } from 'csv-parse/sync';
 import { rawLines, textLines, type RawLine } from './lines.js';
+import { findChangedNumber, mayHoldChangedNumber, numberChange, shownToken } from './numbers.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
 /** One input record: a profile, or why it could not be read. `line` is where the record starts. */
-export type InputRecord = { line: number; profile: Record<string, unknown>; text?: string } | { line: number; error: string };
+export type InputRecord = { line: number; profile: Record<string, unknown>; text?: string } | { line: number; error: string; pointer?: string };
 
 export interface ReadOptions {
   /** Lines to leave out (settled in an earlier run). */
@@ -25,19 +26,14 @@ const textOf = (bytes: Buffer): string | undefined => (isUtf8(bytes) ? bytes.toS
 
 const NOT_UTF8 = 'not valid UTF-8 (save the file as UTF-8)';
 
-/**
- * The first integer literal of a JSON text that a JavaScript number cannot hold exactly. Such a
- * number would be sent rounded (12345678901234567890123 as 1.2345678901234568e+22): the line is
- * refused instead, since Node 20 cannot put the original digits back on the wire and turning the
- * number into a string would change the field's type behind the user's back.
- */
-function unsafeInteger(text: string): string | undefined {
-  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d{16,}(?![.eE\d])/g)) {
-    if (token.startsWith('"')) continue;
-    const value = BigInt(token);
-    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) return token;
-  }
-  return undefined;
+/** Why a line is refused for a number it holds (numbers.ts), with where the number is; undefined when none is. */
+function changedNumberOf(value: unknown, text: string): { error: string; pointer: string } | undefined {
+  if (!mayHoldChangedNumber(value, text)) return undefined;
+  const changed = findChangedNumber(text);
+  if (!changed) return undefined;
+  const { token, pointer, reason } = changed;
+  const quoted = token.length <= 40 ? ` ("${token}")` : '';
+  return { error: `the number ${shownToken(token)} at ${pointer} ${reason}: write it as a string${quoted}`, pointer };
 }
 
 async function* readNdjson(source: Readable | AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<InputRecord> {
@@ -63,26 +59,11 @@ async function* readNdjson(source: Readable | AsyncIterable<Buffer>, options: Re
         yield { line, error: 'not a JSON object' };
         continue;
       }
-      const unsafe = hasUnsafeNumber(value) ? unsafeInteger(text) : undefined;
+      const changed = changedNumberOf(value, text);
       // The line itself goes along: it may serve as the profile's serialisation (canonical.ts).
-      yield unsafe === undefined ? { line, profile: value, text } : { line, error: `the integer ${unsafe} is beyond 2^53 and would be rounded: write it as a string ("${unsafe}")` };
+      yield changed === undefined ? { line, profile: value, text } : { line, ...changed };
     }
   }
-}
-
-/** Whether a parsed value holds a number past 2^53 (cheap: the text is searched only then). */
-function hasUnsafeNumber(value: unknown): boolean {
-  // A loop, not recursion: a line may nest deeper than the stack.
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    if (typeof item === 'number') {
-      if (Math.abs(item) > Number.MAX_SAFE_INTEGER) return true;
-    } else if (typeof item === 'object' && item !== null) {
-      for (const inner of Array.isArray(item) ? item : Object.values(item)) pending.push(inner);
-    }
-  }
-  return false;
 }
 
 /** Profile fields the contract types as text: never turned into numbers or booleans. */
@@ -105,8 +86,9 @@ export function cellValue(column: string, raw: string, stringColumns: ReadonlySe
     const phones = raw.split(/[;|]/).map((phone) => phone.trim()).filter(Boolean);
     return phones.length > 1 ? phones : phones[0];
   }
-  // A leading zero (00066) is not a number: it is kept as text, so nothing is lost.
-  if (NUMBER.test(raw) && Number.isSafeInteger(Math.trunc(Number(raw)))) return Number(raw);
+  // A leading zero (00066) is not a number, nor is anything past 2^53 or a number that would
+  // not reach the wire as written (numbers.ts: 0.000…1 would become 0): kept as text, nothing is lost.
+  if (NUMBER.test(raw) && Number.isSafeInteger(Math.trunc(Number(raw))) && numberChange(raw) === undefined) return Number(raw);
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
   return raw;
 }
@@ -125,14 +107,23 @@ const COMMA = 44;
  * Cuts a CSV file into records by its quotes, with the line each record starts on (a quoted
  * field may hold line breaks, so records and lines differ). The quote rules are csv-parse's
  * strict ones, so that it gets only well-formed records and its records match these frames one
- * to one. A malformed record ends with its line; a quote never closed (or a record past 10 MiB,
- * which no request could carry) fails its first line alone, and the lines after it are read
- * again as records of their own, so that a stray quote cannot swallow the rest of the file.
+ * to one. A record that cannot be read fails its first line alone: malformed on one line, a
+ * quote never closed (or a record past 10 MiB, which no request could carry), or a quote that
+ * closes on a later line into a malformed record; the lines after that first one are read again
+ * as records of their own, so that a stray quote cannot swallow well-formed rows.
  */
 async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenerator<Frame> {
   const lines = rawLines(source);
-  const pending: RawLine[] = [];
-  const next = async (): Promise<RawLine | undefined> => pending.shift() ?? (await lines.next()).value ?? undefined;
+  // Lines to read again, run by run, the first run first: a run may hold 10 MiB of lines, too
+  // many to spread into an array's unshift.
+  const again: { lines: RawLine[]; at: number }[] = [];
+  const next = async (): Promise<RawLine | undefined> => {
+    for (let run = again[0]; run; run = again[0]) {
+      if (run.at < run.lines.length) return run.lines[run.at++];
+      again.shift();
+    }
+    return (await lines.next()).value ?? undefined;
+  };
   for (let first = await next(); first; first = await next()) {
     const bytes = withoutBom(first);
     if (bytes.length === 0) continue;
@@ -168,10 +159,12 @@ async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenera
       if (error) break;
       if (inQuotes && size > MAX_BODY_BYTES) break;
     }
-    if (inQuotes) {
-      // Never closed (or too long to be a field): only the first line is charged with it.
-      pending.unshift(...record.slice(1));
-      const reason = size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed';
+    if (inQuotes || (error && record.length > 1)) {
+      // A record over several lines that cannot be read (never closed, too long to be a field,
+      // or closed into a malformed record): only its first line is charged with it, and the
+      // lines after it are read again, each of them a record that may well be whole on its own.
+      again.unshift({ lines: record, at: 1 });
+      const reason = inQuotes ? (size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed') : `closes on line ${record.at(-1)!.number} into a malformed record (${error!.slice('malformed CSV: '.length)})`;
       yield { line: first.number, bytes, error: `malformed CSV: the quoted field opened on line ${first.number} ${reason}` };
       continue;
     }

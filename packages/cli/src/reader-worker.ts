@@ -174,7 +174,7 @@ async function read(): Promise<void> {
   const skip = resume ? (line: number) => isSettledIn(resume, line) : undefined;
   for await (const input of readRecords(source, setup.inputFormat, { skip, stringColumns: new Set(setup.stringColumns) })) {
     if ('error' in input) {
-      record(input.line, undefined, { unreadable: input.error });
+      record(input.line, undefined, { unreadable: input.error, ...(input.pointer === undefined ? {} : { pointer: input.pointer }) });
       continue;
     }
     if (!setup.retryAmbiguous && resume && wasInFlightIn(resume, input.line)) {

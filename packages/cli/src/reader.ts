@@ -32,6 +32,8 @@ export interface Note {
   at: number;
   /** Unreadable: why (the line is not sent). */
   unreadable?: string;
+  /** Where in the line the unreadable part is (a number that would not be sent as written). */
+  pointer?: string;
   /** In flight when an earlier run died (the line is not sent). */
   interrupted?: true;
   /** Advice the profile goes against: how many, and in words. */

@@ -300,6 +300,24 @@ describe('altcraft-import', () => {
     ]);
   });
 
+  it('after --resume the summary counts the whole file, the lines carried over and this run\'s, as the exit status does', async () => {
+    const baseUrl = await faultServer();
+    const carried = [
+      { line: 1, status: 'imported', profile_id: 'x' },
+      { line: 2, status: 'unknown', error: { kind: 'timeout', message: 'no answer', retryable: false } },
+      { line: 3, status: 'failed', error: { kind: 'input', message: 'not JSON', retryable: false } },
+    ];
+    const report = file('report.ndjson', carried.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    const { code, stdout, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, '--resume', '--json', file('p.ndjson', ndjson(5))]);
+    expect(code, stderr).toBe(2);
+    expect(server!.acknowledged()).toEqual(['p3@example.com', 'p4@example.com']);
+    expect(stderr).toContain('altcraft-import: 5 lines: 3 imported, 0 failed, 1 unknown, 1 unreadable (3 carried over from the report, 2 this run); 1 request');
+    const summary = JSON.parse(stdout) as Record<string, unknown>;
+    expect(summary.lines).toEqual({ total: 5, imported: 3, queued: 0, failed: 0, unknown: 1, unreadable: 1 });
+    expect(summary.carried).toEqual({ total: 3, imported: 1, queued: 0, failed: 0, unknown: 1, unreadable: 1 });
+    expect(summary.this_run).toEqual({ total: 2, imported: 2, queued: 0, failed: 0, unknown: 0, unreadable: 0 });
+  });
+
   it('refuses to resume from a report with a corrupt line in the middle, naming the line', async () => {
     const baseUrl = await faultServer();
     const report = file('report.ndjson', `${JSON.stringify({ line: 1, status: 'imported', profile_id: 'x' })}\n{"line":2,"sta\n${JSON.stringify({ line: 3, status: 'imported', profile_id: 'y' })}\n`);
@@ -403,6 +421,48 @@ describe('altcraft-import', () => {
       expect(failedLines.sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i).filter((i) => i % 7 === 3).map((i) => i + 1));
       expect(server!.received.flatMap((r) => r.emails)).toHaveLength(600 - failedLines.length);
     });
+  });
+
+  it('refuses a line whose number would not reach the wire as written (1e400 was sent as null and reported imported), with the pointer', async () => {
+    const baseUrl = await faultServer();
+    const report = join(dir, 'report-numbers.ndjson');
+    const input = file(
+      'p.ndjson',
+      [
+        '{"email":"a@example.com","n":1}',
+        '{"email":"c@example.com","n":1e400}',
+        '{"email":"d@example.com","n":-1e400}',
+        '{"email":"e@example.com","deep":{"x":[1e999]}}',
+        '{"email":"f@example.com","n":9007199254740993.0}',
+        '{"email":"g@example.com","n":9007199254740993e0}',
+        '{"email":"h@example.com", "n": 1.0, "m": 1e-400}',
+        '{"email":"i@example.com", "n": 1.0, "m": 0.1}',
+      ].join('\n') + '\n',
+    );
+    const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--report', report, input]);
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain('line 2: the number 1e400 at /n is beyond the range of a double (±1.8e308) and would be sent as null');
+    const failed = readReport(report).filter((l) => l.status === 'failed');
+    expect(failed.map((l) => [l.line, (l.error as { pointer?: string }).pointer])).toEqual([
+      [2, '/n'],
+      [3, '/n'],
+      [4, '/deep/x/0'],
+      [5, '/n'],
+      [6, '/n'],
+      [7, '/m'],
+    ]);
+    expect(server!.received.flatMap((r) => r.body.data.map((item) => item.data))).toEqual([
+      { email: 'a@example.com', n: 1 },
+      { email: 'i@example.com', n: 1, m: 0.1 },
+    ]);
+  });
+
+  it('CSV: a quote that closes on a later line into a malformed record fails its first line alone; --dry-run --json accounts for every data line', async () => {
+    const input = file('p.csv', 'email,_fname\na@example.com,Ann\nb@example.com,"Bob\nc@example.com,"Cy, Jr."\nd@example.com,Dee\ne@example.com,Eve\n');
+    const { code, stdout, stderr } = await runCli(['--base-url', 'http://127.0.0.1:1/api/v1.1', '--workflow', '12', '--dry-run', '--json', input]);
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain('line 3: malformed CSV: the quoted field opened on line 3 closes on line 4 into a malformed record');
+    expect((JSON.parse(stdout) as { lines: unknown }).lines).toEqual({ total: 5, imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 1, to_send: 4 });
   });
 
   it('CSV: an unclosed quote fails its own line once, the records after it are imported, and a resume does not send it again', async () => {

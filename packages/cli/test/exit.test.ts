@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, exitStatus, type LineTally } from '../src/exit.js';
+import { EXIT, addTallies, exitStatus, type LineTally } from '../src/exit.js';
 
 const tally = (counts: Partial<LineTally>): LineTally => ({ imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0, ...counts });
 
@@ -23,4 +23,8 @@ describe('exitStatus', () => {
   it('is 1 on a fatal error, also when interrupted as well', () => {
     expect(exitStatus({ fatal: true, interrupted: true, tally: tally({ imported: 5, unknown: 1 }) })).toBe(1);
   });
+});
+
+it('adds the lines carried over to this run\'s, count by count', () => {
+  expect(addTallies(tally({ imported: 1, unknown: 2, unreadable: 3 }), tally({ imported: 4, queued: 5, failed: 6 }))).toEqual({ imported: 5, queued: 5, failed: 6, unknown: 2, unreadable: 3 });
 });

@@ -1,13 +1,22 @@
 import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { createBatchEncoder } from '@altcraft-api/contract';
+import { countKeys, isCanonicalJson } from '../src/canonical.js';
 import { cellValue, formatOfPath, readRecords, type InputRecord } from '../src/input.js';
+import { EDGE_NUMBERS, oracle, random, randomNumber } from './support/numbers.js';
+
+const SEED = 20261207;
+
+const chunked = (text: string | Buffer, size: number): Buffer[] => {
+  const bytes = Buffer.from(text);
+  return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+};
 
 async function records(text: string | Buffer, format: 'csv' | 'ndjson', skip?: (line: number) => boolean, chunkSize = 2): Promise<InputRecord[]> {
   const out: InputRecord[] = [];
   // Two-byte chunks by default: every rule must hold wherever the stream happens to be cut.
-  const bytes = Buffer.from(text);
-  const chunks = Array.from({ length: Math.ceil(bytes.length / chunkSize) }, (_, i) => bytes.subarray(i * chunkSize, (i + 1) * chunkSize));
-  for await (const record of readRecords(Readable.from(chunks), format, { skip })) {
+  for await (const record of readRecords(Readable.from(chunked(text, chunkSize)), format, { skip })) {
     // An NDJSON profile comes with its line's text (BOM left out), which parses to it.
     if ('profile' in record && format === 'ndjson') {
       const { text, ...rest } = record;
@@ -35,6 +44,21 @@ describe('cellValue', () => {
     ['note', '', undefined],
   ])('%s = %j', (column, raw, expected) => {
     expect(cellValue(column, raw)).toEqual(expected);
+  });
+
+  it(`turns a cell into a number only when the number reaches the wire as written, else keeps the text (seed ${SEED})`, () => {
+    const next = random(SEED);
+    const cells = [...EDGE_NUMBERS, ...Array.from({ length: 3000 }, () => randomNumber(next))].filter((cell) => /^-?(0|[1-9]\d*)(\.\d+)?$/.test(cell));
+    const wrong = cells.filter((cell) => {
+      const value = cellValue('score', cell);
+      if (typeof value === 'string') return value !== cell;
+      return value !== Number(cell) || !oracle(cell).accepted;
+    });
+    expect(wrong).toEqual([]);
+    expect(cells.filter((cell) => typeof cellValue('score', cell) === 'number').length).toBeGreaterThan(cells.length / 4);
+    // The issue's underflow: 0.000…1 became 0.
+    const tiny = `0.${'0'.repeat(400)}1`;
+    expect(cellValue('score', tiny)).toBe(tiny);
   });
 
   it('keeps a --string-columns column as text', () => {
@@ -68,13 +92,84 @@ describe('readRecords', () => {
   });
 
   it('refuses an NDJSON line with an integer beyond 2^53 rather than round it', async () => {
-    const out = await records('{"id":12345678901234567890123}\n{"id":-9007199254740993}\n{"id":9007199254740991,"s":"12345678901234567890123","f":12345678901234567.5}\n', 'ndjson');
+    const out = await records('{"id":12345678901234567890123}\n{"id":-9007199254740993}\n{"id":9007199254740991,"s":"12345678901234567890123","f":1234567890123456.5}\n', 'ndjson');
     expect(out).toEqual([
-      { line: 1, error: 'the integer 12345678901234567890123 is beyond 2^53 and would be rounded: write it as a string ("12345678901234567890123")' },
-      { line: 2, error: expect.stringContaining('-9007199254740993') },
-      { line: 3, profile: { id: 9007199254740991, s: '12345678901234567890123', f: 12345678901234567.5 } },
+      { line: 1, error: 'the number 12345678901234567890123 at /id is beyond 2^53 and would be sent as 1.2345678901234568e+22: write it as a string ("12345678901234567890123")', pointer: '/id' },
+      { line: 2, error: expect.stringContaining('-9007199254740993 at /id'), pointer: '/id' },
+      { line: 3, profile: { id: 9007199254740991, s: '12345678901234567890123', f: 1234567890123456.5 } },
     ]);
   });
+
+  it('refuses a number that would not reach the wire as written, in any spelling, with its pointer (issue: 1e400 sent as null)', async () => {
+    const lines = [
+      '{"email":"c@example.com","n":1e400}',
+      '{"email":"c@example.com","n":-1e400}',
+      '{"email":"c@example.com","deep":{"list":[1,{"x":1e999}]}}',
+      '{"email":"c@example.com","n":9007199254740993.0}',
+      '{"email":"c@example.com","n":9007199254740993e0}',
+      '{"email":"c@example.com","n":1e-400}',
+      '{"email":"c@example.com","n":1.0,"m":0.1,"z":-0,"big":1e300}',
+    ];
+    expect(await records(lines.join('\n') + '\n', 'ndjson')).toEqual([
+      { line: 1, error: 'the number 1e400 at /n is beyond the range of a double (±1.8e308) and would be sent as null: write it as a string ("1e400")', pointer: '/n' },
+      { line: 2, error: expect.stringContaining('-1e400 at /n is beyond the range of a double'), pointer: '/n' },
+      { line: 3, error: expect.stringContaining('1e999 at /deep/list/1/x'), pointer: '/deep/list/1/x' },
+      { line: 4, error: expect.stringContaining('9007199254740993.0 at /n is beyond 2^53 and would be sent as 9007199254740992'), pointer: '/n' },
+      { line: 5, error: expect.stringContaining('9007199254740993e0 at /n is beyond 2^53'), pointer: '/n' },
+      { line: 6, error: expect.stringContaining('1e-400 at /n is too small for a double'), pointer: '/n' },
+      { line: 7, profile: { email: 'c@example.com', n: 1, m: 0.1, z: -0, big: 1e300 } },
+    ]);
+  });
+
+  it(`sends every accepted number as the oracle allows, on the fast path and the parse path alike; refuses the others (seed ${SEED})`, async () => {
+    const next = random(SEED);
+    const tokens = [...EDGE_NUMBERS, ...Array.from({ length: 1500 }, () => randomNumber(next))];
+    // Each token in a canonical line (its text may be sent as it is) and in a spaced one (always re-encoded).
+    const texts = tokens.flatMap((token) => [`{"email":"a@example.com","n":${token}}`, `{ "email": "a@example.com", "deep": [{"n": ${token}}] }`]);
+    const out = await records(texts.join('\n') + '\n', 'ndjson', undefined, 65_536);
+    const byLine = new Map(out.map((r) => [r.line, r]));
+    const encoder = createBatchEncoder('json', {});
+    const wrong: string[] = [];
+    texts.forEach((text, i) => {
+      const token = tokens[i >> 1]!;
+      const { sent, accepted } = oracle(token);
+      const record = byLine.get(i + 1)!;
+      if (!accepted) {
+        if (!('error' in record) || record.pointer !== (i % 2 === 0 ? '/n' : '/deep/0/n')) wrong.push(`${token}: not refused`);
+        return;
+      }
+      if (!('profile' in record)) return wrong.push(`${token}: refused (${record.error})`);
+      // What the reading thread sends: the line itself when it is canonical, else the encoder's item.
+      const wire = isCanonicalJson(text, countKeys(record.profile)) ? `{"data":${text}}` : encoder.item(record.profile);
+      if (!new RegExp(`"n": ?${sent.replace(/[.+]/g, '\\$&')}[,}]`).test(wire)) wrong.push(`${token}: sent ${wire}, not ${sent}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads a line with one huge number, or very many, in time linear in its length (1, 4, 10 MB)', async () => {
+    const shapes: Record<string, (bytes: number) => string> = {
+      overflow: (n) => `{"n":1${'0'.repeat(n)}}`,
+      underflow: (n) => `{"n":0.${'0'.repeat(n)}1}`,
+      'exact after its exponent': (n) => `{"n":9${'0'.repeat(n)}e-${n - 20}}`,
+      'many numbers': (n) => `{"n":[${'1e20,'.repeat(n / 5)}0,1e-400]}`,
+    };
+    for (const [name, shape] of Object.entries(shapes)) {
+      const perMb: number[] = [];
+      for (const mb of [1, 4, 10]) {
+        const line = `${shape(mb << 20)}\n`;
+        let best = Infinity;
+        for (let round = 0; round < 3; round++) {
+          const start = performance.now();
+          const out = await records(line, 'ndjson', undefined, 65_536);
+          best = Math.min(best, performance.now() - start);
+          expect(out, name).toHaveLength(1);
+        }
+        perMb.push(best / mb);
+      }
+      // Quadratic growth would make the 10 MB line's time per MB ~10x the 1 MB one's.
+      expect(perMb[2]! / perMb[0]!, `${name}: ms per MB at 1, 4, 10 MB: ${perMb.map((t) => t.toFixed(1)).join(', ')}`).toBeLessThan(4);
+    }
+  }, 240_000);
 
   it('reads CSV rows with their line numbers, and reports rows of the wrong width and stray quotes', async () => {
     const csv = 'email,score\na@example.com,1\nb@example.com\nc@x"y,3\nd@example.com,4\n"e"@example.com,5\nf@example.com,6\n';
@@ -97,6 +192,102 @@ describe('readRecords', () => {
       { line: 5, profile: { email: 'd@example.com', score: 4 } },
     ]);
   });
+
+  it('a quote that closes on a later line into a malformed record fails its first line alone; the next line is read again (issue: row c disappeared)', async () => {
+    const csv = 'email,_fname\na@example.com,Ann\nb@example.com,"Bob\nc@example.com,"Cy, Jr."\nd@example.com,Dee\ne@example.com,Eve\n';
+    expect(await records(csv, 'csv')).toEqual([
+      { line: 2, profile: { email: 'a@example.com', _fname: 'Ann' } },
+      { line: 3, error: 'malformed CSV: the quoted field opened on line 3 closes on line 4 into a malformed record (text after a closing quote on line 4)' },
+      { line: 4, profile: { email: 'c@example.com', _fname: 'Cy, Jr.' } },
+      { line: 5, profile: { email: 'd@example.com', _fname: 'Dee' } },
+      { line: 6, profile: { email: 'e@example.com', _fname: 'Eve' } },
+    ]);
+  });
+
+  it(`accounts for every line of CSV files with random quoting defects once, with csv-parse's values for each whole record (seed ${SEED})`, async () => {
+    const next = random(SEED);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const word = () => pick(['x', 'ab', 'Jr.', 'a b', 'Ж', '1']);
+    const field = (eol: string): string =>
+      pick([
+        () => word(),
+        () => '',
+        () => `"${word()},${word()}"`,
+        () => `"${word()}""${word()}"`,
+        () => `"${word()}${eol}${word()}"`,
+        () => `"${word()}${eol}${eol}${word()},"`,
+        // The defects: a quote never closed here, a stray quote, text after a closing quote.
+        () => `"${word()}`,
+        () => `${word()}"${word()}`,
+        () => `"${word()}"${word()}`,
+      ])();
+    // Whole records read, on one line and over several: both kinds are well represented.
+    const whole = [0, 0];
+    for (let file = 0; file < 60; file++) {
+      const eol = pick(['\n', '\r\n']);
+      const columns = ['email', 'a', 'b'];
+      const rows = Array.from({ length: 40 }, (_, i) => [`r${i}@example.com`, ...Array.from({ length: pick([1, 2, 2, 2, 3]) }, () => field(eol))].join(','));
+      const text = [columns.join(','), ...rows].join(eol) + (next() < 0.8 ? eol : '');
+      const lines = text.split(eol);
+      if (lines.at(-1) === '') lines.pop();
+      // The oracle: csv-parse reads one record from each line where one starts; a record it
+      // refuses fails that line alone, and the next line starts the next record.
+      const expected = new Map<number, string[] | 'fail'>();
+      for (let at = 1; at < lines.length; ) {
+        // A blank line where a record would start is no record (a quote closing into a
+        // malformed record can leave one to read again).
+        if (lines[at] === '') {
+          at++;
+          continue;
+        }
+        try {
+          const rest = Buffer.from(lines.slice(at).join(eol));
+          const { info, record } = (parse(rest, { to: 1, info: true, relax_column_count: true }) as unknown as { info: { bytes: number }; record: string[] }[])[0]!;
+          expected.set(at + 1, record.length === columns.length ? record : 'fail');
+          // The lines the record took, from the bytes it took (csv-parse's info.lines counts a
+          // CRLF inside quotes as two lines).
+          const span = rest.subarray(0, info.bytes).toString().replace(/\r?\n$/, '').split(eol).length;
+          if (record.length === columns.length) whole[span > 1 ? 1 : 0]! += 1;
+          at += span;
+        } catch {
+          expected.set(at + 1, 'fail');
+          at++;
+        }
+      }
+      const got = new Map<number, string[] | 'fail'>();
+      for await (const record of readRecords(Readable.from(chunked(text, 7)), 'csv', { stringColumns: new Set(columns) })) {
+        expect(got.has(record.line), `file ${file}: line ${record.line} twice`).toBe(false);
+        got.set(record.line, 'error' in record ? 'fail' : columns.map((column) => (record.profile[column] as string | undefined) ?? ''));
+      }
+      expect([...got.entries()], `file ${file}:\n${text}`).toEqual([...expected.entries()]);
+    }
+    expect(Math.min(...whole), `whole records on one line, over several: ${whole.join(', ')}`).toBeGreaterThan(50);
+  });
+
+  it('reads the lines after a quote that never closes, or closes at the end into a malformed record, in time linear in their size (1, 4, 10 MB)', async () => {
+    const row = 'b@example.com,plain\n';
+    const shapes: Record<string, (rows: number) => string> = {
+      'never closed': (rows) => `email,note\na@example.com,"open\n${row.repeat(rows)}`,
+      'closed into a malformed record': (rows) => `email,note\na@example.com,"open\n${row.repeat(rows)}z",w"v\n`,
+    };
+    for (const [name, shape] of Object.entries(shapes)) {
+      const perMb: number[] = [];
+      for (const mb of [1, 4, 10]) {
+        const rows = Math.floor((mb << 20) / row.length);
+        const text = shape(rows);
+        let best = Infinity;
+        for (let round = 0; round < 3; round++) {
+          const start = performance.now();
+          let count = 0;
+          for await (const _ of readRecords(Readable.from(chunked(text, 65_536)), 'csv')) count++;
+          best = Math.min(best, performance.now() - start);
+          expect(count, name).toBe(text.split('\n').length - 2);
+        }
+        perMb.push(best / mb);
+      }
+      expect(perMb[2]! / perMb[0]!, `${name}: ms per MB at 1, 4, 10 MB: ${perMb.map((t) => t.toFixed(1)).join(', ')}`).toBeLessThan(4);
+    }
+  }, 240_000);
 
   it('skipping the unclosed line (a resume) reads the same records after it', async () => {
     const out = await records('email,score\n"b@example.com,2\nc@example.com,3\n', 'csv', (line) => line === 2);
