@@ -29,6 +29,29 @@ describe('NameSet', () => {
       at += name.length;
     }
   });
+
+  it('tells apart two names of one length whose hashes collide', () => {
+    // The set's hash (FNV-1a, 32 bits), to find a collision: by the birthday bound, among some 100,000 names.
+    const fnv = (name: string) => {
+      let hash = 0x811c9dc5;
+      for (let k = 0; k < name.length; k++) hash = Math.imul(hash ^ name.charCodeAt(k), 0x01000193);
+      return hash;
+    };
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair && i < 2_000_000; i++) {
+      const name = `n${i.toString(36).padStart(6, '0')}`;
+      const other = seen.get(fnv(name));
+      if (other !== undefined) pair = [other, name];
+      else seen.set(fnv(name), name);
+    }
+    expect(pair).toBeDefined();
+    const [a, b] = pair!;
+    const set = new NameSet(a + b + a);
+    expect(set.add(0, a.length)).toBe(true);
+    expect(set.add(a.length, b.length)).toBe(true);
+    expect(set.add(2 * a.length, a.length)).toBe(false);
+  });
 });
 
 describe('a repeated attribute', () => {
