@@ -3,7 +3,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   BODY_TOO_LARGE_DEBUG,
   MAX_BODY_BYTES,
-  XmlDecodeError,
   XmlEncodeError,
   document,
   listExamples,
@@ -11,7 +10,6 @@ import {
   isJsonObject,
   MEDIA_TYPES,
   operations,
-  requestXml,
   responseXml,
   validateRequest,
   type OperationId,
@@ -24,6 +22,7 @@ import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
 import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 import { FaultInjector, perform, type FaultPlan } from './faults.js';
+import { XmlDecoder } from './xml-decoder.js';
 
 export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
@@ -43,6 +42,7 @@ export interface MockOptions extends ResourceLimits {
 /** What a running mock knows about itself, for `GET /health`. */
 interface State {
   prismUp: boolean;
+  xml: XmlDecoder;
   injector?: FaultInjector;
 }
 
@@ -121,14 +121,18 @@ function textOf(bytes: Buffer): string | undefined {
   return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
-function parse(bytes: Buffer, format: Format): unknown {
+async function parse(bytes: Buffer, format: Format, xml: XmlDecoder): Promise<unknown> {
   if (bytes.length === 0) throw new Failure(400, 'the body is empty');
   const text = textOf(bytes);
   if (text === undefined) throw new Failure(400, 'the body is not valid UTF-8');
+  if (format === 'xml') {
+    const decoded = await xml.decode(text.replace(/^\uFEFF/, ''));
+    if (!decoded.ok) throw new Failure(400, decoded.refusal);
+    return decoded.value;
+  }
   try {
-    return format === 'xml' ? requestXml.decode(text.replace(/^\uFEFF/, '')) : JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    if (error instanceof XmlDecodeError) throw new Failure(400, error.message);
     throw new Failure(400, `malformed JSON: ${(error as Error).message}`);
   }
 }
@@ -282,7 +286,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     if (!requestFormat) {
       throw new Failure(400, `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/json or application/xml`);
     }
-    const body = parse(read.bytes, requestFormat);
+    const body = await parse(read.bytes, requestFormat, state.xml);
     if (!isJsonObject(body)) throw new Failure(400, '/: must be an object');
     if (body.format === 'json' || body.format === 'xml') format = body.format;
     const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined);
@@ -312,7 +316,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const prism = await startPrism('mock');
-  const state: State = { prismUp: false, ...(options.faults && options.faults.rules.length > 0 ? { injector: new FaultInjector(options.faults) } : {}) };
+  const state: State = { prismUp: false, xml: new XmlDecoder(), ...(options.faults && options.faults.rules.length > 0 ? { injector: new FaultInjector(options.faults) } : {}) };
   prism.ready.then(
     () => (state.prismUp = true),
     () => undefined,
@@ -327,5 +331,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
     });
   }, options);
-  return serve(server, prism, options);
+  const running = await serve(server, prism, options);
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await state.xml.close();
+    },
+  };
 }

@@ -280,6 +280,10 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
 
   async function send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs);
+    // The abort timer cannot fire while an answer is decoded (synchronously), so the deadline
+    // is also checked by the clock once the decode ends: a late answer is a timeout.
+    const deadline = performance.now() + timeoutMs;
+    const late = () => timeout.aborted || performance.now() >= deadline;
     const headers: Record<string, string> = {
       ...options.headers,
       'Content-Type': MEDIA_TYPES[body.format],
@@ -311,7 +315,14 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
       throw new AltcraftRedirectError(operationId, response.status, describeLocation(response.headers.get('location'), response.url || root, redact));
     }
     const text = rawText.get(response) ?? '';
-    const answer = decodeAnswer(operationId, response, text);
+    let answer: unknown;
+    try {
+      answer = decodeAnswer(operationId, response, text);
+    } catch (error) {
+      if (late()) throw new AltcraftTimeoutError(operationId, timeoutMs);
+      throw error;
+    }
+    if (late()) throw new AltcraftTimeoutError(operationId, timeoutMs);
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
     if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {

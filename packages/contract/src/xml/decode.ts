@@ -1,5 +1,6 @@
 import { pointerChild } from '../document.js';
 import { XmlDecodeError } from './errors.js';
+import { NameSet } from './name-set.js';
 import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.js';
 
 // A strict XML 1.0 reader that builds the JSON model directly while it tokenises, steered by
@@ -126,6 +127,12 @@ interface Frame {
   name: string;
   plan: Plan;
   text: string;
+  /**
+   * Further pieces of text after `text`, joined when the element ends: text broken by
+   * comments, CDATA sections or references, added one `+` at a time, made ropes that grew
+   * the heap faster than the document.
+   */
+  parts: string[] | undefined;
   /** Text not yet copied out of the document: its range (rawStart < 0 when there is none). */
   rawStart: number;
   rawEnd: number;
@@ -150,7 +157,7 @@ interface Frame {
 }
 
 function newFrame(): Frame {
-  return { name: '', plan: undefined as unknown as Plan, text: '', rawStart: -1, rawEnd: 0, mixed: false, stringMark: false, count: 0, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false, cursor: 0 };
+  return { name: '', plan: undefined as unknown as Plan, text: '', parts: undefined, rawStart: -1, rawEnd: 0, mixed: false, stringMark: false, count: 0, keys: [], firsts: [], rests: [], flags: [], starts: [], index: undefined, group: 0, nth: 0, listed: false, cursor: 0 };
 }
 
 class Fault {
@@ -167,6 +174,8 @@ class Reader {
   private nextAmp = -2;
   private nextCr = -2;
   private nextCdEnd = -2;
+  private nextLt = -2;
+  private ltFrom = 0;
   private ampFrom = 0;
   private crFrom = 0;
   private cdEndFrom = 0;
@@ -411,7 +420,11 @@ class Reader {
     let i = lt + 1 + name.length;
     let arrayMark = false;
     let stringMark = false;
+    // The names seen, to refuse a repeated one: a list while short, then a hash set (a tag
+    // with 90,000 attributes made the list's search quadratic).
     let attributes: string[] | undefined;
+    let attributeStarts: number[] | undefined;
+    let attributeSet: NameSet | undefined;
     for (;;) {
       const c = src.charCodeAt(i);
       if (c === 0x3e) {
@@ -435,6 +448,7 @@ class Reader {
       const next = src.charCodeAt(i);
       if (next === 0x3e || (next === 0x2f && src.charCodeAt(i + 1) === 0x3e)) continue;
       const attribute = this.name(i);
+      const attributeAt = i;
       i += attribute.length;
       while (isSpace(src.charCodeAt(i))) i++;
       if (src.charCodeAt(i) !== 0x3d) this.malformed(`the attribute ${attribute} of <${name}> has no value`, i);
@@ -444,11 +458,17 @@ class Reader {
       if (quote !== 0x22 && quote !== 0x27) this.malformed(`the value of the attribute ${attribute} of <${name}> is not quoted`, i);
       const end = src.indexOf(quote === 0x22 ? '"' : "'", i + 1);
       if (end === -1) this.malformed(`the value of the attribute ${attribute} of <${name}> is not closed`, i);
-      const lessThan = src.indexOf('<', i + 1);
-      if (lessThan !== -1 && lessThan < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, lessThan);
+      if (this.nextLtFrom(i + 1) < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, this.nextLt);
       if (this.badChar < end) this.badCharacter(this.badChar);
-      if (attributes?.includes(attribute)) this.malformed(`the attribute ${attribute} appears twice in <${name}>`, i);
-      (attributes ??= []).push(attribute);
+      if (attributeSet === undefined) {
+        if (attributes?.includes(attribute)) this.malformed(`the attribute ${attribute} appears twice in <${name}>`, i);
+        (attributes ??= []).push(attribute);
+        (attributeStarts ??= []).push(attributeAt);
+        if (attributes.length > 8) {
+          attributeSet = new NameSet(src);
+          for (let k = 0; k < attributes.length; k++) attributeSet.add(attributeStarts[k]!, attributes[k]!.length);
+        }
+      } else if (!attributeSet.add(attributeAt, attribute.length)) this.malformed(`the attribute ${attribute} appears twice in <${name}>`, i);
       const value = this.attributeValue(i + 1, end);
       if (attribute === 'array') arrayMark = value === 'true';
       else if (attribute === 'string') stringMark = value === 'true';
@@ -478,6 +498,7 @@ class Reader {
     if (!frame) frames[depth] = frame = newFrame();
     frame.name = name;
     frame.text = '';
+    frame.parts = undefined;
     frame.rawStart = -1;
     frame.mixed = false;
     frame.stringMark = stringMark;
@@ -558,7 +579,7 @@ class Reader {
       else value = convertText(text, plan.numeric, plan.boolean);
       if (frame.nth === 0 && this.frames[depth - 1]!.flags[frame.group]! & ATTRIBUTE_MARK && text === '' && !frame.stringMark) this.frames[depth - 1]!.flags[frame.group]! |= EMPTY_MARK;
     } else {
-      if (frame.mixed || (frame.rawStart >= 0 && !this.blank(frame.rawStart, frame.rawEnd)) || frame.text.trim() !== '') {
+      if (frame.mixed || (frame.rawStart >= 0 ? !this.blank(frame.rawStart, frame.rawEnd) : this.textOf(frame).trim() !== '')) {
         this.fault('an element mixes text with child elements', this.pos, depth);
         return undefined;
       }
@@ -601,7 +622,10 @@ class Reader {
    * element was read once already, so it is well formed and its faults are recorded.
    */
   private again(start: number, depth: number): unknown {
-    const sub = new Reader(this.src, this.badChar);
+    // The document cut where this reader stands (a slice shares the characters): the sub-reader's
+    // searches for what text rarely holds ("&", "]]>") stop there instead of running to the
+    // document's end, which for a field in each of 10,000 profiles was quadratic.
+    const sub = new Reader(this.src.slice(0, this.pos), Math.min(this.badChar, this.pos));
     const parent = this.frames[depth - 1]!;
     sub.frames.push(...this.frames.slice(0, depth - 1), { ...newFrame(), name: parent.name, plan: parent.plan, listed: parent.listed, nth: parent.nth });
     sub.names.push(...this.names.slice(0, depth - 1));
@@ -641,10 +665,15 @@ class Reader {
 
   /** The text read so far in an element, as a string. */
   private textOf(frame: Frame): string {
-    if (frame.rawStart < 0) return frame.text;
-    const text = this.src.slice(frame.rawStart, frame.rawEnd);
-    frame.rawStart = -1;
-    return (frame.text = frame.text === '' ? text : frame.text + text);
+    if (frame.rawStart >= 0) {
+      frame.text = this.src.slice(frame.rawStart, frame.rawEnd);
+      frame.rawStart = -1;
+    }
+    if (frame.parts !== undefined) {
+      frame.text = frame.parts.join('');
+      frame.parts = undefined;
+    }
+    return frame.text;
   }
 
   /** Is the text between `start` and `end` blank (by String.prototype.trim's idea of white space)? */
@@ -661,8 +690,10 @@ class Reader {
 
   private append(frame: Frame, text: string): void {
     if (frame.count === 0) {
-      const before = this.textOf(frame);
-      frame.text = before === '' ? text : before + text;
+      if (frame.rawStart >= 0) this.textOf(frame);
+      if (frame.parts !== undefined) frame.parts.push(text);
+      else if (frame.text === '') frame.text = text;
+      else frame.parts = [frame.text, text];
     } else if (!frame.mixed && text.trim() !== '') frame.mixed = true;
   }
 
@@ -695,31 +726,35 @@ class Reader {
   /** Text between `start` and `end` with its references replaced; refuses any other entity. */
   private references(start: number, end: number, attribute: boolean): string {
     const src = this.src;
-    let out = '';
+    // Pieces joined once: a string grown by `+=` per reference is a rope as long as the text.
+    const out: string[] = [];
     let from = start;
     const literal = (text: string) => (attribute ? text.replace(/\r\n|[\r\n\t]/g, ' ') : this.lines(text));
     for (let amp = src.indexOf('&', start); amp !== -1 && amp < end; amp = src.indexOf('&', from)) {
-      out += literal(src.slice(from, amp));
+      if (amp > from) out.push(literal(src.slice(from, amp)));
       const semicolon = src.indexOf(';', amp);
       if (semicolon === -1 || semicolon > end) this.malformed('"&" that starts no reference; write it as &amp;', amp);
       const body = src.slice(amp + 1, semicolon);
       if (body.charCodeAt(0) === 0x23) {
         const hex = body.charCodeAt(1) === 0x78;
         const digits = body.slice(hex ? 2 : 1);
-        const cp = (hex ? /^[0-9A-Fa-f]{1,8}$/ : /^[0-9]{1,8}$/).test(digits) ? parseInt(digits, hex ? 16 : 10) : NaN;
-        if (Number.isNaN(cp)) this.malformed(`${this.shown(`"&${body};"`)} is not a character reference`, amp);
-        if (!isXmlChar(cp)) this.malformed(`${this.shown(`&${body};`)} refers to a character XML 1.0 does not allow`, amp);
-        out += String.fromCodePoint(cp);
+        // Any number of digits (leading zeros are well formed); beyond U+10FFFF, however
+        // written, parseInt's value is just not a character.
+        const cp = (hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits) ? parseInt(digits, hex ? 16 : 10) : NaN;
+        if (Number.isNaN(cp)) this.malformed(`${this.shown(`"&${body.slice(0, 40)};"`)} is not a character reference`, amp);
+        if (!isXmlChar(cp)) this.malformed(`${this.shown(`&${body.slice(0, 40)};`)} refers to a character XML 1.0 does not allow`, amp);
+        out.push(String.fromCodePoint(cp));
       } else {
         const replacement = PREDEFINED[body];
         if (replacement === undefined || !Object.hasOwn(PREDEFINED, body)) {
           this.malformed(`${this.shown(`&${body.slice(0, 40)};`)} is not one of XML's predefined entities (&lt; &gt; &amp; &apos; &quot;), and no DTD may declare it`, amp);
         }
-        out += replacement;
+        out.push(replacement);
       }
       from = semicolon + 1;
     }
-    return out + literal(src.slice(from, end));
+    if (end > from) out.push(literal(src.slice(from, end)));
+    return out.join('');
   }
 
   // Next occurrences of what plain text rarely holds, found once and reused while reading on.
@@ -730,6 +765,15 @@ class Reader {
       this.ampFrom = from;
     }
     return this.nextAmp;
+  }
+
+  private nextLtFrom(from: number): number {
+    if (this.nextLt < from || this.ltFrom > from) {
+      const i = this.src.indexOf('<', from);
+      this.nextLt = i === -1 ? this.src.length : i;
+      this.ltFrom = from;
+    }
+    return this.nextLt;
   }
 
   private nextCrFrom(from: number): number {

@@ -89,7 +89,9 @@ export const fieldShape = (shape: Shape, name: string): Shape => shape.object?.p
 export const alwaysArray = (shape: Shape) => shape.array !== undefined && !shape.free && shape.scalars.size === 0 && shape.object === undefined;
 
 const INTEGER_TEXT = /^-?\d+$/;
-const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// The fraction is one optional group: `\d+\.?\d*` let the two digit runs split a long number
+// every way before failing, quadratic in its length.
+const NUMBER_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Can text of this shape turn into something other than a string? */
 export const convertsText = (shape: Shape) => shape.free || shape.scalars.has('number') || shape.scalars.has('integer') || shape.scalars.has('boolean');
