@@ -169,8 +169,18 @@ describe('the generated code, keyword by keyword (against Ajv on small schemas)'
       const regExp = new RegExp(pattern, 'u');
       const strings = [...STRINGS, '\uD83D', '\uDE00', 'a\uD83Db', '\uD83D\uDE00\u0007', '\n', '\r\n', '\u2028'];
       for (let unit = 0; unit < 0x10000; unit++) strings.push(String.fromCharCode(unit), `ab${String.fromCharCode(unit)}c`);
-      for (const value of strings) expect(check(value, 0), show(value)).toBe(regExp.test(value));
+      // Every code unit, compared in bulk: one expect per input (with its label) made this sweep
+      // of 131 000 strings take 1 s idle and 37 s under a load of 20; the disagreements, listed
+      // in full, say as much.
+      const disagreements: string[] = [];
+      for (const value of strings) {
+        const expected = regExp.test(value);
+        if (check(value, 0) !== expected) disagreements.push(`${show(value)}: the regular expression says ${expected}`);
+      }
+      expect(strings.length).toBeGreaterThan(0x20000);
+      expect(disagreements).toEqual([]);
     },
+    60_000,
   );
 
   it('checks other patterns with their regular expression', () => {
