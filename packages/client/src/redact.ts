@@ -13,13 +13,38 @@ function fold(text: string): string {
   return lower.length === text.length ? lower : text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 }
 
+const hex4 = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The ways a server may write the token back: as a JSON string (and as serialisers that escape
+ * every non-ASCII character or the slash write it), URL-encoded (component, whole URI, form
+ * with `+` for space), and escaped for XML or HTML (named or numeric quotes). A token that
+ * reads the same in all of them makes one form.
+ */
+function encodings(token: string): string[] {
+  const json = JSON.stringify(token).slice(1, -1);
+  const jsonAscii = json.replace(/[\u007f-\uffff]/g, hex4);
+  const forms = [token, json, jsonAscii, json.replace(/\//g, '\\/'), jsonAscii.replace(/\//g, '\\/')];
+  forms.push(xmlText(token), xmlText(token).replace(/"/g, '&quot;').replace(/'/g, '&apos;'), xmlText(token).replace(/"/g, '&#34;').replace(/'/g, '&#39;'));
+  // URL encoders throw on a lone surrogate, so no server writes such a token in these forms.
+  for (const encode of [encodeURIComponent, encodeURI, (text: string) => new URLSearchParams([['', text]]).toString().slice(1)]) {
+    try {
+      forms.push(encode(token));
+    } catch {
+      // Not encodable: a server cannot echo it in this form either.
+    }
+  }
+  return forms;
+}
+
 /**
  * A function that replaces, in any text, every run of characters covered by a piece of the
  * token: the whole token or any MIN_PIECE-character substring of it, in any letter case, as
- * written or as JSON or URL encoding writes it. Overlapping pieces make one `[redacted]`.
+ * written or in any of its `encodings`. Overlapping pieces make one `[redacted]`.
  */
 export function createRedactor(token: string): (text: string) => string {
-  const forms = new Set([token, JSON.stringify(token).slice(1, -1), encodeURIComponent(token)].map(fold));
+  const forms = new Set(encodings(token).map(fold));
   const pieces = new Set<string>();
   for (const form of forms) {
     if (form.length <= MIN_PIECE) pieces.add(form);

@@ -1,6 +1,7 @@
 import { createBatchEncoder, requestXml } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
-import { planBatches, splitBody, type PlannedBatch, type Unsendable } from '../src/batch-planner.js';
+import { planBatches, splitBody, type PlannedBatch, type PlannerOptions, type Unsendable } from '../src/batch-planner.js';
+import { planGuarded, type Planned, type Run } from './support/guarded-planner.js';
 
 const fields = { token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12 };
 
@@ -151,3 +152,121 @@ it('encoded input may come as arrays of consecutive items, with the same indexes
   expect(grouped.map((batch) => Buffer.from(batch.body.text).toString())).toEqual(one.map((batch) => Buffer.from(batch.body.text).toString()));
   expect(one.flatMap(indexes)).toEqual(Array.from({ length: 47 }, (_, i) => i + 3));
 });
+
+// The exact limit and progress, for every path that measures a body: JSON (sized from the
+// average, stringified per body), XML (measured item by item) and encoded items of either
+// format (bytes joined as they came). Run in a worker with a deadline: an off-by-one in these
+// paths can make the planner loop forever, and that must fail the test, not hang the suite.
+describe.each([
+  ['json', false],
+  ['xml', false],
+  ['json', true],
+  ['xml', true],
+] as const)('the byte limit, exactly (%s, encoded: %s)', (format, encoded) => {
+  const encoder = createBatchEncoder(format, fields);
+  const LIMIT = 3_000;
+  const itemBudget = LIMIT - Buffer.byteLength(encoder.head) - Buffer.byteLength(encoder.tail);
+  const separator = Buffer.byteLength(encoder.separator);
+  /** A profile whose item is exactly `bytes` long. */
+  function sized(n: number, bytes: number): Record<string, unknown> {
+    // At least one character: an empty XML element is written shorter (`<pad/>`).
+    const pad = bytes - Buffer.byteLength(encoder.item({ n, pad: 'x' })) + 1;
+    expect(pad, `an item of ${bytes} bytes`).toBeGreaterThanOrEqual(1);
+    const profile = { n, pad: 'x'.repeat(pad) };
+    expect(Buffer.byteLength(encoder.item(profile))).toBe(bytes);
+    return profile;
+  }
+  const asInput = (profiles: Record<string, unknown>[]) => (encoded ? profiles.map((p) => Buffer.from(encoder.item(p))) : profiles);
+  const options = (maxProfiles: number, maxBodyBytes = LIMIT): PlannerOptions => ({ format, fields, maxProfiles, maxBodyBytes, startIndex: 0, encoded });
+  const ranges = (planned: Planned[]) => planned.map((p) => (p.kind === 'batch' ? Array.from({ length: p.count }, (_, i) => p.first + i) : `unsendable ${p.index}`));
+  /** 4 profiles, numbered from `first`, whose body is `bytes` long. */
+  function bodyOf(first: number, bytes: number) {
+    const room = bytes - (LIMIT - itemBudget) - 3 * separator;
+    const profiles = Array.from({ length: 4 }, (_, i) => sized(first + i, Math.floor(room / 4) + (i === 3 ? room % 4 : 0)));
+    expect(Buffer.byteLength(encoder.body(profiles))).toBe(bytes);
+    return profiles;
+  }
+  // Small profiles first, as many as maxProfiles: a JSON body is then sized for that many.
+  const small = (count: number, first = 0) => Array.from({ length: count }, (_, i) => sized(first + i, 40));
+
+  it('a body of exactly the limit is one request; one byte more and it is split', async () => {
+    const [exact, over, givenBack] = await planGuarded([
+      { input: asInput([...small(4), ...bodyOf(4, LIMIT)]), options: options(4) },
+      { input: asInput([...small(4), ...bodyOf(4, LIMIT + 1)]), options: options(4) },
+      // Over the limit by one profile, and exactly at it once that profile is given back.
+      { input: asInput([...small(5), ...bodyOf(5, LIMIT), ...small(1, 9)]), options: options(5) },
+    ]);
+    expect(ranges(exact!)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(exact![1]).toMatchObject({ bytes: LIMIT, binary: encoded });
+    const atLimit = exact![1]!;
+    expect(Buffer.byteLength(atLimit.kind === 'batch' ? atLimit.text : '')).toBe(LIMIT);
+    expect(ranges(over!)).toEqual([[0, 1, 2, 3], [4, 5, 6], [7]]);
+    expect(ranges(givenBack!)).toEqual([[0, 1, 2, 3, 4], [5, 6, 7, 8], [9]]);
+    expect(givenBack![1]).toMatchObject({ bytes: LIMIT });
+  }, 90_000);
+
+  it('a profile that fills the limit alone is sent alone; one byte more and it alone is refused', async () => {
+    const [alone, refused] = await planGuarded([
+      { input: asInput([sized(0, 40), sized(1, itemBudget), sized(2, 40)]), options: options(10) },
+      { input: asInput([sized(0, 40), sized(1, itemBudget + 1), sized(2, 40)]), options: options(10) },
+    ]);
+    expect(ranges(alone!)).toEqual([[0], [1], [2]]);
+    expect(alone![1]).toMatchObject({ kind: 'batch', bytes: LIMIT });
+    expect(ranges(refused!)).toEqual([[0], 'unsendable 1', [2]]);
+    expect(refused![1]).toMatchObject({ reason: `alone it makes a body of ${LIMIT + 1} bytes, over the ${LIMIT}-byte limit` });
+  }, 90_000);
+
+  it('always makes progress: every profile once, in order, no body over the limit (seeded random sizes)', async () => {
+    const random = mulberry32(format.length * 7919 + (encoded ? 1 : 0));
+    const pick = (n: number) => Math.floor(random() * n);
+    const runs: Run[] = [];
+    const expected: { sizes: number[]; maxProfiles: number; budget: number; limit: number }[] = [];
+    for (let run = 0; run < 150; run++) {
+      const limit = LIMIT - pick(1_500);
+      const budget = limit - (LIMIT - itemBudget);
+      const minimum = Buffer.byteLength(encoder.item({ n: 999, pad: 'x' }));
+      // Sizes around the edges that matter (one profile filling the limit, two or three
+      // halving it) and anywhere between.
+      const edges = [budget - 1, budget, budget + 1, (budget - separator) / 2, (budget - separator) / 2 + 1, (budget - 2 * separator) / 3];
+      const sizes = Array.from({ length: 1 + pick(40) }, () => Math.max(minimum, Math.floor(random() < 0.5 ? edges[pick(edges.length)]! : minimum + pick(budget))));
+      const maxProfiles = 1 + pick(random() < 0.5 ? 3 : 100);
+      expected.push({ sizes, maxProfiles, budget, limit });
+      runs.push({ input: asInput(sizes.map((bytes, n) => sized(n, bytes))), options: options(maxProfiles, limit) });
+    }
+    const results = await planGuarded(runs);
+    results.forEach((planned, run) => {
+      const { sizes, maxProfiles, budget, limit } = expected[run]!;
+      const label = `run ${run}: sizes ${sizes.join(' ')}, limit ${limit}, maxProfiles ${maxProfiles}`;
+      // Every profile exactly once, in order; refused exactly when it alone is over the limit.
+      expect(ranges(planned).flat(), label).toEqual(sizes.map((bytes, n) => (bytes > budget ? `unsendable ${n}` : n)));
+      for (const p of planned) {
+        if (p.kind !== 'batch') continue;
+        expect(p.count, label).toBeLessThanOrEqual(maxProfiles);
+        const items = sizes.slice(p.first, p.first + p.count);
+        const bytes = limit - budget + items.reduce((sum, size) => sum + size, 0) + separator * (p.count - 1);
+        expect(p.bytes, label).toBe(bytes);
+        expect(Buffer.byteLength(p.text), label).toBe(bytes);
+        expect(p.bytes, label).toBeLessThanOrEqual(limit);
+        const data = (format === 'xml' ? requestXml.decode(p.text) : JSON.parse(p.text)) as { data: { data: { n: number } }[] };
+        expect(data.data.map((item) => item.data.n), label).toEqual(items.map((_, i) => p.first + i));
+        // Item by item, a body takes every next profile that still fits.
+        const next = sizes[p.first + p.count];
+        if (format === 'xml' || encoded) {
+          if (next !== undefined && next <= budget && p.count < maxProfiles) expect(bytes + separator + next, label).toBeGreaterThan(limit);
+        }
+      }
+    });
+  }, 90_000);
+});
+
+/** A small seeded PRNG (mulberry32): the same sizes on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,169 @@
+// Hostile tokens: ones that change under every encoding a server may echo them in (URL, form,
+// JSON, XML/HTML escapes), checked against the redactor alone and then through every output of
+// the client (errors, their causes and renderings, outcomes, the Location of a redirect).
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAltcraftClient } from '../src/client.js';
+import { AltcraftApiError, AltcraftRedirectError } from '../src/errors.js';
+import { importProfiles, type ProfileOutcome } from '../src/import-profiles.js';
+import { createRedactor, MIN_PIECE } from '../src/redact.js';
+import { answer, startServer, type TestServer } from './support/server.js';
+
+const TOKENS = [
+  ['ASCII with + / = % space & ? #', 'Tok+en/Pa=ss%20wo rd&q?x#frag-9f3c'],
+  ['Cyrillic', 'КлючДоступа-тайный+/=Секрет'],
+  ['emoji', 'tok😀en🔑-very/secret=+end'],
+  ['quotes and markup', `q"uo'te<tag>&amp;-Secr3t-tail`],
+  ['base64-looking', 'c2VjcmV0K3Rva2VuLz09+/=='],
+  // Every 8 characters mix what each encoding changes and what the others leave: no form is
+  // covered by the pieces of the others.
+  ['dense mix', `/ä '/ö "/ü &/é </ë >/ï +/ô =/ç ?/ñ #`],
+] as const;
+
+const hex4 = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+
+/** Every form a server may echo the token in, each written the way its producer writes it. */
+function forms(token: string): Record<string, string> {
+  const json = JSON.stringify(token).slice(1, -1);
+  return {
+    raw: token,
+    'upper case': token.toUpperCase(),
+    encodeURIComponent: encodeURIComponent(token),
+    encodeURI: encodeURI(token),
+    // application/x-www-form-urlencoded: space as +, and ! ' ( ) ~ escaped too.
+    'form encoding': new URLSearchParams({ t: token }).toString().slice(2),
+    'JSON string': json,
+    // What ensure_ascii serialisers (Python, PHP) write: \uXXXX for every non-ASCII code unit.
+    'JSON, ASCII only': json.replace(/[\u007f-\uffff]/g, (c) => hex4(c.charCodeAt(0))),
+    // PHP's json_encode also escapes the slash, by default with every non-ASCII one.
+    'JSON, escaped slash': json.replace(/\//g, '\\/'),
+    'JSON, ASCII only, escaped slash': json.replace(/[\u007f-\uffff]/g, (c) => hex4(c.charCodeAt(0))).replace(/\//g, '\\/'),
+    // An XML text node needs only & < > escaped.
+    'XML text escapes': token.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+    'XML escapes': token.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+    'HTML numeric escapes': token.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+  };
+}
+
+const fold = (text: string) => text.toLowerCase();
+
+/** The forms of the token (any case) that `text` still holds a MIN_PIECE-character piece of. */
+function leaked(text: string, token: string): string[] {
+  const folded = fold(text);
+  const found: string[] = [];
+  for (const [name, form] of Object.entries(forms(token))) {
+    const f = fold(form);
+    const pieces = f.length <= MIN_PIECE ? [f] : Array.from({ length: f.length - MIN_PIECE + 1 }, (_, i) => f.slice(i, i + MIN_PIECE));
+    const piece = pieces.find((p) => folded.includes(p));
+    if (piece !== undefined) found.push(`${name} (${JSON.stringify(piece)})`);
+  }
+  return found;
+}
+
+describe.each(TOKENS)('the redactor, token %s', (_name, token) => {
+  const redact = createRedactor(token);
+
+  it.each(Object.entries(forms(token)))('removes the token written as %s, and keeps the text around it', (_form, form) => {
+    // Nothing of it is left, not even a character shorter than a piece: the echo, or a part of
+    // it, becomes one mark.
+    for (const echoed of [form, form.toUpperCase(), form.slice(2, -2)]) expect(redact(`before «${echoed}» after`)).toBe('before «[redacted]» after');
+  });
+
+  it('removes every form at once, and leaves a text without the token alone', () => {
+    const all = Object.values(forms(token)).join(' | ');
+    expect(leaked(redact(all), token)).toEqual([]);
+    expect(redact('nothing secret here: 200 OK, 6613c4754a5d12bd6cc0915f')).toBe('nothing secret here: 200 OK, 6613c4754a5d12bd6cc0915f');
+  });
+});
+
+it('a token with a lone surrogate (which URL encoders refuse) still makes a redactor, for the forms it has', () => {
+  const token = 'tok\uD83Den-secret-5f19953a';
+  const redact = createRedactor(token);
+  for (const form of [token, JSON.stringify(token).slice(1, -1), token.toUpperCase()]) expect(redact(`a ${form} b`)).toBe('a [redacted] b');
+});
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** Every way an error ends up as text: message, String, JSON, stack, inspect, console, the cause chain. */
+function renderings(value: unknown): string {
+  const logged: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => (logged.push(String(chunk)), done()) });
+  const logger = new Console({ stdout: sink, stderr: sink });
+  logger.error(value);
+  logger.error('failed: %s %o %j', value, value, value);
+  const texts = [String(value), JSON.stringify(value) ?? '', inspect(value, { depth: 10, showHidden: true }), ...logged];
+  for (let error = value as Error | undefined, depth = 0; error instanceof Error && depth < 10; error = error.cause as Error | undefined, depth++) {
+    texts.push(String(error.message), String(error.stack), String(error.cause));
+  }
+  return texts.join('\n');
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+const request = { workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] };
+// A header (reason phrase, X-Request-Id) carries Latin-1 only: the forms that are ASCII.
+const headerSafe = (text: string) => /^[\x20-\x7e]*$/.test(text);
+
+describe.each(TOKENS)('the client, token %s', (_name, token) => {
+  const echoes = Object.entries(forms(token));
+
+  it.each(echoes)('an answer echoing the token as %s reaches no error, cause or rendering', async (_form, echo) => {
+    // One request per place the server can put it.
+    const answers: ((res: Parameters<typeof answer>[0]) => void)[] = [
+      (res) => answer(res, 500, { error: 500, error_text: `bad token ${echo}`, error_debug: `got ${echo}` }),
+      (res) => {
+        res.writeHead(502, headerSafe(echo) ? `Bad ${echo}` : 'Bad Gateway', { 'Content-Type': 'text/html', 'X-Request-Id': headerSafe(echo) ? `r-${echo}` : 'r-1' });
+        res.end(`<html><body>token ${echo} refused</body></html>`);
+      },
+      (res) => answer(res, 503, { message: `token ${echo}` }),
+      (res) => answer(res, 500, `<xml><error_text>token ${echo}</error_text`),
+    ];
+    let next = 0;
+    const server = await startServer((_req, res) => answers[next++ % answers.length]!(res));
+    servers.push(server);
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token });
+    for (let i = 0; i < answers.length; i++) {
+      const error = await failure(client.importAndStartBatch(request));
+      expect(error, `answer ${i}`).toBeInstanceOf(AltcraftApiError);
+      expect(leaked(renderings(error), token), `answer ${i}`).toEqual([]);
+    }
+  });
+
+  it.each(echoes)('a per-item error text echoing the token as %s reaches no outcome', async (_form, echo) => {
+    const server = await startServer((_req, res) => answer(res, 200, { error: 0, error_text: 'ok', result: [{ error: 400, error_text: `bad ${echo}` }] }));
+    servers.push(server);
+    const outcomes: ProfileOutcome[] = [];
+    const summary = await importProfiles(createAltcraftClient({ baseUrl: server.baseUrl, token }), { workflow_id: 12, profiles: [{ email: 'a@example.com' }], onOutcome: (o) => void outcomes.push(o) });
+    expect(outcomes[0]).toMatchObject({ status: 'failed', error: { kind: 'item' } });
+    expect(leaked(JSON.stringify(outcomes) + JSON.stringify(summary) + inspect(outcomes, { depth: 10 }), token)).toEqual([]);
+  });
+
+  it('a Location holding the token, in its path, reaches no redirect error', async () => {
+    const locations = echoes.filter(([, echo]) => headerSafe(echo)).map(([, echo]) => `/moved/${echo}/x?token=${encodeURIComponent(token)}`);
+    locations.push(`/moved/${encodeURIComponent(token)}`, `/moved/${encodeURI(token)}`);
+    let next = 0;
+    const server = await startServer((_req, res) => {
+      res.writeHead(307, { Location: locations[next++]! });
+      res.end();
+    });
+    servers.push(server);
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token });
+    for (const location of locations) {
+      const error = await failure(client.importAndStartBatch(request));
+      expect(error, location).toBeInstanceOf(AltcraftRedirectError);
+      expect(leaked(renderings(error), token), location).toEqual([]);
+    }
+  });
+});
