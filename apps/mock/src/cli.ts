@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startProxy } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
-import { FAULTS_SYNTAX, FaultSpecError, parseFaults, type FaultRule } from './faults.js';
+import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRule } from './faults.js';
 
 const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
        altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
@@ -55,7 +55,7 @@ if ((values.proxy || values.upstream) && !values.upstream) {
   process.exit(2);
 }
 
-function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 'headers-timeout'): number | undefined {
+function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 'headers-timeout', max = Number.MAX_SAFE_INTEGER): number | undefined {
   const text = values[flag];
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -63,13 +63,18 @@ function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 
     console.error(`altcraft-mock: --${flag} must be a positive integer, not "${text}"\n${USAGE}`);
     process.exit(2);
   }
+  if (value > max) {
+    console.error(`altcraft-mock: --${flag} ${text} is more than the limit of ${max}\n${USAGE}`);
+    process.exit(2);
+  }
   return value;
 }
 const limits: ResourceLimits = {
   maxConnections: positive('max-connections'),
   maxUploads: positive('max-uploads'),
-  requestTimeoutMs: positive('request-timeout'),
-  headersTimeoutMs: positive('headers-timeout'),
+  // Node keeps these in ms; the mock honours no more than its longest timer.
+  requestTimeoutMs: positive('request-timeout', MAX_TIMER_MS),
+  headersTimeoutMs: positive('headers-timeout', MAX_TIMER_MS),
 };
 
 const host = values.host ?? process.env.MOCK_HOST ?? '127.0.0.1';

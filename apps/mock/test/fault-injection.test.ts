@@ -46,6 +46,10 @@ describe('--faults specs', () => {
       { kind: 'latency', rate: 0.5, ms: 1000 },
     ]);
     expect(parseFaults('')).toEqual([]);
+    expect(parseFaults('latency:2147483647ms,429:0.1@86400s')).toEqual([
+      { kind: 'latency', rate: 1, ms: 2147483647 },
+      { kind: 'status', status: 429, rate: 0.1, retryAfterMs: 86_400_000 },
+    ]);
   });
 
   it.each([
@@ -55,6 +59,13 @@ describe('--faults specs', () => {
     ['latency:fast', /not a duration/],
     ['500:0.6,reset:0.5', /add up to 1\.1/],
     ['reset:0.1@2s', /reset takes no @/],
+    // Node fires a timer longer than 2^31 - 1 ms after 1 ms: refused, not silently shortened.
+    ['latency:3000000s', /"3000000s" is longer than the limit of 2147483647ms/],
+    ['latency:0.5@2147483648ms', /longer than the limit of 2147483647ms/],
+    // Retry-After is at most 86,400 s in the contract, and 0 is no wait a client can honour.
+    ['429:0.1@86401s', /longer than the limit of 86400000ms \(86400s\)/],
+    ['429:0.1@0s', /must be more than 0/],
+    ['503:0.1@0ms', /must be more than 0/],
   ])('refuses %s saying why', (spec, why) => {
     expect(() => parseFaults(spec)).toThrow(FaultSpecError);
     expect(() => parseFaults(spec)).toThrow(why);
