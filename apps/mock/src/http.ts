@@ -32,7 +32,10 @@ export interface ResourceLimits {
   maxConnections?: number;
   /** Request bodies being read or answered at once (each up to 10 MiB in memory); one more gets 503. Default 8. */
   maxUploads?: number;
-  /** Time to receive a whole request, headers and body, in ms. Default 60,000 (Node's is 300,000). */
+  /**
+   * Time to receive a whole request, headers and body, in ms, and the longest an answer may make
+   * no progress (a client that does not read it). Default 60,000 (Node's is 300,000).
+   */
   requestTimeoutMs?: number;
   /** Time to receive the request headers, in ms; at most requestTimeoutMs. Default 20,000. */
   headersTimeoutMs?: number;
@@ -47,11 +50,20 @@ const RETRY_AFTER_SECONDS = 1;
 
 const envelope = (status: number, errorText: string, debug: string) => JSON.stringify({ error: status, error_text: errorText, error_debug: debug });
 
+/**
+ * How long a client may take to read an answer that ends its connection. end() only half-closes
+ * (the server is allowHalfOpen), and a connection holds its slot until it closes: a client that
+ * ignores the FIN would hold it forever.
+ */
+export const CLOSE_GRACE_MS = 2000;
+
 /** An answer written straight to a socket the HTTP parser gave up on (nothing else was sent on it). */
 function rawAnswer(socket: Socket, status: number, reason: string, body: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -102,6 +114,10 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
     current.set(req.socket, res);
+    // Node's timeouts end once the request is in; a client that never reads its answer would
+    // hold the connection (and its slot) for good. The answer must make progress within
+    // requestTimeout; after it, Node sets the keep-alive timeout in place of this one.
+    res.once('prefinish', () => req.socket.setTimeout(requestTimeout));
     const refused = refusal(req);
     if (refused) {
       const headers = { 'Content-Type': 'application/json; charset=utf-8', ...(refused.retry ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {}) };

@@ -12,8 +12,11 @@ afterEach(async () => {
   running = undefined;
 });
 
+/** Answers `{}`, or BIG bytes at /big: more than a client's and the kernel's buffers hold. */
+const BIG = 16 * 1024 * 1024;
+
 async function start(limits: ResourceLimits): Promise<{ port: number; server: Server }> {
-  const server = createGuardedServer((_req, res) => void res.end('{}'), limits);
+  const server = createGuardedServer((req, res) => void res.end(req.url === '/big' ? Buffer.alloc(BIG, 'x') : '{}'), limits);
   running = await serve(server, undefined, { port: 0 });
   return { port: Number(new URL(running.url).port), server };
 }
@@ -103,4 +106,31 @@ describe('connection slots', () => {
       clearInterval(drip);
     }
   }, 60_000);
+
+  it('a client that never reads its answer is cut once the answer makes no progress for --request-timeout, and frees its slot', async () => {
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 1000 });
+    const client = stubborn(port);
+    client.socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await within(10_000, 'the answer starting', (async () => {
+      while (!client.received().startsWith('HTTP/1.1 200')) await sleep(20);
+    })());
+    client.socket.pause();
+    await slotFreed(port, 20_000);
+  }, 60_000);
+
+  it('a client reading a large answer slowly but steadily gets all of it', async () => {
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 1000 });
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      // Under the timeout between reads: slow, yet never stalled that long.
+      socket.pause();
+      setTimeout(() => socket.resume(), 20);
+    });
+    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
+    expect(bytes).toBeGreaterThan(BIG);
+  }, 180_000);
 });
