@@ -40,7 +40,7 @@ export interface FaultPlan {
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The contract's bound on Retry-After (seconds): a longer wait makes an answer it does not allow. */
-export const MAX_RETRY_AFTER_S: number = (document.components as { headers: Record<string, { schema: { maximum: number } }> }).headers['Retry-After']!.schema.maximum;
+export const MAX_RETRY_AFTER_S: number = (document.components.headers as Record<string, { schema: { maximum: number } }>)['Retry-After']!.schema.maximum;
 
 export const FAULTS_SYNTAX = `RULE[,RULE...], where RULE is
   CODE:RATE[@WAIT]   answer HTTP CODE (400-599) in the API's envelope to RATE of the requests;

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { responseXml } from '@altcraft-api/contract';
+import { responseXml, validateResponse } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMock } from '../src/http.js';
+import { routeOf, type RunningMock } from '../src/http.js';
 import { startMock } from '../src/server.js';
 import { send } from './support/http.js';
 
@@ -24,6 +24,8 @@ interface Case {
     format: 'json' | 'xml';
     /** For an accepted body: a regex matched against `${pointer}: ${message}` of some warning the mock reports. */
     warning?: string;
+    /** Answer headers (lower-case names) and regexes their values match. */
+    headers?: Record<string, string>;
   };
 }
 
@@ -66,10 +68,14 @@ describe('the bad-input corpus', () => {
     expect(answer.status).toBeLessThan(500);
     expect(answer.status).toBe(spec.expect.status);
     expect(answer.headers['content-type']).toContain(spec.expect.format === 'xml' ? 'application/xml' : 'application/json');
-    const envelope = spec.expect.format === 'xml' ? responseXml('importAndStartBatch', answer.status).decode(answer.body) : JSON.parse(answer.body);
+    const operationId = routeOf(spec.path ?? SYNC_PATH).operationId ?? 'importAndStartBatch';
+    const envelope = spec.expect.format === 'xml' ? responseXml(operationId, answer.status).decode(answer.body) : JSON.parse(answer.body);
+    // The mock's own answer keeps the contract it checks requests against.
+    expect(validateResponse(operationId, answer.status, envelope).violations).toEqual([]);
     expect(envelope).toMatchObject({ error: spec.expect.error, error_text: spec.expect.error_text });
     if (spec.expect.error_debug === undefined) expect(envelope).not.toHaveProperty('error_debug');
     else expect(envelope.error_debug).toMatch(new RegExp(spec.expect.error_debug));
+    for (const [name, pattern] of Object.entries(spec.expect.headers ?? {})) expect(String(answer.headers[name])).toMatch(new RegExp(pattern));
     if (spec.expect.warning !== undefined) {
       expect(answer.status).toBe(200);
       expect(warningsOf(answer.headers)).toContainEqual(expect.stringMatching(new RegExp(spec.expect.warning)));
