@@ -6,6 +6,7 @@ import { startProxy } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
 import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRule } from './faults.js';
+import { stopWithLaunchers } from './lifetime.js';
 
 const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
        altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
@@ -103,11 +104,10 @@ const running = values.upstream
   ? await startProxy({ port, host, upstream: values.upstream, ...limits })
   : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed } });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.close().then(() => process.exit(0));
-  });
-}
+stopWithLaunchers((reason) => {
+  if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);
+  void running.close().then(() => process.exit(0));
+});
 // Started by `pnpm dev` (over IPC): where it listens, before Prism is up.
 process.send?.({ listening: running.url });
 // ... and ends with it, even if it was killed without a chance to stop this one.
