@@ -133,4 +133,21 @@ describe('connection slots', () => {
     await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
     expect(bytes).toBeGreaterThan(BIG);
   }, 180_000);
+
+  it('a connection refused 503 over the cap, whose client ignores the FIN, is closed and stops counting', async () => {
+    const { port, server } = await start({ maxConnections: 1, requestTimeoutMs: 60_000, headersTimeoutMs: 30_000 });
+    const holder = stubborn(port);
+    await within(10_000, 'the first connection', new Promise((resolve) => holder.socket.once('connect', resolve)));
+    const refused = stubborn(port);
+    refused.socket.write('GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await within(10_000, 'the 503', (async () => {
+      while (!refused.received().includes('}')) await sleep(50);
+    })());
+    expect(refused.received()).toMatch(/^HTTP\/1\.1 503 /);
+    const count = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+    await within(15_000, 'the refused connection closed', (async () => {
+      while ((await count()) > 1) await sleep(100);
+    })());
+    expect(refused.socket.destroyed || refused.socket.readableEnded).toBe(true);
+  }, 60_000);
 });
