@@ -118,7 +118,15 @@ const ERROR_TEXT: Record<number, string> = { 429: 'Too many requests', 500: 'Int
 export class FaultInjector {
   private readonly seen = new Map<string, number>();
 
-  constructor(readonly plan: FaultPlan) {}
+  constructor(readonly plan: FaultPlan) {
+    // A plan built in code skips parseFaults: the same limits, or a delay silently becomes 1 ms.
+    for (const rule of plan.rules) {
+      if (rule.kind === 'latency' && !(rule.ms >= 0 && rule.ms <= MAX_TIMER_MS)) throw new RangeError(`latency ${rule.ms} ms is outside 0-${MAX_TIMER_MS} ms`);
+      if (rule.kind === 'status' && rule.retryAfterMs !== undefined && !(rule.retryAfterMs > 0 && rule.retryAfterMs <= MAX_RETRY_AFTER_S * 1000)) {
+        throw new RangeError(`Retry-After ${rule.retryAfterMs} ms is outside 1-${MAX_RETRY_AFTER_S * 1000} ms`);
+      }
+    }
+  }
 
   /** The fault for this request, as an Action whose `ok` means "answer it normally". */
   next(bytes: Buffer | string): Action {

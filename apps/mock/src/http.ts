@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { MAX_BODY_BYTES, operations, type OperationId } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, type DiscardLimits } from './body.js';
+import { MAX_TIMER_MS } from './faults.js';
 import type { PrismProcess } from './prism.js';
 
 export type { BodyFormat as Format } from '@altcraft-api/contract';
@@ -81,6 +82,10 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
   const requestTimeout = limits.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
   const headersTimeout = Math.min(limits.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs, requestTimeout);
   const discard = limits.discard ?? DEFAULT_DISCARD;
+  for (const [name, ms] of [['requestTimeoutMs', requestTimeout], ['headersTimeoutMs', limits.headersTimeoutMs ?? headersTimeout]] as const) {
+    // Node keeps them in ms; past its longest timer they are not honoured (the CLI refuses them too).
+    if (!(Number.isInteger(ms) && ms >= 1 && ms <= MAX_TIMER_MS)) throw new RangeError(`${name} must be an integer from 1 to ${MAX_TIMER_MS}, not ${ms}`);
+  }
 
   const server = createServer({
     requestTimeout,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { document } from '@altcraft-api/contract';
-import { FaultSpecError, parseFaults } from '../src/faults.js';
+import { FaultInjector, FaultSpecError, parseFaults } from '../src/faults.js';
 import { startMock } from '../src/server.js';
 import type { RunningMock } from '../src/http.js';
 import { within } from './support/deadline.js';
@@ -69,6 +69,15 @@ describe('--faults specs', () => {
   ])('refuses %s saying why', (spec, why) => {
     expect(() => parseFaults(spec)).toThrow(FaultSpecError);
     expect(() => parseFaults(spec)).toThrow(why);
+  });
+});
+
+describe('a fault plan built in code', () => {
+  it.each([
+    [{ kind: 'latency', rate: 1, ms: 3_000_000_000 }, /latency 3000000000 ms is outside 0-2147483647 ms/],
+    [{ kind: 'status', status: 429, rate: 1, retryAfterMs: 0 }, /Retry-After 0 ms is outside 1-86400000 ms/],
+  ] as const)('refuses %j, which parseFaults would refuse too', (rule, why) => {
+    expect(() => new FaultInjector({ rules: [rule], seed: 1 })).toThrow(why);
   });
 });
 

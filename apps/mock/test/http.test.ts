@@ -150,4 +150,8 @@ describe('connection slots', () => {
     })());
     expect(refused.socket.destroyed || refused.socket.readableEnded).toBe(true);
   }, 60_000);
+
+  it.each([{ requestTimeoutMs: 2 ** 31 }, { headersTimeoutMs: 1e12 }, { requestTimeoutMs: 0 }])('refuses timeouts it cannot honour: %j', (limits) => {
+    expect(() => createGuardedServer(() => undefined, limits)).toThrow(/must be an integer from 1 to 2147483647/);
+  });
 });
