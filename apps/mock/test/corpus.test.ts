@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { responseXml, validateResponse } from '@altcraft-api/contract';
+import { requestXml, responseXml, validateResponse, type OperationId } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeOf, type RunningMock } from '../src/http.js';
 import { startMock } from '../src/server.js';
@@ -89,5 +89,31 @@ describe('the bad-input corpus', () => {
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ error: 0, error_text: 'Successful operation', result: [{ profile_id: '5f19953a03e4227216278ba4' }] });
+  });
+});
+
+describe('answers to generated requests keep the answer schema', () => {
+  const profiles = (count: number, matching: string) =>
+    Array.from({ length: count }, (_, i) => ({ data: matching === 'phone' ? { phones: [`+7900${String(i).padStart(7, '0')}`] } : { email: `g${i}@example.com`, _fname: `N${i}` } }));
+  const cases = [1, 3, 10_001].flatMap((count) =>
+    ['email', 'phone'].flatMap((matching) =>
+      (['json', 'xml'] as const).flatMap((format) =>
+        (['importAndStartBatch', 'importAndStartBatchTask'] as OperationId[]).flatMap((operationId) =>
+          ['', 'code=400', 'code=401', 'code=429'].map((prefer) => ({ count, matching, format, operationId, prefer })),
+        ),
+      ),
+    ),
+  );
+
+  it.each(cases)('$count profiles by $matching, $format, $operationId, Prefer "$prefer"', async ({ count, matching, format, operationId, prefer }) => {
+    const body = { token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12, matching, format, data: profiles(count, matching) };
+    const answer = await send(mock.url + (operationId === 'importAndStartBatch' ? SYNC_PATH : `${SYNC_PATH}_task`), {
+      headers: { 'Content-Type': `application/${format}`, ...(prefer ? { Prefer: prefer } : {}) },
+      body: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body),
+    });
+    expect(answer.status).toBe(prefer ? Number(prefer.slice(5)) : 200);
+    const decoded = format === 'xml' ? responseXml(operationId, answer.status).decode(answer.body) : JSON.parse(answer.body);
+    expect(validateResponse(operationId, answer.status, decoded).violations).toEqual([]);
+    if (answer.status === 429) expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 });
