@@ -34,8 +34,8 @@ export interface ResourceLimits {
   /** Request bodies being read or answered at once (each up to 10 MiB in memory); one more gets 503. Default 8. */
   maxUploads?: number;
   /**
-   * Time to receive a whole request, headers and body, in ms, and the longest an answer may make
-   * no progress (a client that does not read it). Default 60,000 (Node's is 300,000).
+   * Time to receive a whole request, headers and body, in ms, and to deliver a complete answer
+   * (a client that does not read it is cut then). Default 60,000 (Node's is 300,000).
    */
   requestTimeoutMs?: number;
   /** Time to receive the request headers, in ms; at most requestTimeoutMs. Default 20,000. */
@@ -120,9 +120,14 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
     current.set(req.socket, res);
     // Node's timeouts end once the request is in; a client that never reads its answer would
-    // hold the connection (and its slot) for good. The answer must make progress within
-    // requestTimeout; after it, Node sets the keep-alive timeout in place of this one.
-    res.once('prefinish', () => req.socket.setTimeout(requestTimeout));
+    // hold the connection (and its slot) for good. So a complete answer must reach the client
+    // within requestTimeout. (A deadline, not an idle timeout: the answer goes out as one write,
+    // and Node sees no activity on the socket until that write is done.)
+    res.once('prefinish', () => {
+      const timer = setTimeout(() => req.socket.destroy(), requestTimeout).unref();
+      res.once('finish', () => clearTimeout(timer));
+      res.once('close', () => clearTimeout(timer));
+    });
     const refused = refusal(req);
     if (refused) {
       const headers = { 'Content-Type': 'application/json; charset=utf-8', ...(refused.retry ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {}) };
