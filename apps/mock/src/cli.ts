@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { startProxy, upstreamProblem } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
-import { FAULTS_SYNTAX, FaultSpecError, parseFaults, type FaultRule } from './faults.js';
+import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRule } from './faults.js';
+import { stopWithLaunchers } from './lifetime.js';
 
 const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
        altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
@@ -21,7 +22,8 @@ violations are; by default they are accepted and listed in X-Altcraft-Mock-Warni
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
-  --request-timeout MS    time to receive a whole request (default ${DEFAULT_LIMITS.requestTimeoutMs})
+  --request-timeout MS    time to receive a whole request, and to deliver a complete answer
+                          (default ${DEFAULT_LIMITS.requestTimeoutMs})
   --headers-timeout MS    time to receive the request headers (default ${DEFAULT_LIMITS.headersTimeoutMs})`;
 
 const { values } = parseArgs({
@@ -60,7 +62,7 @@ if (upstreamError) {
   process.exit(2);
 }
 
-function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 'headers-timeout'): number | undefined {
+function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 'headers-timeout', max = Number.MAX_SAFE_INTEGER): number | undefined {
   const text = values[flag];
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -68,13 +70,18 @@ function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 
     console.error(`altcraft-mock: --${flag} must be a positive integer, not "${text}"\n${USAGE}`);
     process.exit(2);
   }
+  if (value > max) {
+    console.error(`altcraft-mock: --${flag} ${text} is more than the limit of ${max}\n${USAGE}`);
+    process.exit(2);
+  }
   return value;
 }
 const limits: ResourceLimits = {
   maxConnections: positive('max-connections'),
   maxUploads: positive('max-uploads'),
-  requestTimeoutMs: positive('request-timeout'),
-  headersTimeoutMs: positive('headers-timeout'),
+  // Node keeps these in ms; the mock honours no more than its longest timer.
+  requestTimeoutMs: positive('request-timeout', MAX_TIMER_MS),
+  headersTimeoutMs: positive('headers-timeout', MAX_TIMER_MS),
 };
 
 const host = values.host ?? process.env.MOCK_HOST ?? '127.0.0.1';
@@ -102,11 +109,10 @@ const running = values.upstream
   ? await startProxy({ port, host, upstream: values.upstream, ...limits })
   : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed } });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    running.close().then(() => process.exit(0));
-  });
-}
+stopWithLaunchers((reason) => {
+  if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);
+  void running.close().then(() => process.exit(0));
+});
 // Started by `pnpm dev` (over IPC): where it listens, before Prism is up.
 process.send?.({ listening: running.url });
 // ... and ends with it, even if it was killed without a chance to stop this one.

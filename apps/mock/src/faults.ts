@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatOfMediaType, requestXml, responseXml } from '@altcraft-api/contract';
+import { document, formatOfMediaType, requestXml, responseXml } from '@altcraft-api/contract';
 
 export interface Received {
   /** Order of arrival, from 0. */
@@ -36,21 +36,38 @@ export interface FaultPlan {
   seed: number;
 }
 
+/** The longest timer Node keeps: a longer one fires after 1 ms (with only a warning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The contract's bound on Retry-After (seconds): a longer wait makes an answer it does not allow. */
+export const MAX_RETRY_AFTER_S: number = (document.components.headers as Record<string, { schema: { maximum: number } }>)['Retry-After']!.schema.maximum;
+
 export const FAULTS_SYNTAX = `RULE[,RULE...], where RULE is
   CODE:RATE[@WAIT]   answer HTTP CODE (400-599) in the API's envelope to RATE of the requests;
-                     WAIT (e.g. 2s, 500ms) is sent as Retry-After, in whole seconds
+                     WAIT (e.g. 2s, 500ms; more than 0, at most ${MAX_RETRY_AFTER_S}s) is sent as
+                     Retry-After, in whole seconds rounded up
   reset:RATE         close the connection without an answer, after reading the request
-  latency:DELAY      hold every answer DELAY (e.g. 200ms, 1s) before answering
+  latency:DELAY      hold every answer DELAY (e.g. 200ms, 1s; at most ${MAX_TIMER_MS}ms) before answering
   latency:RATE@DELAY hold RATE of the answers DELAY
 RATE is a fraction (0.05) or a percentage (5%); CODE and reset rates add up to at most 1.
 Example: 500:0.05,429:0.05@2s,reset:0.01,latency:200ms`;
 
 export class FaultSpecError extends Error {}
 
-function duration(text: string, rule: string): number {
+/** A duration in ms, refused (not clamped) beyond `maxMs`: a fault that silently differs from its spec tests nothing. */
+function duration(text: string, rule: string, maxMs: number): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text.trim());
   if (!match) throw new FaultSpecError(`"${rule}": "${text}" is not a duration such as 200ms or 2s`);
-  return Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+  const ms = Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
+  if (!(ms <= maxMs)) throw new FaultSpecError(`"${rule}": "${text}" is longer than the limit of ${maxMs}ms (${maxMs / 1000}s)`);
+  return ms;
+}
+
+/** A Retry-After wait: 0 would tell clients to retry at once, which is no wait to honour. */
+function wait(text: string, rule: string): number {
+  const ms = duration(text, rule, MAX_RETRY_AFTER_S * 1000);
+  if (ms <= 0) throw new FaultSpecError(`"${rule}": the wait "${text}" must be more than 0 (Retry-After is at least 1 second)`);
+  return ms;
 }
 
 function rate(text: string, rule: string): number {
@@ -70,12 +87,12 @@ export function parseFaults(spec: string): FaultRule[] {
     const [value = '', extra, ...rest] = rule.slice(colon + 1).split('@');
     if (rest.length > 0) throw new FaultSpecError(`"${rule}": more than one @`);
     if (kind === 'latency') {
-      rules.push(extra === undefined ? { kind, rate: 1, ms: duration(value, rule) } : { kind, rate: rate(value, rule), ms: duration(extra, rule) });
+      rules.push(extra === undefined ? { kind, rate: 1, ms: duration(value, rule, MAX_TIMER_MS) } : { kind, rate: rate(value, rule), ms: duration(extra, rule, MAX_TIMER_MS) });
     } else if (kind === 'reset') {
       if (extra !== undefined) throw new FaultSpecError(`"${rule}": reset takes no @`);
       rules.push({ kind, rate: rate(value, rule) });
     } else if (/^[45]\d\d$/.test(kind)) {
-      rules.push({ kind: 'status', status: Number(kind), rate: rate(value, rule), ...(extra !== undefined ? { retryAfterMs: duration(extra, rule) } : {}) });
+      rules.push({ kind: 'status', status: Number(kind), rate: rate(value, rule), ...(extra !== undefined ? { retryAfterMs: wait(extra, rule) } : {}) });
     } else {
       throw new FaultSpecError(`"${rule}": unknown kind "${kind}" (an HTTP code 400-599, reset or latency)`);
     }
@@ -101,7 +118,15 @@ const ERROR_TEXT: Record<number, string> = { 429: 'Too many requests', 500: 'Int
 export class FaultInjector {
   private readonly seen = new Map<string, number>();
 
-  constructor(readonly plan: FaultPlan) {}
+  constructor(readonly plan: FaultPlan) {
+    // A plan built in code skips parseFaults: the same limits, or a delay silently becomes 1 ms.
+    for (const rule of plan.rules) {
+      if (rule.kind === 'latency' && !(rule.ms >= 0 && rule.ms <= MAX_TIMER_MS)) throw new RangeError(`latency ${rule.ms} ms is outside 0-${MAX_TIMER_MS} ms`);
+      if (rule.kind === 'status' && rule.retryAfterMs !== undefined && !(rule.retryAfterMs > 0 && rule.retryAfterMs <= MAX_RETRY_AFTER_S * 1000)) {
+        throw new RangeError(`Retry-After ${rule.retryAfterMs} ms is outside 1-${MAX_RETRY_AFTER_S * 1000} ms`);
+      }
+    }
+  }
 
   /** The fault for this request, as an Action whose `ok` means "answer it normally". */
   next(bytes: Buffer | string): Action {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { MAX_BODY_BYTES, operations, type OperationId } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, type DiscardLimits } from './body.js';
+import { MAX_TIMER_MS } from './faults.js';
 import type { PrismProcess } from './prism.js';
 
 export type { BodyFormat as Format } from '@altcraft-api/contract';
@@ -32,7 +33,10 @@ export interface ResourceLimits {
   maxConnections?: number;
   /** Request bodies being read or answered at once (each up to 10 MiB in memory); one more gets 503. Default 8. */
   maxUploads?: number;
-  /** Time to receive a whole request, headers and body, in ms. Default 60,000 (Node's is 300,000). */
+  /**
+   * Time to receive a whole request, headers and body, in ms, and to deliver a complete answer
+   * (a client that does not read it is cut then). Default 60,000 (Node's is 300,000).
+   */
   requestTimeoutMs?: number;
   /** Time to receive the request headers, in ms; at most requestTimeoutMs. Default 20,000. */
   headersTimeoutMs?: number;
@@ -47,11 +51,20 @@ const RETRY_AFTER_SECONDS = 1;
 
 const envelope = (status: number, errorText: string, debug: string) => JSON.stringify({ error: status, error_text: errorText, error_debug: debug });
 
+/**
+ * How long a client may take to read an answer that ends its connection. end() only half-closes
+ * (the server is allowHalfOpen), and a connection holds its slot until it closes: a client that
+ * ignores the FIN would hold it forever.
+ */
+export const CLOSE_GRACE_MS = 2000;
+
 /** An answer written straight to a socket the HTTP parser gave up on (nothing else was sent on it). */
 function rawAnswer(socket: Socket, status: number, reason: string, body: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -69,6 +82,10 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
   const requestTimeout = limits.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
   const headersTimeout = Math.min(limits.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs, requestTimeout);
   const discard = limits.discard ?? DEFAULT_DISCARD;
+  for (const [name, ms] of [['requestTimeoutMs', requestTimeout], ['headersTimeoutMs', limits.headersTimeoutMs ?? headersTimeout]] as const) {
+    // Node keeps them in ms; past its longest timer they are not honoured (the CLI refuses them too).
+    if (!(Number.isInteger(ms) && ms >= 1 && ms <= MAX_TIMER_MS)) throw new RangeError(`${name} must be an integer from 1 to ${MAX_TIMER_MS}, not ${ms}`);
+  }
 
   const server = createServer({
     requestTimeout,
@@ -102,6 +119,15 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
     current.set(req.socket, res);
+    // Node's timeouts end once the request is in; a client that never reads its answer would
+    // hold the connection (and its slot) for good. So a complete answer must reach the client
+    // within requestTimeout. (A deadline, not an idle timeout: the answer goes out as one write,
+    // and Node sees no activity on the socket until that write is done.)
+    res.once('prefinish', () => {
+      const timer = setTimeout(() => req.socket.destroy(), requestTimeout).unref();
+      res.once('finish', () => clearTimeout(timer));
+      res.once('close', () => clearTimeout(timer));
+    });
     const refused = refusal(req);
     if (refused) {
       const headers = { 'Content-Type': 'application/json; charset=utf-8', ...(refused.retry ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {}) };

@@ -1,13 +1,11 @@
 // Runs Prism's CLI in this process, which the mock starts with `node prism-child.js CLI ARGS...`,
-// and ends it when the mock is gone, even if the mock was killed without a chance to stop it.
+// and ends it when the mock is gone, even if the mock was killed without a chance to stop it:
+// stdin is a pipe the mock holds, and the kernel closes it when the mock dies, however. (Probing
+// the parent's pid said "alive" while the killed mock was an unreaped zombie, and Node's
+// process.ppid is read once at start, so it never shows the re-parenting.)
 const [cli, ...args] = process.argv.slice(2);
-const parent = process.ppid;
-setInterval(() => {
-  try {
-    process.kill(parent, 0);
-  } catch {
-    process.exit(0);
-  }
-}, 500).unref();
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
 process.argv = [process.argv[0]!, cli!, ...args];
 await import(cli!);

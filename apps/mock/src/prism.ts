@@ -51,7 +51,8 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
   // The compiled wrapper (`dist/` sits next to `src/`, so this resolves from tests too).
   const wrapper = fileURLToPath(new URL('../dist/prism-child.js', import.meta.url));
   const args = [wrapper, prismCli, mode, bundle, ...(mode === 'proxy' ? [upstream!] : []), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // stdin is a pipe only this process writes to: its end tells the child that the mock is gone.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   // About 1 s on an idle machine; a CI runner busy with other suites can take tens of seconds

@@ -205,7 +205,9 @@ function unknownPreference(operationId: OperationId, prefer: string): string | u
 }
 
 /** Seconds a `Prefer: code=429` answer tells the client to wait (the header the spec declares). */
-const PREFERRED_RETRY_AFTER = '1';
+const PREFERRED_RETRY_AFTER = 1;
+
+const retryAfterOf = (prism: string | null) => String(Math.max(PREFERRED_RETRY_AFTER, /^\d+$/.test(prism ?? '') ? Number(prism) : 0));
 
 async function forwardToPrism(
   prism: PrismProcess,
@@ -229,7 +231,8 @@ async function forwardToPrism(
     // Prism's own failure (an example it cannot serve): the API's envelope, without Prism's words.
     throw new Failure(400, `Prefer: ${header(req, 'prefer')} cannot be served for this request`);
   }
-  const extra: Record<string, string> = answer.status === 429 ? { 'Retry-After': answer.headers.get('retry-after') ?? PREFERRED_RETRY_AFTER } : {};
+  // Prism makes the header from its schema's minimum, 0: a client that honours it retries at once.
+  const extra: Record<string, string> = answer.status === 429 ? { 'Retry-After': retryAfterOf(answer.headers.get('retry-after')) } : {};
   res.writeHead(answer.status, { ...warnings, ...extra, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

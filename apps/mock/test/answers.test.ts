@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { listExamples, requestXml, validateRequest, validateResponse, type OperationId } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
 import { answerFor } from '../src/answers.js';
 
@@ -45,5 +46,53 @@ describe('profile ids', () => {
   it('give a deeply nested task its id too', () => {
     const answer = answerFor('importAndStartBatchTask', { workflow_id: 1, data: [{ data: { email: 'a@example.com', deep: nested(100_000, 'object') } }] }) as { task_id: string };
     expect(answer.task_id).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
+
+/** A request the contract accepts: `count` profiles matched by `matching`, in a varied shape. */
+function generated(count: number, matching: string, seed: number): { workflow_id: number; matching?: string; field_name?: string; data: { data: Record<string, unknown> }[] } {
+  const profile = (i: number): Record<string, unknown> => {
+    const n = (i * 7919 + seed) % 1_000_003;
+    switch (matching) {
+      case 'profile_id':
+        return { profile_id: n.toString(16).padStart(24, '0') };
+      case 'phone':
+        return { phones: [`+7900${String(n).padStart(7, '0')}`] };
+      case 'custom':
+        return { f: n % 3 === 0 ? `v${n}` : n, email: `u${n}@example.com` };
+      default:
+        return { email: `u${n}@example.com`, ...(n % 2 ? { _fname: 'Имя' } : {}) };
+    }
+  };
+  return {
+    workflow_id: 1 + seed,
+    ...(matching === 'email' && seed % 2 ? {} : { matching }),
+    ...(matching === 'custom' ? { field_name: 'f' } : {}),
+    data: Array.from({ length: count }, (_, i) => ({ data: profile(i) })),
+  };
+}
+
+describe("the mock's answers keep the contract's answer schema", () => {
+  const operationIds: OperationId[] = ['importAndStartBatch', 'importAndStartBatchTask'];
+
+  it.each([1, 2, 100, 10_000, 10_001, 12_345])('for generated requests of %i profiles, every matching and operation', (count) => {
+    for (const matching of ['email', 'phone', 'profile_id', 'custom']) {
+      const request = generated(count, matching, count + matching.length);
+      // Only requests the contract accepts reach answerFor; a generator that drifted would test nothing.
+      expect(validateRequest(request).violations).toEqual([]);
+      for (const operationId of operationIds) {
+        const answer = answerFor(operationId, request);
+        expect(validateResponse(operationId, 200, answer).violations).toEqual([]);
+      }
+    }
+  });
+
+  it("for every request example of the contract", () => {
+    const requests = listExamples().filter((example) => example.part === 'request');
+    expect(requests.length).toBeGreaterThan(0);
+    for (const example of requests) {
+      const request = (example.mediaType === 'application/xml' ? requestXml.decode(example.value as string) : example.value) as Parameters<typeof answerFor>[1];
+      expect(validateResponse(example.operationId, 200, answerFor(example.operationId, request)).violations).toEqual([]);
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { responseXml } from '@altcraft-api/contract';
+import { requestXml, responseXml, validateResponse, type OperationId } from '@altcraft-api/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMock } from '../src/http.js';
+import { routeOf, type RunningMock } from '../src/http.js';
 import { startMock } from '../src/server.js';
 import { send } from './support/http.js';
 
@@ -24,6 +24,8 @@ interface Case {
     format: 'json' | 'xml';
     /** For an accepted body: a regex matched against `${pointer}: ${message}` of some warning the mock reports. */
     warning?: string;
+    /** Answer headers (lower-case names) and regexes their values match. */
+    headers?: Record<string, string>;
   };
 }
 
@@ -66,10 +68,14 @@ describe('the bad-input corpus', () => {
     expect(answer.status).toBeLessThan(500);
     expect(answer.status).toBe(spec.expect.status);
     expect(answer.headers['content-type']).toContain(spec.expect.format === 'xml' ? 'application/xml' : 'application/json');
-    const envelope = spec.expect.format === 'xml' ? responseXml('importAndStartBatch', answer.status).decode(answer.body) : JSON.parse(answer.body);
+    const operationId = routeOf(spec.path ?? SYNC_PATH).operationId ?? 'importAndStartBatch';
+    const envelope = spec.expect.format === 'xml' ? responseXml(operationId, answer.status).decode(answer.body) : JSON.parse(answer.body);
+    // The mock's own answer keeps the contract it checks requests against.
+    expect(validateResponse(operationId, answer.status, envelope).violations).toEqual([]);
     expect(envelope).toMatchObject({ error: spec.expect.error, error_text: spec.expect.error_text });
     if (spec.expect.error_debug === undefined) expect(envelope).not.toHaveProperty('error_debug');
     else expect(envelope.error_debug).toMatch(new RegExp(spec.expect.error_debug));
+    for (const [name, pattern] of Object.entries(spec.expect.headers ?? {})) expect(String(answer.headers[name])).toMatch(new RegExp(pattern));
     if (spec.expect.warning !== undefined) {
       expect(answer.status).toBe(200);
       expect(warningsOf(answer.headers)).toContainEqual(expect.stringMatching(new RegExp(spec.expect.warning)));
@@ -83,5 +89,31 @@ describe('the bad-input corpus', () => {
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ error: 0, error_text: 'Successful operation', result: [{ profile_id: '5f19953a03e4227216278ba4' }] });
+  });
+});
+
+describe('answers to generated requests keep the answer schema', () => {
+  const profiles = (count: number, matching: string) =>
+    Array.from({ length: count }, (_, i) => ({ data: matching === 'phone' ? { phones: [`+7900${String(i).padStart(7, '0')}`] } : { email: `g${i}@example.com`, _fname: `N${i}` } }));
+  const cases = [1, 3, 10_001].flatMap((count) =>
+    ['email', 'phone'].flatMap((matching) =>
+      (['json', 'xml'] as const).flatMap((format) =>
+        (['importAndStartBatch', 'importAndStartBatchTask'] as OperationId[]).flatMap((operationId) =>
+          ['', 'code=400', 'code=401', 'code=429'].map((prefer) => ({ count, matching, format, operationId, prefer })),
+        ),
+      ),
+    ),
+  );
+
+  it.each(cases)('$count profiles by $matching, $format, $operationId, Prefer "$prefer"', async ({ count, matching, format, operationId, prefer }) => {
+    const body = { token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12, matching, format, data: profiles(count, matching) };
+    const answer = await send(mock.url + (operationId === 'importAndStartBatch' ? SYNC_PATH : `${SYNC_PATH}_task`), {
+      headers: { 'Content-Type': `application/${format}`, ...(prefer ? { Prefer: prefer } : {}) },
+      body: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body),
+    });
+    expect(answer.status).toBe(prefer ? Number(prefer.slice(5)) : 200);
+    const decoded = format === 'xml' ? responseXml(operationId, answer.status).decode(answer.body) : JSON.parse(answer.body);
+    expect(validateResponse(operationId, answer.status, decoded).violations).toEqual([]);
+    if (answer.status === 429) expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { document } from '@altcraft-api/contract';
-import { FaultSpecError, parseFaults } from '../src/faults.js';
+import { FaultInjector, FaultSpecError, parseFaults } from '../src/faults.js';
 import { startMock } from '../src/server.js';
 import type { RunningMock } from '../src/http.js';
 import { within } from './support/deadline.js';
@@ -46,6 +46,10 @@ describe('--faults specs', () => {
       { kind: 'latency', rate: 0.5, ms: 1000 },
     ]);
     expect(parseFaults('')).toEqual([]);
+    expect(parseFaults('latency:2147483647ms,429:0.1@86400s')).toEqual([
+      { kind: 'latency', rate: 1, ms: 2147483647 },
+      { kind: 'status', status: 429, rate: 0.1, retryAfterMs: 86_400_000 },
+    ]);
   });
 
   it.each([
@@ -55,9 +59,25 @@ describe('--faults specs', () => {
     ['latency:fast', /not a duration/],
     ['500:0.6,reset:0.5', /add up to 1\.1/],
     ['reset:0.1@2s', /reset takes no @/],
+    // Node fires a timer longer than 2^31 - 1 ms after 1 ms: refused, not silently shortened.
+    ['latency:3000000s', /"3000000s" is longer than the limit of 2147483647ms/],
+    ['latency:0.5@2147483648ms', /longer than the limit of 2147483647ms/],
+    // Retry-After is at most 86,400 s in the contract, and 0 is no wait a client can honour.
+    ['429:0.1@86401s', /longer than the limit of 86400000ms \(86400s\)/],
+    ['429:0.1@0s', /must be more than 0/],
+    ['503:0.1@0ms', /must be more than 0/],
   ])('refuses %s saying why', (spec, why) => {
     expect(() => parseFaults(spec)).toThrow(FaultSpecError);
     expect(() => parseFaults(spec)).toThrow(why);
+  });
+});
+
+describe('a fault plan built in code', () => {
+  it.each([
+    [{ kind: 'latency', rate: 1, ms: 3_000_000_000 }, /latency 3000000000 ms is outside 0-2147483647 ms/],
+    [{ kind: 'status', status: 429, rate: 1, retryAfterMs: 0 }, /Retry-After 0 ms is outside 1-86400000 ms/],
+  ] as const)('refuses %j, which parseFaults would refuse too', (rule, why) => {
+    expect(() => new FaultInjector({ rules: [rule], seed: 1 })).toThrow(why);
   });
 });
 

@@ -89,10 +89,11 @@ describe('bad input never gets a 5xx', () => {
 describe('Prefer', () => {
   const valid = JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] });
 
-  it('code=429 sends the Retry-After header the contract declares', async () => {
+  it('code=429 sends the Retry-After header the contract declares, with a wait a client can honour (at least 1 s)', async () => {
     const answer = await post(valid, { Prefer: 'code=429' });
     expect(answer.status).toBe(429);
     expect(answer.headers['retry-after']).toMatch(/^\d+$/);
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 
   it.each([

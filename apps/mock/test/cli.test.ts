@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { within } from './support/deadline.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** Runs the CLI to its end; a CLI that starts serving instead is killed and fails the test. */
+async function run(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  try {
+    const code = await within(30_000, `altcraft-mock ${args.join(' ')} exiting`, new Promise<number | null>((resolve) => child.once('exit', resolve)));
+    return { code, stderr };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+describe('altcraft-mock refuses durations it cannot honour, with exit 2 and the limit', () => {
+  it.each([
+    // Node fires a timer past 2^31 - 1 ms after about 1 ms: this was a 1 ms latency.
+    [['--faults', 'latency:3000000s'], /--faults "latency:3000000s": "3000000s" is longer than the limit of 2147483647ms/],
+    [['--faults', '500:0.1,latency:0.5@2147483648ms'], /limit of 2147483647ms/],
+    [['--faults', '429:0.5@100000s'], /limit of 86400000ms \(86400s\)/],
+    [['--faults', '429:0.5@0s'], /must be more than 0 \(Retry-After is at least 1 second\)/],
+    [['--request-timeout', '3000000000'], /--request-timeout 3000000000 is more than the limit of 2147483647/],
+    [['--headers-timeout', '1e12'], /--headers-timeout 1e12 is more than the limit of 2147483647/],
+  ])('%j', async (args, message) => {
+    const { code, stderr } = await run(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  }, 60_000);
+});

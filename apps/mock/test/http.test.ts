@@ -1,0 +1,158 @@
+import type { Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGuardedServer, serve, type ResourceLimits, type RunningMock } from '../src/http.js';
+import { within } from './support/deadline.js';
+
+let running: RunningMock | undefined;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await running?.close();
+  running = undefined;
+});
+
+/** Answers `{}`, or BIG bytes at /big: more than a client's and the kernel's buffers hold. */
+const BIG = 16 * 1024 * 1024;
+
+async function start(limits: ResourceLimits): Promise<{ port: number; server: Server }> {
+  const server = createGuardedServer((req, res) => void res.end(req.url === '/big' ? Buffer.alloc(BIG, 'x') : '{}'), limits);
+  running = await serve(server, undefined, { port: 0 });
+  return { port: Number(new URL(running.url).port), server };
+}
+
+/**
+ * A client that never closes: it ignores the server's FIN (half-open) and never reads to an
+ * end, the way a stuck or hostile client holds a connection.
+ */
+function stubborn(port: number): { socket: Socket; received: () => string } {
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  sockets.push(socket);
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk));
+  socket.on('error', () => undefined);
+  return { socket, received: () => received };
+}
+
+/** The status a fresh client gets for a small request. */
+function probe(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(received)?.[1] ?? 0)));
+    socket.end('GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until a fresh client is served (not 503) again. */
+async function slotFreed(port: number, ms: number): Promise<void> {
+  await within(
+    ms,
+    'a connection slot freed',
+    (async () => {
+      while ((await probe(port)) !== 200) await sleep(200);
+    })(),
+  );
+}
+
+describe('connection slots', () => {
+  it('4 clients that ignore the 408 and the FIN do not hold --max-connections 4 after a short grace', async () => {
+    const { port } = await start({ maxConnections: 4, requestTimeoutMs: 1000 });
+    const held = Array.from({ length: 4 }, () => stubborn(port));
+    await within(20_000, 'the four 408s', (async () => {
+      while (!held.every((c) => c.received().includes('}'))) await sleep(50);
+    })());
+    for (const client of held) expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
+    await slotFreed(port, 15_000);
+  }, 60_000);
+
+  it('slowloris: headers sent a byte at a time, each within the idle timeout, are cut at --headers-timeout and free their slots', async () => {
+    const { port } = await start({ maxConnections: 2, requestTimeoutMs: 3000, headersTimeoutMs: 1000 });
+    const held = Array.from({ length: 2 }, () => stubborn(port));
+    const head = 'POST /api HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'a'.repeat(10_000);
+    let i = 0;
+    const drip = setInterval(() => {
+      held.forEach((c) => c.socket.writable && c.socket.write(head[i]!));
+      i = Math.min(i + 1, head.length - 1);
+    }, 100);
+    try {
+      await within(20_000, 'the slow headers answered', (async () => {
+        while (!held.every((c) => c.received().includes('}'))) await sleep(50);
+      })());
+      for (const client of held) expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
+      await slotFreed(port, 15_000);
+    } finally {
+      clearInterval(drip);
+    }
+  }, 60_000);
+
+  it('a kept-alive connection that then sends a second request slowly is cut and frees its slot', async () => {
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 3000, headersTimeoutMs: 1000 });
+    const client = stubborn(port);
+    client.socket.write('GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await within(10_000, 'the first answer', (async () => {
+      while (!client.received().includes('{}')) await sleep(50);
+    })());
+    const head = 'GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'a'.repeat(10_000);
+    let i = 0;
+    const drip = setInterval(() => client.socket.writable && client.socket.write(head[Math.min(i++, head.length - 1)]!), 200);
+    try {
+      await slotFreed(port, 20_000);
+    } finally {
+      clearInterval(drip);
+    }
+  }, 60_000);
+
+  it('a client that never reads its answer is cut once --request-timeout passes after the answer, and frees its slot', async () => {
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 1000 });
+    const client = stubborn(port);
+    client.socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await within(10_000, 'the answer starting', (async () => {
+      while (!client.received().startsWith('HTTP/1.1 200')) await sleep(20);
+    })());
+    client.socket.pause();
+    await slotFreed(port, 20_000);
+  }, 60_000);
+
+  it('a client reading a large answer slowly, within --request-timeout, gets all of it', async () => {
+    // About 3-8 s of reading here; the deadline leaves room for a loaded machine.
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 60_000 });
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      // Under the timeout between reads: slow, yet never stalled that long.
+      socket.pause();
+      setTimeout(() => socket.resume(), 20);
+    });
+    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
+    expect(bytes).toBeGreaterThan(BIG);
+  }, 180_000);
+
+  it('a connection refused 503 over the cap, whose client ignores the FIN, is closed and stops counting', async () => {
+    const { port, server } = await start({ maxConnections: 1, requestTimeoutMs: 60_000, headersTimeoutMs: 30_000 });
+    const holder = stubborn(port);
+    await within(10_000, 'the first connection', new Promise((resolve) => holder.socket.once('connect', resolve)));
+    const refused = stubborn(port);
+    refused.socket.write('GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await within(10_000, 'the 503', (async () => {
+      while (!refused.received().includes('}')) await sleep(50);
+    })());
+    expect(refused.received()).toMatch(/^HTTP\/1\.1 503 /);
+    const count = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+    await within(15_000, 'the refused connection closed', (async () => {
+      while ((await count()) > 1) await sleep(100);
+    })());
+    expect(refused.socket.destroyed || refused.socket.readableEnded).toBe(true);
+  }, 60_000);
+
+  it.each([{ requestTimeoutMs: 2 ** 31 }, { headersTimeoutMs: 1e12 }, { requestTimeoutMs: 0 }])('refuses timeouts it cannot honour: %j', (limits) => {
+    expect(() => createGuardedServer(() => undefined, limits)).toThrow(/must be an integer from 1 to 2147483647/);
+  });
+});
