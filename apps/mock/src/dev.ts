@@ -180,26 +180,57 @@ function answerFailure(res: ServerResponse, status: 502 | 503, debug: string): v
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...retry }).end(body);
 }
 
-/** Forwards one request to the mock process current when it arrived; it finishes there. */
+/**
+ * Forwards one request to the mock process current when it arrived; it finishes there. When
+ * that process refuses the connection, it is gone and never saw the request (a SIGKILLed process
+ * is noticed only when its exit event is read, so a request can be sent to it first): the request
+ * goes to the new process once, with the body so far replayed. A reset after the connection
+ * stays a 502: the process may have seen the request.
+ */
 async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!alive(current)) await restart();
-  const target = current;
-  if (!alive(target)) return answerFailure(res, 503, 'pnpm dev has no mock process running; its log says why');
+  const body = { chunks: [] as Buffer[], holding: true };
+  req.on('data', (chunk: Buffer) => body.holding && body.chunks.push(chunk));
+  for (let attempt = 1; ; attempt++) {
+    if (!alive(current)) await restart();
+    const target = current;
+    if (!alive(target)) return answerFailure(res, 503, 'pnpm dev has no mock process running; its log says why');
+    const outcome = await sendTo(target, req, res, body);
+    if (outcome !== 'unseen' || attempt === 2) return;
+    say(`${req.method} ${req.url}: the mock process was gone before it saw the request; sending it to the next one`);
+    if (alive(target)) await new Promise((resolve) => target.child.once('exit', resolve));
+  }
+}
+
+/** One attempt; 'unseen' when the process never saw the request and nothing was answered yet. */
+function sendTo(target: MockProcess, req: IncomingMessage, res: ServerResponse, body: { chunks: Buffer[]; holding: boolean }): Promise<'done' | 'unseen'> {
   target.inFlight++;
-  res.once('close', () => {
-    target.inFlight--;
-    stopWhenIdle(target);
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (outcome: 'done' | 'unseen') => {
+      if (finished) return;
+      finished = true;
+      target.inFlight--;
+      stopWhenIdle(target);
+      resolve(outcome);
+    };
+    res.once('close', () => finish('done'));
+    const upstream = httpRequest(target.origin + req.url, { method: req.method, headers: req.headers, agent: target.agent }, (answer) => {
+      body.holding = false;
+      body.chunks = [];
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.once('error', (error: NodeJS.ErrnoException) => {
+      req.unpipe(upstream);
+      if (error.code === 'ECONNREFUSED' && !res.headersSent && !res.destroyed) return finish('unseen');
+      say(`${req.method} ${req.url}: the mock process did not answer: ${error.message}`);
+      if (res.headersSent) res.destroy();
+      else answerFailure(res, 502, 'the mock did not answer this request (pnpm dev starts a new one if its process stopped); send it again');
+    });
+    for (const chunk of body.chunks) upstream.write(chunk);
+    if (req.readableEnded) upstream.end();
+    else req.pipe(upstream);
   });
-  const upstream = httpRequest(target.origin + req.url, { method: req.method, headers: req.headers, agent: target.agent }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
-  upstream.once('error', (error) => {
-    say(`${req.method} ${req.url}: the mock process did not answer: ${error.message}`);
-    if (res.headersSent) return void res.destroy();
-    answerFailure(res, 502, 'the mock did not answer this request (pnpm dev starts a new one if its process stopped); send it again');
-  });
-  req.pipe(upstream);
 }
 
 const front = createServer((req, res) => {

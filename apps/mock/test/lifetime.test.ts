@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ const project = mkdtempSync(join(tmpdir(), 'altcraft-mock-npx-'));
 mkdirSync(join(project, 'node_modules/.bin'), { recursive: true });
 writeFileSync(join(project, 'package.json'), '{"name":"uses-the-mock","version":"1.0.0","private":true}');
 symlinkSync(cli, join(project, 'node_modules/.bin/altcraft-mock'));
+// npm makes a bin's target executable when it installs it; tsc writes dist/cli.js without the bit.
+chmodSync(cli, 0o755);
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 let started: number[] = [];
