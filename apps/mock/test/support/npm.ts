@@ -26,9 +26,9 @@ export function environmentSeen(env: NodeJS.ProcessEnv): string {
  * earlier runs, on whichever Node, had left there; an empty cache costs the same downloads on
  * every run and every Node, and reads nothing that another test writes at the same time.
  */
-export function scratchNpmEnvironment(dir: string): NodeJS.ProcessEnv {
+export function scratchNpmEnvironment(dir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...base,
     npm_config_cache: join(dir, 'npm-cache'),
     npm_config_logs_dir: join(dir, 'npm-logs'),
     npm_config_update_notifier: 'false',
