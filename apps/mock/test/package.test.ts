@@ -40,7 +40,7 @@ beforeAll(async () => {
   // No install scripts: none of the tree needs one, and on Node 24 it holds @scarf/scarf, whose
   // postinstall posts install analytics to the internet (the workspace refuses it too).
   // With an empty cache: 13-32 s for this file alone, 42-68 s inside full suites (Node 20-24,
-  // load 10-20); the same on every run, where a warm shared ~/.npm gave 5-90 s.
+  // load 10-20); a warm shared ~/.npm gave 5-8 s, but only for the trees earlier runs had left.
   const budgetMs = 540_000;
   const installed = await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, budgetMs });
   console.log(`npm install of the packed tarballs into an empty cache: ${installed.seconds.toFixed(1)} s on node ${process.version}`);
