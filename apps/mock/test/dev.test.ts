@@ -3,13 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from './support/deadline.js';
-import { send, type RawAnswer } from './support/http.js';
+import { send, startSending, type RawAnswer } from './support/http.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SCHEMA = 'spec/components/schemas/BatchRequestCommon.yaml';
@@ -94,18 +93,7 @@ describe('pnpm dev', () => {
     expect(warnsAboutDevFlag(before)).toBe(true);
 
     // A request whose body is still arriving when the contract changes.
-    const bytes = Buffer.from(body);
-    let inFlightAnswer!: Promise<RawAnswer>;
-    const inFlight = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': bytes.length } });
-    inFlightAnswer = new Promise((resolve, reject) => {
-      inFlight.once('response', (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-      });
-      inFlight.once('error', reject);
-    });
-    inFlight.write(bytes.subarray(0, 10));
+    const inFlight = startSending(url, body, 10);
 
     // A new request field, as a contract change adds one: declared in one place, and so known to
     // the unknown-field advice of every variant (x-check: known-fields).
@@ -127,8 +115,8 @@ describe('pnpm dev', () => {
     expect(warnsAboutDevFlag(after), devLines()).toBe(false);
 
     // The request begun before the reload is answered by the mock it started on (the old contract).
-    inFlight.end(bytes.subarray(10));
-    const finished = await within(30_000, 'the request in flight', inFlightAnswer);
+    inFlight.finish();
+    const finished = await within(30_000, 'the request in flight', inFlight.answer);
     expect(finished.status).toBe(200);
     expect(warnsAboutDevFlag(finished)).toBe(true);
 
@@ -177,21 +165,11 @@ describe('pnpm dev', () => {
     const [pid] = mockPids();
     expect(pid, 'the mock process, a child of pnpm dev').toBeDefined();
     const mark = output.length;
-    const bytes = Buffer.from(body);
-    const inFlight = httpRequest(base + PATH, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': bytes.length } });
-    const broken = new Promise<RawAnswer>((resolve, reject) => {
-      inFlight.once('response', (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-      });
-      inFlight.once('error', reject);
-    });
-    inFlight.write(bytes.subarray(0, 10));
+    const inFlight = startSending(base + PATH, body, 10);
     // The request reaches the mock before it dies.
     await new Promise((resolve) => setTimeout(resolve, 500));
     process.kill(pid!, 'SIGKILL');
-    const answer = await within(30_000, 'the answer to the request in flight', broken);
+    const answer = await within(30_000, 'the answer to the request in flight', inFlight.answer);
     expect(answer.status).toBeGreaterThanOrEqual(500);
     const envelope = JSON.parse(answer.body);
     expect(Object.keys(envelope).sort()).toEqual(['error', 'error_debug', 'error_text']);

@@ -8,22 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFaultServer, type Action, type FaultServer, type Received } from '@altcraft-api/mock';
 import { afterAll, expect, it } from 'vitest';
+import { seeded } from './support/random.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const COUNT = 100_000;
 const MARKED = [7_777, 23_456, 50_001, 50_002, 99_999];
 const emailOf = (index: number) => (MARKED.includes(index) ? `marked-${index}@example.com` : `p${index}@example.com`);
 const indexOf = (email: string) => Number(/(\d+)@/.exec(email)![1]);
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let server: FaultServer | undefined;
 afterAll(() => server?.close());
@@ -34,7 +25,7 @@ it('100,000 profiles, faults and three kill -9 + --resume rounds: each valid pro
   writeFileSync(input, Array.from({ length: COUNT }, (_, i) => `{"email":"${emailOf(i)}"}\n`).join(''));
   const report = join(dir, 'report.ndjson');
 
-  const next = random(Number(process.env.FAULT_SEED ?? 20261127));
+  const next = seeded(Number(process.env.FAULT_SEED ?? 20261127));
   const round = { holdFrom: Infinity, resets: true, partial: false };
   // Never more than two faults for the same body, so that the client's five attempts always
   // get through a 500/429: a batch failed after its retries would be a legitimate extra failure.

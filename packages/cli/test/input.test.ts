@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createBatchEncoder } from '@altcraft-api/contract';
 import { countKeys, isCanonicalJson } from '../src/canonical.js';
 import { cellValue, formatOfPath, readRecords, type InputRecord } from '../src/input.js';
-import { EDGE_NUMBERS, oracle, random, randomNumber } from './support/numbers.js';
+import { EDGE_NUMBERS, oracle, randomNumber } from './support/numbers.js';
+import { seeded } from './support/random.js';
 
 const SEED = 20261207;
 
@@ -47,7 +48,7 @@ describe('cellValue', () => {
   });
 
   it(`turns a cell into a number only when the number reaches the wire as written, else keeps the text (seed ${SEED})`, () => {
-    const next = random(SEED);
+    const next = seeded(SEED);
     const cells = [...EDGE_NUMBERS, ...Array.from({ length: 3000 }, () => randomNumber(next))].filter((cell) => /^-?(0|[1-9]\d*)(\.\d+)?$/.test(cell));
     const wrong = cells.filter((cell) => {
       const value = cellValue('score', cell);
@@ -122,7 +123,7 @@ describe('readRecords', () => {
   });
 
   it(`sends every accepted number as the oracle allows, on the fast path and the parse path alike; refuses the others (seed ${SEED})`, async () => {
-    const next = random(SEED);
+    const next = seeded(SEED);
     const tokens = [...EDGE_NUMBERS, ...Array.from({ length: 1500 }, () => randomNumber(next))];
     // Each token in a canonical line (its text may be sent as it is) and in a spaced one (always re-encoded).
     const texts = tokens.flatMap((token) => [`{"email":"a@example.com","n":${token}}`, `{ "email": "a@example.com", "deep": [{"n": ${token}}] }`]);
@@ -153,7 +154,7 @@ describe('readRecords', () => {
       'exact after its exponent': (n) => `{"n":9${'0'.repeat(n)}e-${n - 20}}`,
       'many numbers': (n) => `{"n":[${'1e20,'.repeat(n / 5)}0,1e-400]}`,
     };
-    for (const [name, shape] of Object.entries(shapes)) {
+    const perMbOf = async (name: string, shape: (bytes: number) => string): Promise<number[]> => {
       const perMb: number[] = [];
       for (const mb of [1, 4, 10]) {
         const line = `${shape(mb << 20)}\n`;
@@ -166,8 +167,17 @@ describe('readRecords', () => {
         }
         perMb.push(best / mb);
       }
-      // Quadratic growth would make the 10 MB line's time per MB ~10x the 1 MB one's.
-      expect(perMb[2]! / perMb[0]!, `${name}: ms per MB at 1, 4, 10 MB: ${perMb.map((t) => t.toFixed(1)).join(', ')}`).toBeLessThan(4);
+      return perMb;
+    };
+    for (const [name, shape] of Object.entries(shapes)) {
+      // Quadratic growth would make the 10 MB line's time per MB ~10x the 1 MB one's, on every
+      // attempt; a neighbour's burst (a second suite on the two cores) lands on one attempt.
+      const seen: string[] = [];
+      for (let attempt = 0; attempt < 3 && seen.length === attempt; attempt++) {
+        const perMb = await perMbOf(name, shape);
+        if (perMb[2]! / perMb[0]! >= 4) seen.push(perMb.map((t) => t.toFixed(1)).join(', '));
+      }
+      expect(seen.length < 3, `${name}: ms per MB at 1, 4, 10 MB, each attempt: ${seen.join('; ')}`).toBe(true);
     }
   }, 240_000);
 
@@ -205,7 +215,7 @@ describe('readRecords', () => {
   });
 
   it(`accounts for every line of CSV files with random quoting defects once, with csv-parse's values for each whole record (seed ${SEED})`, async () => {
-    const next = random(SEED);
+    const next = seeded(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const word = () => pick(['x', 'ab', 'Jr.', 'a b', 'Ж', '1']);
     const field = (eol: string): string =>

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findChangedNumber, mayHoldChangedNumber, numberChange, shownToken } from '../src/numbers.js';
-import { EDGE_NUMBERS, oracle, random, randomNumber } from './support/numbers.js';
+import { EDGE_NUMBERS, oracle, randomNumber } from './support/numbers.js';
+import { seeded } from './support/random.js';
 
 const SEED = 20261207;
 const generated = (() => {
-  const next = random(SEED);
+  const next = seeded(SEED);
   return [...EDGE_NUMBERS, ...Array.from({ length: 4000 }, () => randomNumber(next))];
 })();
 

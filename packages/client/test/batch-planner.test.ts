@@ -2,6 +2,7 @@ import { createBatchEncoder, requestXml } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
 import { planBatches, splitBody, type PlannedBatch, type PlannerOptions, type Unsendable } from '../src/batch-planner.js';
 import { planGuarded, type Planned, type Run } from './support/guarded-planner.js';
+import { seeded } from './support/random.js';
 
 const fields = { token: 'abcdefghijklmnqrstuvwxyz', workflow_id: 12 };
 
@@ -217,7 +218,7 @@ describe.each([
   }, 90_000);
 
   it('always makes progress: every profile once, in order, no body over the limit (seeded random sizes)', async () => {
-    const random = mulberry32(format.length * 7919 + (encoded ? 1 : 0));
+    const random = seeded(format.length * 7919 + (encoded ? 1 : 0));
     const pick = (n: number) => Math.floor(random() * n);
     const runs: Run[] = [];
     const expected: { sizes: number[]; maxProfiles: number; budget: number; limit: number }[] = [];
@@ -258,15 +259,3 @@ describe.each([
     });
   }, 90_000);
 });
-
-/** A small seeded PRNG (mulberry32): the same sizes on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -10,6 +10,7 @@ import { AltcraftApiError, AltcraftRedirectError } from '../src/errors.js';
 import { importProfiles, type ProfileOutcome } from '../src/import-profiles.js';
 import { createRedactor, MIN_PIECE } from '../src/redact.js';
 import { answer, startServer, type TestServer } from './support/server.js';
+import { failure } from './support/failure.js';
 
 const TOKENS = [
   ['ASCII with + / = % space & ? #', 'Tok+en/Pa=ss%20wo rd&q?x#frag-9f3c'],
@@ -101,15 +102,6 @@ function renderings(value: unknown): string {
     texts.push(String(error.message), String(error.stack), String(error.cause));
   }
   return texts.join('\n');
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 const request = { workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] };

@@ -16,6 +16,7 @@ import { AltcraftApiError, AltcraftConfigError, AltcraftNetworkError, AltcraftRe
 import { importProfiles, type ProfileOutcome } from '../src/import-profiles.js';
 import type { ImportAndStartBatchRequest } from '../src/types.js';
 import { answer, startServer, type TestServer } from './support/server.js';
+import { failure } from './support/failure.js';
 
 const TOKEN = 'tok-SECRET-5f19953a-k3yM4t3r14l';
 const request: ImportAndStartBatchRequest = { workflow_id: 12, data: [{ data: { email: 'a@example.com' } }] };
@@ -47,15 +48,6 @@ function renderings(value: unknown): string {
   logger.error(value);
   logger.error('failed: %s %o', value, value);
   return [String(error?.message), String(value), JSON.stringify(value) ?? '', String(error?.stack), inspect(value, { depth: 10, showHidden: true }), ...logged].join('\n');
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 function* profiles(count: number) {

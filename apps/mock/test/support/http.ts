@@ -28,3 +28,22 @@ export function send(url: string, options: { method?: string; headers?: Record<s
     req.end(options.body);
   });
 }
+
+/**
+ * Starts a JSON POST of `body` and sends only its first `sent` bytes: a request still in flight.
+ * The rest goes with `finish()`; `answer` resolves once the server answers, whatever was sent.
+ */
+export function startSending(url: string, body: string, sent: number): { answer: Promise<RawAnswer>; finish: () => void } {
+  const bytes = Buffer.from(body);
+  const req = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': bytes.length } });
+  const answer = new Promise<RawAnswer>((resolve, reject) => {
+    req.once('response', (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+    });
+    req.once('error', reject);
+  });
+  req.write(bytes.subarray(0, sent));
+  return { answer, finish: () => req.end(bytes.subarray(sent)) };
+}

@@ -35,18 +35,6 @@ export function oracle(token: string): { sent: string; accepted: boolean } {
   return { sent, accepted: compare(abs(written), { n: 2n ** 53n, e: 0n }) < 0 };
 }
 
-/** A seeded PRNG (mulberry32): the same cases every run, and a seed to say when one fails. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The spellings the issue named and the edges of the rule. */
 export const EDGE_NUMBERS = [
   '1e400', '-1e400', '1e999', '1E+400', '1e-400', '-1e-400', '0.' + '0'.repeat(400) + '1', '0e999999', '-0', '-0.0', '0.000',
