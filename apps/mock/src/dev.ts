@@ -153,9 +153,19 @@ let current = await startMockProcess().catch((error: Error) => {
 let restarting: Promise<void> | undefined;
 let stopping = false;
 
+// The bundle on disk and the process started from it change together: a replacement of a dead
+// process and a rebuild's bundle-and-swap never overlap, so the bundle a process reports as the
+// last good one is the one it loaded and checked, not one a rebuild wrote meanwhile.
+let lane: Promise<unknown> = Promise.resolve();
+function inLane<T>(step: () => Promise<T>): Promise<T> {
+  const result = lane.then(step);
+  lane = result.catch(() => undefined);
+  return result;
+}
+
 /** A new mock process when the current one is gone; one at a time, whoever asks. */
 function restart(): Promise<void> {
-  restarting ??= startMockProcess()
+  restarting ??= inLane(startMockProcess)
     .then(
       (next) => {
         current = next;
@@ -267,9 +277,8 @@ say(`mock: ${mockUrl}/api/v1.1 (health: ${mockUrl}/health)`);
 if (docsUrl) say(`docs: ${docsUrl}`);
 say(`watching ${specDir}; edit the contract and save`);
 
-/** One rebuild after a change; the last good contract keeps being served when a step fails. */
-async function rebuild(): Promise<void> {
-  const started = Date.now();
+/** Bundles the contract and swaps the mock for one on it; false when the last good one stays. */
+async function bundleAndSwap(started: number): Promise<{ reloaded: boolean; lint: Promise<boolean> }> {
   const bundled = await runScript('bundle', 'packages/contract', 'build:bundle');
   // Lint runs after the bundle (on two cores, alongside it would slow the reload) and is printed
   // while the rest goes on: a finding is news, not a reason to stop.
@@ -282,8 +291,7 @@ async function rebuild(): Promise<void> {
     // A bundle that failed half-way must not be what a replacement of a dead mock process loads.
     restoreLastGoodBundle();
     say('the bundle failed (above); the mock, types and docs stay on the last good contract');
-    await lint;
-    return;
+    return { reloaded: false, lint };
   }
   // Types and docs follow the mock: a contract the mock refuses is not published to them either.
   const reloaded = await startMockProcess().then(
@@ -302,6 +310,13 @@ async function rebuild(): Promise<void> {
       return false;
     },
   );
+  return { reloaded, lint };
+}
+
+/** One rebuild after a change; the last good contract keeps being served when a step fails. */
+async function rebuild(): Promise<void> {
+  const started = Date.now();
+  const { reloaded, lint } = await inLane(() => bundleAndSwap(started));
   if (!reloaded) {
     await lint;
     return;

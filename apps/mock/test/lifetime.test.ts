@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { launchers, processInfo } from '../src/lifetime.js';
-import { alive, allGone, readyPort, treeOf } from './support/processes.js';
+import { alive, allGone, killRecorded, readyPort, startTime, treeOf } from './support/processes.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -18,25 +18,21 @@ symlinkSync(cli, join(project, 'node_modules/.bin/altcraft-mock'));
 chmodSync(cli, 0o755);
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-let started: number[] = [];
+// Recorded with their start times: a pid that ended may be reused by another process by the
+// time the test cleans up, on a busy machine.
+let started: { pid: number; started: string | undefined }[] = [];
 afterEach(() => {
-  for (const pid of started.reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killRecorded(started.reverse());
   started = [];
 });
 
 /** Starts `command` the way a CI script would, and the pids of it and all it started, once ready. */
 async function startReady(command: string, args: string[]): Promise<{ pid: number; tree: number[] }> {
   const child = spawn(command, args, { cwd: project, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, npm_config_update_notifier: 'false' } });
-  started.push(child.pid!);
+  started.push({ pid: child.pid!, started: startTime(child.pid!) });
   await readyPort(child);
   const tree = treeOf(child.pid!);
-  started.push(...tree);
+  started.push(...tree.map((pid) => ({ pid, started: startTime(pid) })));
   return { pid: child.pid!, tree };
 }
 
@@ -88,7 +84,7 @@ describe.runIf(process.platform === 'linux')('stopping the mock', () => {
       const odd = join(dir, 'a) (b c');
       symlinkSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), odd);
       const child = spawn(odd, ['30'], { stdio: 'ignore' });
-      started.push(child.pid!);
+      started.push({ pid: child.pid!, started: startTime(child.pid!) });
       await new Promise((resolve) => child.once('spawn', resolve));
       const info = processInfo(child.pid!)!;
       expect(info.ppid).toBe(Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(child.pid)], { encoding: 'utf8' }).trim()));

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npm, scratchNpmEnvironment } from './npm.js';
+import { environmentSeen, npm, scratchNpmEnvironment } from './npm.js';
 
 let dir: string;
 const sockets: Socket[] = [];
@@ -63,4 +63,19 @@ describe('npm() for the package test', () => {
     expect(failure).toMatch(/^npm view left-pad version failed after [\d.]+ s \(exit 1\)\n/);
     expect(failure).toMatch(/npm error code ECONNREFUSED/);
   }, 60_000);
+
+  it('names the secrets of the environment it prints without showing them', () => {
+    const env = {
+      HTTPS_PROXY: 'http://alice:S3cretPass@proxy.example:3128',
+      npm_config__authToken: 'npm_S3cretToken',
+      npm_config__password: 'S3cretBase64',
+      TURBO_TOKEN: 'S3cretTurbo',
+      NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
+    };
+    const printed = environmentSeen(env);
+    expect(printed).not.toMatch(/S3cret|alice/);
+    for (const name of Object.keys(env)) expect(printed).toContain(`${name}=`);
+    expect(printed).toContain('NODE_EXTRA_CA_CERTS=/etc/ca.pem');
+    expect(printed).toContain('HTTPS_PROXY=http://…@proxy.example:3128');
+  });
 });

@@ -15,8 +15,19 @@ export function environmentSeen(env: NodeJS.ProcessEnv): string {
   return Object.keys(env)
     .filter((name) => SEEN.test(name))
     .sort()
-    .map((name) => `${name}=${name === 'PATH' ? env[name]!.split(':').slice(0, 4).join(':') + ':…' : env[name]}`)
+    .map((name) => `${name}=${shown(name, env[name]!)}`)
     .join('\n  ');
+}
+
+// A failure message ends up in CI logs that anyone with read access sees: npm's auth settings
+// and turbo's remote-cache token are named but not shown, and a proxy's user and password
+// (http://user:pass@host) are cut out of any value that is a URL.
+const SECRET = /auth|token|password|_pass|secret|cert_?key|^npm_config_key$/i;
+
+function shown(name: string, value: string): string {
+  if (SECRET.test(name)) return `(set, ${value.length} characters, not shown)`;
+  if (name === 'PATH') return value.split(':').slice(0, 4).join(':') + ':…';
+  return value.replace(/(\w+:\/\/)[^/@\s]*@/g, '$1…@');
 }
 
 /**

@@ -11,6 +11,32 @@ export function childrenOf(pid: number): number[] {
   }
 }
 
+/**
+ * When `pid` started (field 22 of /proc/PID/stat, in clock ticks since boot), or undefined when
+ * it is gone: with the pid, it names one process, where a pid alone may be reused by another.
+ */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces and parentheses itself.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILLs each process that is still the one recorded (same pid, same start time). */
+export function killRecorded(processes: { pid: number; started: string | undefined }[]): void {
+  for (const { pid, started } of processes) {
+    if (started === undefined || startTime(pid) !== started) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone between the check and the kill
+    }
+  }
+}
+
 /** `pid` and everything below it. */
 export function treeOf(pid: number): number[] {
   return [pid, ...childrenOf(pid).flatMap(treeOf)];
