@@ -40,7 +40,11 @@ export interface AltcraftClientOptions {
   auth?: 'body' | 'bearer';
   /** A fetch implementation (tests, proxies); the global fetch by default. */
   fetch?: typeof globalThis.fetch;
-  /** Time to wait for an answer before giving up with AltcraftTimeoutError. Default 120,000 ms. */
+  /**
+   * Time to wait for an answer (its headers and whole body) before giving up with
+   * AltcraftTimeoutError. An answer received in time is returned even if decoding it ends later.
+   * Default 120,000 ms.
+   */
   timeoutMs?: number;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
@@ -189,8 +193,12 @@ class AnswerTooLarge extends Error {
   }
 }
 
-/** Reads a body as text, at most `limit` bytes: beyond that the stream is cancelled (the connection closes). */
-async function readCapped(response: Response, limit: number): Promise<string> {
+/**
+ * Reads a body as text, at most `limit` bytes: beyond that the stream is cancelled (the
+ * connection closes). Each read also ends when `signal` aborts, so the deadline bounds the
+ * arrival of the body even from a fetch that does not tie its body to the signal.
+ */
+async function readCapped(response: Response, limit: number, signal: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '');
   if (declared > limit) {
     await response.body?.cancel().catch(() => undefined);
@@ -198,17 +206,26 @@ async function readCapped(response: Response, limit: number): Promise<string> {
   }
   if (response.body === null) return '';
   const reader = response.body.getReader();
+  let onAbort = () => undefined as void;
+  const aborted = new Promise<never>((_resolve, reject) => (onAbort = () => reject(signal.reason)));
+  aborted.catch(() => undefined);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLarge(response.status);
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw new AnswerTooLarge(response.status);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -268,8 +285,8 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
   // Every answer is read here, capped, once: openapi-fetch then parses the copy, and `rawText`
   // keeps the bytes received (for `debug`), not a re-serialisation of what it parsed.
   api.use({
-    async onResponse({ response }) {
-      const text = await readCapped(response, MAX_ANSWER_BYTES);
+    async onResponse({ request, response }) {
+      const text = await readCapped(response, MAX_ANSWER_BYTES, request.signal);
       const init = { status: response.status, statusText: response.statusText, headers: response.headers };
       const copy = new Response(NULL_BODY_STATUS.has(response.status) ? null : text, init);
       rawText.set(copy, text);
@@ -279,11 +296,12 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
   const envelope = auth === 'body' ? { token } : {};
 
   async function send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown> {
+    // The deadline bounds the waiting for the answer's bytes (headers and body), not the wall
+    // clock after they have all arrived. A received answer is decoded and returned (or its
+    // error thrown) even when the decode, or other work on this thread, ends past timeoutMs:
+    // discarding a success as a timeout makes its profiles unknown, and resending them imports
+    // them twice. The decode itself is bounded by MAX_ANSWER_BYTES and the linear reader.
     const timeout = AbortSignal.timeout(timeoutMs);
-    // The abort timer cannot fire while an answer is decoded (synchronously), so the deadline
-    // is also checked by the clock once the decode ends: a late answer is a timeout.
-    const deadline = performance.now() + timeoutMs;
-    const late = () => timeout.aborted || performance.now() >= deadline;
     const headers: Record<string, string> = {
       ...options.headers,
       'Content-Type': MEDIA_TYPES[body.format],
@@ -315,14 +333,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
       throw new AltcraftRedirectError(operationId, response.status, describeLocation(response.headers.get('location'), response.url || root, redact));
     }
     const text = rawText.get(response) ?? '';
-    let answer: unknown;
-    try {
-      answer = decodeAnswer(operationId, response, text);
-    } catch (error) {
-      if (late()) throw new AltcraftTimeoutError(operationId, timeoutMs);
-      throw error;
-    }
-    if (late()) throw new AltcraftTimeoutError(operationId, timeoutMs);
+    const answer = decodeAnswer(operationId, response, text);
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
     if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {

@@ -6,11 +6,29 @@
 export const MIN_PIECE = 8;
 const MARK = '[redacted]';
 
-// One case fold that keeps every string's length (so positions found in the folded text are
-// positions in the original): ASCII letters only when a full fold would change the length.
+// A case fold that keeps every character's length, so positions found in the folded text are
+// positions in the original. It goes character by character: folding the whole text would
+// shift every position after one character whose lower case is longer (İ), and falling back
+// to ASCII then let an upper-case non-ASCII token through. Such a character is kept as is.
+// Upper then lower case joins the forms a lower case alone keeps apart (ς and σ, ſ and s,
+// the Kelvin sign and k), whatever context-dependent rule a server's lower case followed.
+const foldedChars = new Map<string, string>();
+function foldChar(char: string): string {
+  let folded = foldedChars.get(char);
+  if (folded === undefined) {
+    const round = char.toUpperCase().toLowerCase();
+    const lower = char.toLowerCase();
+    folded = round.length === char.length ? round : lower.length === char.length ? lower : char;
+    // Bounded: a server's text may hold any number of distinct characters.
+    if (foldedChars.size < 4096) foldedChars.set(char, folded);
+  }
+  return folded;
+}
+
 function fold(text: string): string {
-  const lower = text.toLowerCase();
-  return lower.length === text.length ? lower : text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  // ASCII in runs (the common case, and no ASCII letter's case mapping leaves ASCII); the rest
+  // one code point at a time (a lone surrogate is one too, and folds to itself).
+  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase()).replace(/[^\0-\x7f]/gu, foldChar);
 }
 
 const hex4 = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -11,6 +11,7 @@ import { importProfiles, type ProfileOutcome } from '../src/import-profiles.js';
 import { createRedactor, MIN_PIECE } from '../src/redact.js';
 import { answer, startServer, type TestServer } from './support/server.js';
 import { failure } from './support/failure.js';
+import { seeded } from './support/random.js';
 
 const TOKENS = [
   ['ASCII with + / = % space & ? #', 'Tok+en/Pa=ss%20wo rd&q?x#frag-9f3c'],
@@ -156,6 +157,56 @@ describe.each(TOKENS)('the client, token %s', (_name, token) => {
       const error = await failure(client.importAndStartBatch(request));
       expect(error, location).toBeInstanceOf(AltcraftRedirectError);
       expect(leaked(renderings(error), token), location).toEqual([]);
+    }
+  });
+});
+
+describe('the redactor next to characters whose lower case has another length', () => {
+  // İ lowercases to two code units; folding the whole text then shifted every position, and the
+  // redactor fell back to ASCII-only folding: an upper-case non-ASCII token came back verbatim.
+  it('redacts an upper-case Cyrillic token after an İ', () => {
+    const redact = createRedactor('ПАРОЛЬСЕКРЕТНЫЙ42');
+    expect(redact('İnvalid token ПАРОЛЬСЕКРЕТНЫЙ42')).toBe('İnvalid token [redacted]');
+    expect(redact('invalid token парольсекретный42 (user İlker)')).toBe('invalid token [redacted] (user İlker)');
+  });
+
+  it('redacts a token whose Σ ends a word however a server lower-cases it (ς in context, σ one by one)', () => {
+    const token = 'ΚΛΕΙΔΙΑΣ-secret-ΚΩΔΙΚΟΣ';
+    const redact = createRedactor(token);
+    expect(token.toLowerCase()).toContain('ς-');
+    const oneByOne = Array.from(token, (c) => c.toLowerCase()).join('');
+    expect(oneByOne).toContain('σ-');
+    for (const echo of [token.toLowerCase(), oneByOne]) expect(redact(`bad ${echo} here`)).toBe('bad [redacted] here');
+  });
+
+  // Around the token only characters it cannot hold (so no piece can reach across), among them
+  // every kind whose case mapping changes length or is context-dependent, and astral ones (İ
+  // twice: the one whose lower case is longer).
+  const AROUND = Array.from('İİẞßﬁﬂŉΣςǅ😀𞤀𝔸 «»·!');
+  // In the token only characters whose case maps keep their length (a server's upper case of ß
+  // is SS, which no positional match can follow).
+  const TOKEN_CHARS = Array.from('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ПАРОЛЬжёщ-_/+=äÉΑβΔλΩ𐐨𐐁');
+
+  it('never lets a token survive in random case, form and cut, and leaves the text around it alone', () => {
+    const random = seeded(0x7ed5);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const text = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => pick(AROUND)).join('');
+    for (let round = 0; round < 300; round++) {
+      const token = Array.from({ length: 10 + Math.floor(random() * 15) }, () => pick(TOKEN_CHARS)).join('');
+      const redact = createRedactor(token);
+      const [formName, form] = pick(Object.entries(forms(token)));
+      const points = Array.from(form).map((c) => (random() < 0.5 ? c.toUpperCase() : c.toLowerCase()));
+      // A server may cut the echo short; never below a piece, never inside a surrogate pair.
+      const from = random() < 0.5 ? 0 : Math.floor(random() * 3);
+      let to = random() < 0.5 ? points.length : points.length - Math.floor(random() * 3);
+      while (points.slice(from, to).join('').length < MIN_PIECE) to++;
+      const echo = points.slice(from, to).join('');
+      const [before, after] = [text(12), text(12)];
+      const context = `seed round ${round}, token ${JSON.stringify(token)}, form ${formName}, echo ${JSON.stringify(echo)}`;
+      const redacted = redact(before + echo + after);
+      expect(redacted, context).toBe(`${before}[redacted]${after}`);
+      expect(leaked(redacted, token), context).toEqual([]);
+      expect(redact(before + after), context).toBe(before + after);
     }
   });
 });
