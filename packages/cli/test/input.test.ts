@@ -387,6 +387,15 @@ describe('readRecords', () => {
     }
   }, 480_000);
 
+  it('a quote still open past 10 MiB fails its first line alone, and the rows it held are read again', async () => {
+    const row = 'b@example.com,plain\n';
+    const rows = Math.ceil((10 << 20) / row.length) + 1;
+    const out = await records(`email,note\na@example.com,"open\n${row.repeat(rows)}"\n`, 'csv', undefined, 65_536);
+    expect(out[0]).toEqual({ line: 2, error: 'malformed CSV: the quoted field opened on line 2 runs past 10485760 bytes' });
+    expect(out.slice(1, -1).every((r) => 'profile' in r)).toBe(true);
+    expect(out.map((r) => r.line)).toEqual(Array.from({ length: rows + 2 }, (_, i) => i + 2));
+  }, 60_000);
+
   it('skipping the unclosed line (a resume) reads the same records after it', async () => {
     const out = await records('email,score\n"b@example.com,2\nc@example.com,3\n', 'csv', (line) => line === 2);
     expect(out).toEqual([{ line: 3, profile: { email: 'c@example.com', score: 3 } }]);
