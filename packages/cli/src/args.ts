@@ -19,8 +19,8 @@ INPUT is an NDJSON file (.ndjson, .jsonl: one profile object per line), a CSV fi
 header row of field names, then one profile per row), or - for standard input, in UTF-8 (a
 byte order mark is skipped). A line that cannot be read fails on its own, with its number: not
 JSON, not valid UTF-8, a number that would not be sent as written (below), a CSV record whose
-quotes are out of place or never closed (its first line fails alone, and reading starts again
-on the next line). A CSV record is numbered by the line it starts on. Relative paths are taken
+quotes are out of place or never closed, or that spans lines into another width than the
+header's (its first line fails alone, and reading starts again on the next line). A CSV record is numbered by the line it starts on. Relative paths are taken
 from the directory the command was run from (for \`pnpm altcraft-import\` in the repository:
 where pnpm was run, INIT_CWD).
 

@@ -103,14 +103,80 @@ interface Frame {
 const QUOTE = 34;
 const COMMA = 44;
 
+/** A record's lines as its quotes cut them, and what its quotes say of it. */
+interface Scan {
+  lines: RawLine[];
+  /** The record as bytes, its line breaks kept. */
+  bytes: Buffer;
+  /** Still inside a quoted field where the scan stopped: never closed, or past 10 MiB. */
+  inQuotes: boolean;
+  /** Bytes read, line breaks included. */
+  size: number;
+  fields: number;
+  error?: string;
+}
+
+/**
+ * Reads one record from its first line on, by csv-parse's strict quote rules, up to the line
+ * that closes its last quote, the first line that breaks those rules, or 10 MiB still in quotes.
+ */
+async function scanRecord(first: RawLine, firstBytes: Buffer, next: () => Promise<RawLine | undefined>): Promise<Scan> {
+  const lines: RawLine[] = [];
+  const parts: Buffer[] = [];
+  let size = 0;
+  let fields = 1;
+  let inQuotes = false;
+  let afterClose = false;
+  let error: string | undefined;
+  for (let raw: RawLine | undefined = first; raw; raw = inQuotes ? await next() : undefined) {
+    const line = raw === first ? firstBytes : raw.bytes;
+    if (lines.length > 0) parts.push(Buffer.from(lines.at(-1)!.eol));
+    lines.push(raw);
+    parts.push(line);
+    size += line.length + raw.eol.length;
+    let fieldStart: boolean = !inQuotes;
+    for (let at = 0; at < line.length && !error; at++) {
+      const byte = line[at];
+      if (inQuotes) {
+        if (byte !== QUOTE) continue;
+        if (line[at + 1] === QUOTE) at++;
+        else [inQuotes, afterClose] = [false, true];
+      } else if (afterClose) {
+        if (byte === COMMA) [afterClose, fieldStart, fields] = [false, true, fields + 1];
+        else error = `malformed CSV: text after a closing quote on line ${raw.number}`;
+      } else if (byte === QUOTE) {
+        if (fieldStart) [inQuotes, fieldStart] = [true, false];
+        else error = `malformed CSV: a quote inside an unquoted field on line ${raw.number} (quote the whole field and double the quote)`;
+      } else if ((fieldStart = byte === COMMA)) fields++;
+    }
+    afterClose = false;
+    if (error || (inQuotes && size > MAX_BODY_BYTES)) break;
+  }
+  return { lines, bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts), inQuotes, size, fields, ...(error ? { error } : {}) };
+}
+
+/** Why a record read over several lines (or not closed at all) cannot be taken whole; undefined when it can. */
+function spanFailure(scan: Scan, width: number | undefined): string | undefined {
+  if (scan.inQuotes) return scan.size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed';
+  if (scan.lines.length === 1) return undefined;
+  const closes = `closes on line ${scan.lines.at(-1)!.number} into`;
+  if (scan.error) return `${closes} a malformed record (${scan.error.slice('malformed CSV: '.length)})`;
+  if (width !== undefined && scan.fields !== width) return `${closes} a record of ${scan.fields} fields where the header has ${width}`;
+  if (!isUtf8(scan.bytes)) return `${closes} a record that is not valid UTF-8`;
+  return undefined;
+}
+
 /**
  * Cuts a CSV file into records by its quotes, with the line each record starts on (a quoted
  * field may hold line breaks, so records and lines differ). The quote rules are csv-parse's
  * strict ones, so that it gets only well-formed records and its records match these frames one
- * to one. A record that cannot be read fails its first line alone: malformed on one line, a
- * quote never closed (or a record past 10 MiB, which no request could carry), or a quote that
- * closes on a later line into a malformed record; the lines after that first one are read again
- * as records of their own, so that a stray quote cannot swallow well-formed rows.
+ * to one. A record over several lines that cannot be taken whole (a quote never closed, a record
+ * past 10 MiB, which no request could carry, or one that closes into a malformed record, a
+ * record of other than the header's width or invalid UTF-8) fails its first line alone, and the
+ * lines after that one are read again as records of their own, so that a stray quote cannot
+ * swallow well-formed rows. Each line is read again at most once more: a line read whole inside
+ * quotes has an even number of quotes, so read again it ends outside them, a record of its own;
+ * only the last line of the failed record can open a record that reaches further.
  */
 async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenerator<Frame> {
   const lines = rawLines(source);
@@ -124,53 +190,32 @@ async function* csvFrames(source: Readable | AsyncIterable<Buffer>): AsyncGenera
     }
     return (await lines.next()).value ?? undefined;
   };
+  // The header's number of fields, once the header is read: the width a record must have.
+  let width: number | undefined;
   for (let first = await next(); first; first = await next()) {
     const bytes = withoutBom(first);
     if (bytes.length === 0) continue;
     if (bytes.indexOf(QUOTE) === -1) {
+      width ??= countCommas(bytes) + 1;
       yield { line: first.number, bytes };
       continue;
     }
-    const record: RawLine[] = [];
-    let size = 0;
-    let inQuotes = false;
-    let afterClose = false;
-    let error: string | undefined;
-    for (let raw: RawLine | undefined = first; raw; raw = inQuotes ? await next() : undefined) {
-      record.push(raw);
-      const line = raw === first ? bytes : raw.bytes;
-      size += line.length + raw.eol.length;
-      let fieldStart: boolean = !inQuotes;
-      for (let at = 0; at < line.length && !error; at++) {
-        const byte = line[at];
-        if (inQuotes) {
-          if (byte !== QUOTE) continue;
-          if (line[at + 1] === QUOTE) at++;
-          else [inQuotes, afterClose] = [false, true];
-        } else if (afterClose) {
-          if (byte === COMMA) [afterClose, fieldStart] = [false, true];
-          else error = `malformed CSV: text after a closing quote on line ${raw.number}`;
-        } else if (byte === QUOTE) {
-          if (fieldStart) [inQuotes, fieldStart] = [true, false];
-          else error = `malformed CSV: a quote inside an unquoted field on line ${raw.number} (quote the whole field and double the quote)`;
-        } else fieldStart = byte === COMMA;
-      }
-      afterClose = false;
-      if (error) break;
-      if (inQuotes && size > MAX_BODY_BYTES) break;
-    }
-    if (inQuotes || (error && record.length > 1)) {
-      // A record over several lines that cannot be read (never closed, too long to be a field,
-      // or closed into a malformed record): only its first line is charged with it, and the
-      // lines after it are read again, each of them a record that may well be whole on its own.
-      again.unshift({ lines: record, at: 1 });
-      const reason = inQuotes ? (size > MAX_BODY_BYTES ? `runs past ${MAX_BODY_BYTES} bytes` : 'is never closed') : `closes on line ${record.at(-1)!.number} into a malformed record (${error!.slice('malformed CSV: '.length)})`;
-      yield { line: first.number, bytes, error: `malformed CSV: the quoted field opened on line ${first.number} ${reason}` };
+    const scan = await scanRecord(first, bytes, next);
+    const failure = spanFailure(scan, width);
+    if (failure !== undefined) {
+      again.unshift({ lines: scan.lines, at: 1 });
+      yield { line: first.number, bytes, error: `malformed CSV: the quoted field opened on line ${first.number} ${failure}` };
       continue;
     }
-    const parts = record.flatMap((raw, i) => [i === 0 ? bytes : raw.bytes, Buffer.from(i === record.length - 1 ? '' : raw.eol)]);
-    yield { line: first.number, bytes: Buffer.concat(parts), ...(error ? { error } : {}) };
+    width ??= scan.fields;
+    yield { line: first.number, bytes: scan.bytes, ...(scan.error ? { error: scan.error } : {}) };
   }
+}
+
+function countCommas(bytes: Buffer): number {
+  let count = 0;
+  for (let at = bytes.indexOf(COMMA); at !== -1; at = bytes.indexOf(COMMA, at + 1)) count++;
+  return count;
 }
 
 /** Splits well-formed records into fields, many at a time (csv-parse's set-up is costly per call). */
