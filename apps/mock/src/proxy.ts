@@ -87,13 +87,18 @@ export function upstreamProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** A redirect's target as the log and the client may see it: without credentials. */
+/**
+ * A redirect's target as the log and the client may see it: without credentials, query or
+ * fragment (a token may ride in `?token=`).
+ */
 function shownLocation(location: string | null, base: string): string {
   if (location === null) return '(no Location header)';
   try {
     const url = new URL(location, base);
     url.username = '';
     url.password = '';
+    url.search = '';
+    url.hash = '';
     return url.href;
   } catch {
     return '(a Location that is not a URL)';

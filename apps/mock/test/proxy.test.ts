@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../src/proxy.js';
@@ -279,7 +279,7 @@ describe('credentials in --upstream', () => {
   });
 
   it("in a redirect's Location are not repeated to the client or the log", async () => {
-    const target = createServer((_, res) => res.writeHead(302, { Location: 'http://admin:Passw0rd@127.0.0.1:9/elsewhere' }).end());
+    const target = createServer((_, res) => res.writeHead(302, { Location: 'http://admin:Passw0rd@127.0.0.1:9/elsewhere?token=Secr3t&x=1#Fr4g' }).end());
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const logged: string[] = [];
     const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${(target.address() as AddressInfo).port}`, report: (line) => logged.push(line) });
@@ -288,6 +288,8 @@ describe('credentials in --upstream', () => {
       expect(answer.status).toBe(502);
       expect(answer.body).toContain('127.0.0.1:9/elsewhere');
       expect(answer.body + logged.join('\n')).not.toContain('Passw0rd');
+      // A token may ride in a query string (?token=), a fragment may hold anything.
+      for (const hidden of ['Secr3t', 'token=', 'Fr4g']) expect(answer.body + logged.join('\n')).not.toContain(hidden);
     } finally {
       await front.close();
       await new Promise((resolve) => target.close(resolve));
@@ -396,6 +398,37 @@ describe('a large upstream answer', () => {
       await front.close();
     }
   }, 120_000);
+
+  it('over the cap, to a client that stops reading, is cut after --request-timeout without progress, and the upstream with it', async () => {
+    const front = await startProxy({ port: 0, upstream: bigUrl, maxAnswerBytes: MiB, maxConnections: 1, requestTimeoutMs: 1000, report: () => undefined });
+    const client = connect(Number(new URL(front.url).port), '127.0.0.1');
+    try {
+      const before = sentHashes.length;
+      let got = 0;
+      let holding = true;
+      client.on('data', (chunk: Buffer) => {
+        got += chunk.length;
+        if (holding && got > 200_000) client.pause();
+      });
+      client.on('error', () => undefined);
+      const closed = new Promise((resolve) => client.once('close', resolve));
+      client.write(`POST ${PATH}?bytes=${64 * MiB} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+      await within(10_000, 'the request upstream', (async () => {
+        while (sentHashes.length === before) await new Promise((resolve) => setTimeout(resolve, 20));
+      })());
+      // The cut shows on the proxy's side: the upstream's answer ends early and the slot is free.
+      await expect(within(20_000, 'the upstream answer ending', sentHashes[before]!)).rejects.toThrow('mid-answer');
+      expect((await hashThrough(front.url, 1000)).size).toBe(1000);
+      // The client, reading again, gets what the kernel held and then the end, not 64 MiB.
+      holding = false;
+      client.resume();
+      await within(20_000, 'the stalled client cut', closed);
+      expect(got).toBeLessThan(32 * MiB);
+    } finally {
+      client.destroy();
+      await front.close();
+    }
+  }, 60_000);
 
   it('of 300 MB passes through the proxy (a process of its own) byte for byte, its memory growing by far less', async () => {
     const child = spawn(process.execPath, [cli, '--proxy', '--upstream', bigUrl, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
