@@ -457,3 +457,85 @@ describe('a large upstream answer', () => {
     }
   }, 240_000);
 });
+
+describe('the upstream exchange', () => {
+  /** An upstream that answers every request with `answer`, counting the requests open at once. */
+  async function upstreamWith(answer: (res: ServerResponse) => void) {
+    const state = { open: 0, peak: 0, outcomes: [] as Promise<'cut' | 'finished'>[] };
+    const server = createServer((req, res) => {
+      req.resume();
+      state.peak = Math.max(state.peak, ++state.open);
+      state.outcomes.push(new Promise((resolve) => res.once('close', () => (state.open--, resolve(res.writableFinished ? 'finished' : 'cut')))));
+      answer(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve)));
+    return { state, url, close };
+  }
+
+  it('is abandoned when the client leaves: clients that hang up at once hold no upstream answer, beyond --max-connections or at all', async () => {
+    // 30 MiB at 1 MiB per 20 ms: each answer, read to its end, would take the proxy 0.6 s and 30 MiB.
+    const MiB = 1024 * 1024;
+    const piece = Buffer.alloc(MiB, 'a');
+    const up = await upstreamWith((res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 30 * MiB });
+      let sent = 0;
+      const timer = setInterval(() => (res.write(piece), ++sent === 30 && (clearInterval(timer), res.end())), 20);
+      res.once('close', () => clearInterval(timer));
+    });
+    const front = await startProxy({ port: 0, upstream: up.url, maxConnections: 4, report: () => undefined });
+    try {
+      const port = Number(new URL(front.url).port);
+      for (let i = 0; i < 12; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.end('GET /a HTTP/1.1\r\nHost: a\r\n\r\n');
+            setTimeout(() => (socket.destroy(), resolve()), 30);
+          });
+          socket.on('error', () => undefined);
+        });
+      }
+      // Each request either never reaches the upstream (its client gone first) or is cut there.
+      const outcomes = await within(30_000, 'the upstream answers ending', Promise.all(up.state.outcomes));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(up.state.outcomes.length).toBe(outcomes.length);
+      console.log(`${outcomes.length} of 12 requests reached the upstream, peak ${up.state.peak} open`);
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.filter((outcome) => outcome !== 'cut')).toEqual([]);
+      expect(up.state.peak).toBeLessThanOrEqual(4);
+    } finally {
+      await front.close();
+      await up.close();
+    }
+  }, 60_000);
+
+  it('that sends no answer headers within --request-timeout is answered 504 in the envelope', async () => {
+    const up = await upstreamWith(() => undefined);
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: up.url, requestTimeoutMs: 1000, report: (line) => logged.push(line) });
+    try {
+      const answer = await within(20_000, 'the proxy answering', send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      expect(answer.status).toBe(504);
+      expect(JSON.parse(answer.body)).toEqual({ error: 504, error_text: 'Gateway timeout', error_debug: 'the upstream sent nothing for 1000 ms; see the proxy log' });
+      expect(logged.at(-1)).toContain('sent nothing for 1000 ms');
+      expect(await up.state.outcomes[0]).toBe('cut');
+    } finally {
+      await front.close();
+      await up.close();
+    }
+  }, 60_000);
+
+  it('that stops sending its answer for --request-timeout is cut, and the client told', async () => {
+    const up = await upstreamWith((res) => void res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 100 }).write('{"error":0,'));
+    const front = await startProxy({ port: 0, upstream: up.url, requestTimeoutMs: 1000, report: () => undefined });
+    try {
+      const answer = await within(20_000, 'the proxy answering', send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      expect(answer.status).toBe(504);
+      expect(await up.state.outcomes[0]).toBe('cut');
+    } finally {
+      await front.close();
+      await up.close();
+    }
+  }, 60_000);
+});
