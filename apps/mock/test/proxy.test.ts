@@ -5,6 +5,7 @@ import { createServer, request as httpRequest, type Server, type ServerResponse 
 import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES, requestXml, validateRequest } from '@altcraft-api/contract';
 import { startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
@@ -538,4 +539,55 @@ describe('the upstream exchange', () => {
       await up.close();
     }
   }, 60_000);
+});
+
+describe('an XML request body built to be slow to read', () => {
+  /** A valid request whose one profile's <email> carries attributes up to 10 MiB. */
+  function slowXml(): string {
+    const head = '<xml><workflow_id>12</workflow_id><data><data><email';
+    const tail = '>a@example.com</email></data></data></xml>';
+    const parts = [head];
+    let length = head.length + tail.length;
+    for (let i = 0; length + 12 < MAX_BODY_BYTES; i++) {
+      const attribute = ` a${i}="v"`;
+      parts.push(attribute);
+      length += attribute.length;
+    }
+    return parts.join('') + tail;
+  }
+
+  /** The longest the event loop went without a turn while `work` ran. */
+  async function longestStall(work: () => Promise<unknown>): Promise<number> {
+    let worst = 0;
+    let last = performance.now();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 5);
+    try {
+      await work();
+    } finally {
+      clearInterval(tick);
+    }
+    return worst;
+  }
+
+  it("is decoded off the proxy's main thread: the proxy (this process) stalls far less than the decode takes", async () => {
+    const body = slowXml();
+    let decodeMs = Infinity;
+    let stallMs = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const started = performance.now();
+      const expected = validateRequest(requestXml.decode(body));
+      decodeMs = Math.min(decodeMs, performance.now() - started);
+      let answer: Awaited<ReturnType<typeof post>> | undefined;
+      stallMs = Math.min(stallMs, await longestStall(async () => (answer = await post('application/xml', body))));
+      expect(answer!.status).toBe(200);
+      // The worker's value checked as the main thread's decode of the same text is.
+      expect(violationsOf(answer!.headers).map((v) => v.location.slice(2).join('/'))).toEqual([...expected.violations, ...expected.warnings].map((v) => v.pointer.slice(1)));
+    }
+    console.log(`slow 10 MiB XML: decode ${decodeMs.toFixed(0)} ms on the main thread; longest stall through the proxy ${stallMs.toFixed(0)} ms`);
+    expect(stallMs).toBeLessThan(decodeMs / 2);
+  }, 120_000);
 });
