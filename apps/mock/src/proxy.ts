@@ -174,8 +174,8 @@ class UpstreamSilent extends Error {}
  * during its answer: the upstream's answer was otherwise read on, up to 32 MiB of it held, for no
  * one, and such requests count against no --max-connections (24 clients that hung up at once,
  * one connection at a time, grew the proxy by 370 MiB). It fires too when one wait on the
- * upstream (its headers, or the next piece of its answer) lasts `ms`: fetch's own limit for the
- * headers is 300 s and it has none between pieces. Only waits are timed: an answer streamed to
+ * upstream (its headers, or the next piece of its answer) lasts `ms`: fetch's own limits are
+ * 300 s each, five times the client's --request-timeout, for a connection slot held all along. Only waits are timed: an answer streamed to
  * a slow client is not read while the client catches up, and that is the client's timer's job.
  */
 function upstreamExchange(res: ServerResponse, ms: number): { signal: AbortSignal; waited: Waited } {
