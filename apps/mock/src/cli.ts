@@ -22,7 +22,8 @@ violations are; by default they are accepted and listed in X-Altcraft-Mock-Warni
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
-  --request-timeout MS    time to receive a whole request, and to deliver a complete answer
+  --request-timeout MS    time to receive a whole request; an answer the client takes no byte
+                          of for as long is cut
                           (default ${DEFAULT_LIMITS.requestTimeoutMs})
   --headers-timeout MS    time to receive the request headers (default ${DEFAULT_LIMITS.headersTimeoutMs})`;
 

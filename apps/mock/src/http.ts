@@ -34,8 +34,8 @@ export interface ResourceLimits {
   /** Request bodies being read or answered at once (each up to 10 MiB in memory); one more gets 503. Default 8. */
   maxUploads?: number;
   /**
-   * Time to receive a whole request, headers and body, in ms, and to deliver a complete answer
-   * (a client that does not read it is cut then). Default 60,000 (Node's is 300,000).
+   * Time to receive a whole request, headers and body, in ms, and the longest an answer may go
+   * with no byte taken by the client (it is cut then). Default 60,000 (Node's is 300,000).
    */
   requestTimeoutMs?: number;
   /** Time to receive the request headers, in ms; at most requestTimeoutMs. Default 20,000. */
@@ -65,6 +65,40 @@ function rawAnswer(socket: Socket, status: number, reason: string, body: string)
   );
   const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * Cuts the connection when its answer makes no progress for `ms`. Node's timeouts end once the
+ * request is in, so a client that stops reading would hold its connection (and its slot, and a
+ * proxied upstream) for good. Progress is bytes the kernel took: one large write shows Node no
+ * socket activity (nor 'drain') until it is done, so an idle timeout cut a slow but steady
+ * reader; and a total deadline cut a slow steady reader of a big answer while a streamed one,
+ * never ended, was never cut at all. Acknowledged writes (bytesWritten less what is still
+ * pending) grow as writes complete; within one write, libuv's queue shrinks as the kernel takes
+ * it. An answer with nothing pending (not begun, or waiting on its source) is not the client's
+ * doing and is not timed here.
+ */
+function cutWhenStalled(socket: Socket, res: ServerResponse, ms: number): void {
+  const handle = (socket as Socket & { _handle?: { writeQueueSize?: number } | null })._handle;
+  let acked = -1;
+  let queued = 0;
+  let since = performance.now();
+  const timer = setInterval(
+    () => {
+      const pending = socket.writableLength;
+      const nowAcked = socket.bytesWritten - pending;
+      const nowQueued = handle?.writeQueueSize ?? 0;
+      const moved = pending === 0 || nowAcked > acked || (nowAcked === acked && nowQueued < queued);
+      acked = nowAcked;
+      queued = nowQueued;
+      const now = performance.now();
+      if (moved) since = now;
+      else if (now - since >= ms) socket.destroy();
+    },
+    Math.max(50, Math.min(1000, Math.floor(ms / 4))),
+  ).unref();
+  res.once('finish', () => clearInterval(timer));
+  res.once('close', () => clearInterval(timer));
 }
 
 const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -119,15 +153,7 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
     current.set(req.socket, res);
-    // Node's timeouts end once the request is in; a client that never reads its answer would
-    // hold the connection (and its slot) for good. So a complete answer must reach the client
-    // within requestTimeout. (A deadline, not an idle timeout: the answer goes out as one write,
-    // and Node sees no activity on the socket until that write is done.)
-    res.once('prefinish', () => {
-      const timer = setTimeout(() => req.socket.destroy(), requestTimeout).unref();
-      res.once('finish', () => clearTimeout(timer));
-      res.once('close', () => clearTimeout(timer));
-    });
+    cutWhenStalled(req.socket, res, requestTimeout);
     const refused = refusal(req);
     if (refused) {
       const headers = { 'Content-Type': 'application/json; charset=utf-8', ...(refused.retry ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {}) };

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, requestXml, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
-import { createGuardedServer, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
+import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
+import { XmlDecoder } from './xml-decoder.js';
 
 /**
  * The most of an upstream answer the proxy holds to validate it, the client's own cap
@@ -47,20 +48,38 @@ function asPrismViolations(where: 'request' | 'response', violations: Violation[
   }));
 }
 
+const unreadable = (where: 'request' | 'response', message: string): PrismViolation[] => [{ location: [where, 'body'], severity: 'Error', code: 'unreadable', message }];
+
 /**
- * The contract's own check of a body: Prism cannot parse XML requests, and its proxy does not
- * report response violations in `sl-violations` at all.
+ * The contract's own check of a request body: Prism cannot parse XML requests. XML is decoded on
+ * the decoder's thread: a 10 MiB body built to be slow took the reader 0.4-1.4 s, and on the
+ * main thread every other exchange waited for it.
  */
-function checkBody(where: 'request' | 'response', format: 'json' | 'xml', text: string, operationId: OperationId, status: number): PrismViolation[] {
+async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder): Promise<PrismViolation[]> {
+  let body: unknown;
+  if (format === 'xml') {
+    const decoded = await xml.decode(text).catch((error: Error) => ({ ok: false as const, refusal: error.message }));
+    if (!decoded.ok) return unreadable('request', decoded.refusal);
+    body = decoded.value;
+  } else {
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      return unreadable('request', (error as Error).message);
+    }
+  }
+  // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
+  const { violations, warnings } = validateRequest(body);
+  return [...asPrismViolations('request', violations), ...asPrismViolations('request', warnings, 'Warning', 'advice')];
+}
+
+/** The contract's check of an answer: Prism's proxy does not report response violations at all. */
+function checkResponse(format: 'json' | 'xml', text: string, operationId: OperationId, status: number): PrismViolation[] {
   try {
-    const codec = where === 'request' ? requestXml : responseXml(operationId, status);
-    const body = format === 'xml' ? codec.decode(text) : JSON.parse(text);
-    if (where === 'response') return asPrismViolations(where, validateResponse(operationId, status, body).violations);
-    // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
-    const { violations, warnings } = validateRequest(body);
-    return [...asPrismViolations(where, violations), ...asPrismViolations(where, warnings, 'Warning', 'advice')];
+    const body = format === 'xml' ? responseXml(operationId, status).decode(text) : JSON.parse(text);
+    return asPrismViolations('response', validateResponse(operationId, status, body).violations);
   } catch (error) {
-    return [{ location: [where, 'body'], severity: 'Error', code: 'unreadable', message: (error as Error).message }];
+    return unreadable('response', (error as Error).message);
   }
 }
 
@@ -87,13 +106,18 @@ export function upstreamProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** A redirect's target as the log and the client may see it: without credentials. */
+/**
+ * A redirect's target as the log and the client may see it: without credentials, query or
+ * fragment (a token may ride in `?token=`).
+ */
 function shownLocation(location: string | null, base: string): string {
   if (location === null) return '(no Location header)';
   try {
     const url = new URL(location, base);
     url.username = '';
     url.password = '';
+    url.search = '';
+    url.hash = '';
     return url.href;
   } catch {
     return '(a Location that is not a URL)';
@@ -114,12 +138,12 @@ function violationHeaders(violations: PrismViolation[]): Record<string, string> 
  * The head of a body: its chunks up to `cap` bytes (one chunk past it at most), and `more`, the
  * rest still to be read, when the body is longer.
  */
-async function readHead(body: ReadableStream<Uint8Array> | null, cap: number) {
+async function readHead(body: ReadableStream<Uint8Array> | null, cap: number, waited: Waited) {
   const chunks: Buffer[] = [];
   let size = 0;
   const more = body?.[Symbol.asyncIterator]();
   while (more !== undefined && size <= cap) {
-    const next = await more.next();
+    const next = await waited(more.next());
     if (next.done) break;
     chunks.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
     size += next.value.byteLength;
@@ -134,6 +158,38 @@ function passedHeaders(answer: Response): Record<string, string> {
     if (!HOP_BY_HOP.has(name) && name !== 'sl-violations' && name !== 'x-altcraft-proxy-violation-count' && name !== 'content-encoding') headers[name] = value;
   });
   return headers;
+}
+
+/** Waits on the upstream for one step; the exchange is aborted when it takes too long. */
+type Waited = <T>(step: Promise<T>) => Promise<T>;
+
+/** Why an exchange was abandoned: its client left, so nothing is answered or reported. */
+class ClientGone extends Error {}
+
+/** Why an exchange was abandoned: the upstream sent nothing for a while. */
+class UpstreamSilent extends Error {}
+
+/**
+ * The abort signal of one exchange with the upstream. It fires when the client leaves, before or
+ * during its answer: the upstream's answer was otherwise read on, up to 32 MiB of it held, for no
+ * one, and such requests count against no --max-connections (24 clients that hung up at once,
+ * one connection at a time, grew the proxy by 370 MiB). It fires too when one wait on the
+ * upstream (its headers, or the next piece of its answer) lasts `ms`: fetch's own limits are
+ * 300 s each, five times the client's --request-timeout, for a connection slot held all along. Only waits are timed: an answer streamed to
+ * a slow client is not read while the client catches up, and that is the client's timer's job.
+ */
+function upstreamExchange(res: ServerResponse, ms: number): { signal: AbortSignal; waited: Waited } {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort(new ClientGone('the client left')));
+  const waited: Waited = async (step) => {
+    const timer = setTimeout(() => controller.abort(new UpstreamSilent(`the upstream sent nothing for ${ms} ms`)), ms);
+    try {
+      return await step;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { signal: controller.signal, waited };
 }
 
 const envelope = (status: number, text: string, debug: string) => JSON.stringify({ error: status, error_text: text, error_debug: debug });
@@ -158,6 +214,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   if (problem) throw new Error(problem);
   const upstreamBase = new URL(options.upstream).href.replace(/\/+$/, '');
   const cap = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  const silence = options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
+  const xml = new XmlDecoder();
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { path, operationId } = routeOf(req.url);
@@ -170,14 +228,19 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       answerThenDiscard(req, res, 400, { 'Content-Type': 'application/json' }, body, options.discard ?? DEFAULT_DISCARD);
       return;
     }
+    const requestFormat = formatOfMediaType(req.headers['content-type']);
+    // Checked while the upstream answers; the check never rejects.
+    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml) : Promise.resolve([]);
+    const { signal, waited } = upstreamExchange(res, silence);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
     // The path only: an absolute-form request target must not choose where the request goes.
     const query = new URL(req.url ?? '/', 'http://proxy').search;
     const target = upstreamBase + path + query;
     let answer: Response;
     try {
-      answer = await fetch(target, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : read.bytes, redirect: 'manual' });
+      answer = await waited(fetch(target, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : read.bytes, redirect: 'manual', signal }));
     } catch (error) {
+      if (signal.aborted) throw signal.reason;
       const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
       report(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
       return answerBadGateway(res, 'the upstream could not be reached; see the proxy log');
@@ -188,15 +251,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
       return answerBadGateway(res, debug);
     }
-    const head = await readHead(answer.body, cap);
+    const head = await readHead(answer.body, cap, waited);
     const complete = head.more === undefined;
-    const violations: PrismViolation[] = [];
-    const requestFormat = formatOfMediaType(req.headers['content-type']);
+    const violations: PrismViolation[] = await requestCheck;
     const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
-    if (operationId && requestFormat) violations.push(...checkBody('request', requestFormat, read.bytes.toString('utf8'), operationId, 0));
     const exchange = `${req.method} ${path} -> ${answer.status}`;
     if (!complete) report(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
-    else if (operationId && responseFormat) violations.push(...checkBody('response', responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status));
+    else if (operationId && responseFormat) violations.push(...checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status));
     if (violations.length > 0) report(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
     const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(violations) };
     if (complete) {
@@ -209,7 +270,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const rest = async function* () {
       try {
         while (head.chunks.length > 0) yield head.chunks.shift()!;
-        for (let next = await more.next(); !next.done; next = await more.next()) yield next.value;
+        for (let next = await waited(more.next()); !next.done; next = await waited(more.next())) yield next.value;
       } finally {
         // A client gone mid-answer: the upstream's answer is not read further.
         await more.return?.();
@@ -220,10 +281,21 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
 
   const server = createGuardedServer((req, res) => {
     handle(req, res).catch((error: Error) => {
-      report(`${req.method} ${routeOf(req.url).path}: proxy failure: ${error.message}`);
+      if (error instanceof ClientGone) return;
+      const silent = error instanceof UpstreamSilent;
+      report(`${req.method} ${routeOf(req.url).path}: ${silent ? '' : 'proxy failure: '}${error.message}`);
       if (res.headersSent) return void res.destroy();
-      answerBadGateway(res, 'the upstream did not answer in full; see the proxy log');
+      if (!silent) return answerBadGateway(res, 'the upstream did not answer in full; see the proxy log');
+      const body = envelope(504, 'Gateway timeout', `${error.message}; see the proxy log`);
+      res.writeHead(504, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
     });
   }, options);
-  return serve(server, undefined, options);
+  const running = await serve(server, undefined, options);
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await xml.close();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGuardedServer, serve, type ResourceLimits, type RunningMock } from '../src/http.js';
@@ -15,8 +15,22 @@ afterEach(async () => {
 /** Answers `{}`, or BIG bytes at /big: more than a client's and the kernel's buffers hold. */
 const BIG = 16 * 1024 * 1024;
 
+/** 4 x BIG bytes written a MiB at a time as the client takes them: the answer ends only once it is read. */
+function streamAnswer(res: ServerResponse): void {
+  const piece = Buffer.alloc(1024 * 1024, 'y');
+  let left = (4 * BIG) / piece.length;
+  const next = () => {
+    while (left-- > 0) if (!res.write(piece)) return void res.once('drain', next);
+    res.end();
+  };
+  next();
+}
+
 async function start(limits: ResourceLimits): Promise<{ port: number; server: Server }> {
-  const server = createGuardedServer((req, res) => void res.end(req.url === '/big' ? Buffer.alloc(BIG, 'x') : '{}'), limits);
+  const server = createGuardedServer((req, res) => {
+    if (req.url === '/stream') return streamAnswer(res);
+    res.end(req.url === '/big' ? Buffer.alloc(BIG, 'x') : '{}');
+  }, limits);
   running = await serve(server, undefined, { port: 0 });
   return { port: Number(new URL(running.url).port), server };
 }
@@ -117,6 +131,35 @@ describe('connection slots', () => {
     client.socket.pause();
     await slotFreed(port, 20_000);
   }, 60_000);
+
+  it('a client that stops reading a streamed answer (not yet ended) is cut once --request-timeout passes without progress, and frees its slot', async () => {
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 1000 });
+    const client = stubborn(port);
+    client.socket.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await within(10_000, 'the answer starting', (async () => {
+      while (!client.received().startsWith('HTTP/1.1 200')) await sleep(20);
+    })());
+    client.socket.pause();
+    await slotFreed(port, 20_000);
+  }, 60_000);
+
+  it('a client reading a large answer slowly but steadily, for longer than --request-timeout in all, gets all of it', async () => {
+    // 16 MiB read 64 KiB at most every 25 ms takes 6 s or more: three times the timeout.
+    const { port } = await start({ maxConnections: 1, requestTimeoutMs: 2000 });
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      socket.pause();
+      setTimeout(() => socket.resume(), 25);
+    });
+    const started = performance.now();
+    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
+    expect(performance.now() - started).toBeGreaterThan(2000);
+    expect(bytes).toBeGreaterThan(BIG);
+  }, 180_000);
 
   it('a client reading a large answer slowly, within --request-timeout, gets all of it', async () => {
     // About 3-8 s of reading here; the deadline leaves room for a loaded machine.

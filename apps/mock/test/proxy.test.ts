@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES, requestXml, validateRequest } from '@altcraft-api/contract';
 import { startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
@@ -279,7 +280,7 @@ describe('credentials in --upstream', () => {
   });
 
   it("in a redirect's Location are not repeated to the client or the log", async () => {
-    const target = createServer((_, res) => res.writeHead(302, { Location: 'http://admin:Passw0rd@127.0.0.1:9/elsewhere' }).end());
+    const target = createServer((_, res) => res.writeHead(302, { Location: 'http://admin:Passw0rd@127.0.0.1:9/elsewhere?token=Secr3t&x=1#Fr4g' }).end());
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const logged: string[] = [];
     const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${(target.address() as AddressInfo).port}`, report: (line) => logged.push(line) });
@@ -288,6 +289,8 @@ describe('credentials in --upstream', () => {
       expect(answer.status).toBe(502);
       expect(answer.body).toContain('127.0.0.1:9/elsewhere');
       expect(answer.body + logged.join('\n')).not.toContain('Passw0rd');
+      // A token may ride in a query string (?token=), a fragment may hold anything.
+      for (const hidden of ['Secr3t', 'token=', 'Fr4g']) expect(answer.body + logged.join('\n')).not.toContain(hidden);
     } finally {
       await front.close();
       await new Promise((resolve) => target.close(resolve));
@@ -397,6 +400,37 @@ describe('a large upstream answer', () => {
     }
   }, 120_000);
 
+  it('over the cap, to a client that stops reading, is cut after --request-timeout without progress, and the upstream with it', async () => {
+    const front = await startProxy({ port: 0, upstream: bigUrl, maxAnswerBytes: MiB, maxConnections: 1, requestTimeoutMs: 1000, report: () => undefined });
+    const client = connect(Number(new URL(front.url).port), '127.0.0.1');
+    try {
+      const before = sentHashes.length;
+      let got = 0;
+      let holding = true;
+      client.on('data', (chunk: Buffer) => {
+        got += chunk.length;
+        if (holding && got > 200_000) client.pause();
+      });
+      client.on('error', () => undefined);
+      const closed = new Promise((resolve) => client.once('close', resolve));
+      client.write(`POST ${PATH}?bytes=${64 * MiB} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+      await within(10_000, 'the request upstream', (async () => {
+        while (sentHashes.length === before) await new Promise((resolve) => setTimeout(resolve, 20));
+      })());
+      // The cut shows on the proxy's side: the upstream's answer ends early and the slot is free.
+      await expect(within(20_000, 'the upstream answer ending', sentHashes[before]!)).rejects.toThrow('mid-answer');
+      expect((await hashThrough(front.url, 1000)).size).toBe(1000);
+      // The client, reading again, gets what the kernel held and then the end, not 64 MiB.
+      holding = false;
+      client.resume();
+      await within(20_000, 'the stalled client cut', closed);
+      expect(got).toBeLessThan(32 * MiB);
+    } finally {
+      client.destroy();
+      await front.close();
+    }
+  }, 60_000);
+
   it('of 300 MB passes through the proxy (a process of its own) byte for byte, its memory growing by far less', async () => {
     const child = spawn(process.execPath, [cli, '--proxy', '--upstream', bigUrl, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
@@ -423,4 +457,137 @@ describe('a large upstream answer', () => {
       child.kill('SIGTERM');
     }
   }, 240_000);
+});
+
+describe('the upstream exchange', () => {
+  /** An upstream that answers every request with `answer`, counting the requests open at once. */
+  async function upstreamWith(answer: (res: ServerResponse) => void) {
+    const state = { open: 0, peak: 0, outcomes: [] as Promise<'cut' | 'finished'>[] };
+    const server = createServer((req, res) => {
+      req.resume();
+      state.peak = Math.max(state.peak, ++state.open);
+      state.outcomes.push(new Promise((resolve) => res.once('close', () => (state.open--, resolve(res.writableFinished ? 'finished' : 'cut')))));
+      answer(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve)));
+    return { state, url, close };
+  }
+
+  it('is abandoned when the client leaves: clients that hang up at once hold no upstream answer, beyond --max-connections or at all', async () => {
+    // 30 MiB at 1 MiB per 20 ms: each answer, read to its end, would take the proxy 0.6 s and 30 MiB.
+    const MiB = 1024 * 1024;
+    const piece = Buffer.alloc(MiB, 'a');
+    const up = await upstreamWith((res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 30 * MiB });
+      let sent = 0;
+      const timer = setInterval(() => (res.write(piece), ++sent === 30 && (clearInterval(timer), res.end())), 20);
+      res.once('close', () => clearInterval(timer));
+    });
+    const front = await startProxy({ port: 0, upstream: up.url, maxConnections: 4, report: () => undefined });
+    try {
+      const port = Number(new URL(front.url).port);
+      for (let i = 0; i < 12; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.end('GET /a HTTP/1.1\r\nHost: a\r\n\r\n');
+            setTimeout(() => (socket.destroy(), resolve()), 30);
+          });
+          socket.on('error', () => undefined);
+        });
+      }
+      // Each request either never reaches the upstream (its client gone first) or is cut there.
+      const outcomes = await within(30_000, 'the upstream answers ending', Promise.all(up.state.outcomes));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(up.state.outcomes.length).toBe(outcomes.length);
+      console.log(`${outcomes.length} of 12 requests reached the upstream, peak ${up.state.peak} open`);
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.filter((outcome) => outcome !== 'cut')).toEqual([]);
+      expect(up.state.peak).toBeLessThanOrEqual(4);
+    } finally {
+      await front.close();
+      await up.close();
+    }
+  }, 60_000);
+
+  it('that sends no answer headers within --request-timeout is answered 504 in the envelope', async () => {
+    const up = await upstreamWith(() => undefined);
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: up.url, requestTimeoutMs: 1000, report: (line) => logged.push(line) });
+    try {
+      const answer = await within(20_000, 'the proxy answering', send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      expect(answer.status).toBe(504);
+      expect(JSON.parse(answer.body)).toEqual({ error: 504, error_text: 'Gateway timeout', error_debug: 'the upstream sent nothing for 1000 ms; see the proxy log' });
+      expect(logged.at(-1)).toContain('sent nothing for 1000 ms');
+      expect(await up.state.outcomes[0]).toBe('cut');
+    } finally {
+      await front.close();
+      await up.close();
+    }
+  }, 60_000);
+
+  it('that stops sending its answer for --request-timeout is cut, and the client told', async () => {
+    const up = await upstreamWith((res) => void res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 100 }).write('{"error":0,'));
+    const front = await startProxy({ port: 0, upstream: up.url, requestTimeoutMs: 1000, report: () => undefined });
+    try {
+      const answer = await within(20_000, 'the proxy answering', send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      expect(answer.status).toBe(504);
+      expect(await up.state.outcomes[0]).toBe('cut');
+    } finally {
+      await front.close();
+      await up.close();
+    }
+  }, 60_000);
+});
+
+describe('an XML request body built to be slow to read', () => {
+  /** A valid request whose one profile's <email> carries attributes up to 10 MiB. */
+  function slowXml(): string {
+    const head = '<xml><workflow_id>12</workflow_id><data><data><email';
+    const tail = '>a@example.com</email></data></data></xml>';
+    const parts = [head];
+    let length = head.length + tail.length;
+    for (let i = 0; length + 12 < MAX_BODY_BYTES; i++) {
+      const attribute = ` a${i}="v"`;
+      parts.push(attribute);
+      length += attribute.length;
+    }
+    return parts.join('') + tail;
+  }
+
+  /** The longest the event loop went without a turn while `work` ran. */
+  async function longestStall(work: () => Promise<unknown>): Promise<number> {
+    let worst = 0;
+    let last = performance.now();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 5);
+    try {
+      await work();
+    } finally {
+      clearInterval(tick);
+    }
+    return worst;
+  }
+
+  it("is decoded off the proxy's main thread: the proxy (this process) stalls far less than the decode takes", async () => {
+    const body = slowXml();
+    let decodeMs = Infinity;
+    let stallMs = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const started = performance.now();
+      const expected = validateRequest(requestXml.decode(body));
+      decodeMs = Math.min(decodeMs, performance.now() - started);
+      let answer: Awaited<ReturnType<typeof post>> | undefined;
+      stallMs = Math.min(stallMs, await longestStall(async () => (answer = await post('application/xml', body))));
+      expect(answer!.status).toBe(200);
+      // The worker's value checked as the main thread's decode of the same text is.
+      expect(violationsOf(answer!.headers).map((v) => v.location.slice(2).join('/'))).toEqual([...expected.violations, ...expected.warnings].map((v) => v.pointer.slice(1)));
+    }
+    console.log(`slow 10 MiB XML: decode ${decodeMs.toFixed(0)} ms on the main thread; longest stall through the proxy ${stallMs.toFixed(0)} ms`);
+    expect(stallMs).toBeLessThan(decodeMs / 2);
+  }, 120_000);
 });
