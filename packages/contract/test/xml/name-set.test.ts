@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { requestXml } from '../../src/xml.js';
 import { NameSet } from '../../src/xml/name-set.js';
 import { seeded } from '../support/random.js';
+import { fnvColliding } from './pathological.js';
 
 const saxesAccepts = (xml: string) => {
   try {
@@ -31,26 +32,51 @@ describe('NameSet', () => {
   });
 
   it('tells apart two names of one length whose hashes collide', () => {
-    // The set's hash (FNV-1a, 32 bits), to find a collision: by the birthday bound, among some 100,000 names.
-    const fnv = (name: string) => {
-      let hash = 0x811c9dc5;
-      for (let k = 0; k < name.length; k++) hash = Math.imul(hash ^ name.charCodeAt(k), 0x01000193);
-      return hash;
-    };
+    // With the base fixed, a birthday search among some 10,000 names of one length finds two
+    // of random letters with one hash (the hash is mod a prime near 2^26; names counted up in
+    // order differ by small polynomials, which seldom vanish).
+    const base = 1_000_003;
+    const random = seeded(11);
+    const names = Array.from({ length: 200_000 }, () => Array.from({ length: 7 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join(''));
+    const probe = new NameSet(names.join(''), base);
     const seen = new Map<number, string>();
     let pair: [string, string] | undefined;
-    for (let i = 0; !pair && i < 2_000_000; i++) {
-      const name = `n${i.toString(36).padStart(6, '0')}`;
-      const other = seen.get(fnv(name));
-      if (other !== undefined) pair = [other, name];
-      else seen.set(fnv(name), name);
+    for (let i = 0; !pair && i < names.length; i++) {
+      const hash = probe.hash(7 * i, 7);
+      const other = seen.get(hash);
+      if (other !== undefined) pair = [other, names[i]!];
+      else seen.set(hash, names[i]!);
     }
     expect(pair).toBeDefined();
     const [a, b] = pair!;
-    const set = new NameSet(a + b + a);
+    const set = new NameSet(a + b + a, base);
+    expect(set.hash(0, a.length)).toBe(set.hash(a.length, b.length));
     expect(set.add(0, a.length)).toBe(true);
     expect(set.add(a.length, b.length)).toBe(true);
     expect(set.add(2 * a.length, a.length)).toBe(false);
+    expect(set.add(a.length, b.length)).toBe(false);
+  });
+
+  it('draws its base for each set, so a collision found for one set is none for the next', () => {
+    // Two names that collide with the base 2: "ac" and "ba" (1·2² + 'a'·2 + 'c' = 1·2² + 'b'·2 + 'a').
+    const src = 'acba';
+    expect(new NameSet(src, 2).hash(0, 2)).toBe(new NameSet(src, 2).hash(2, 2));
+    const collisions = Array.from({ length: 20 }, () => new NameSet(src)).filter((set) => set.hash(0, 2) === set.hash(2, 2));
+    expect(collisions.length).toBeLessThanOrEqual(1);
+  });
+
+  it('spreads the names built to agree in the low 20 bits of the old FNV-1a hash', () => {
+    // Under the old hash these 16,384 names had one value in those bits, so one run of slots.
+    const count = 1 << 14;
+    const names = Array.from({ length: count }, (_, i) => fnvColliding(i));
+    const set = new NameSet(names.join(''));
+    const low = new Set<number>();
+    for (let i = 0, at = 0; i < count; at += names[i]!.length, i++) {
+      expect(set.add(at, names[i]!.length)).toBe(true);
+      low.add(set.hash(at, names[i]!.length) & 0xfffff);
+    }
+    // Random values: some 130 of 16,384 share their low 20 bits with an earlier one.
+    expect(low.size).toBeGreaterThan(0.97 * count);
   });
 });
 
