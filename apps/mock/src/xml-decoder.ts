@@ -33,19 +33,24 @@ interface Answer {
   failure?: string;
 }
 
+type Waiter = { resolve: (decoded: Decoded) => void; reject: (error: Error) => void };
+
 /** One worker, started at the first XML body, decoding one body at a time in order. */
 export class XmlDecoder {
   private worker: Worker | undefined;
   private next = 0;
-  private readonly waiting = new Map<number, { resolve: (decoded: Decoded) => void; reject: (error: Error) => void }>();
+  // The bodies sent to each worker: a dead worker's 'exit' follows its 'error', and a body
+  // sent in between to the fresh worker must not be failed with the old one's.
+  private readonly waiting = new WeakMap<Worker, Map<number, Waiter>>();
 
   decode(text: string): Promise<Decoded> {
     const worker = this.start();
+    const waiting = this.waiting.get(worker)!;
     const id = this.next++;
     return new Promise<Decoded>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      waiting.set(id, { resolve, reject });
       // Referenced only while a body is in it, so an idle decoder never keeps the process alive.
-      if (this.waiting.size === 1) worker.ref();
+      if (waiting.size === 1) worker.ref();
       worker.postMessage({ id, text });
     });
   }
@@ -53,18 +58,20 @@ export class XmlDecoder {
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = (this.worker = new Worker(source, { eval: true }));
+    const waiting = new Map<number, Waiter>();
+    this.waiting.set(worker, waiting);
     worker.unref();
     worker.on('message', ({ id, value, refusal, failure }: Answer) => {
-      const waiter = this.waiting.get(id);
-      this.waiting.delete(id);
-      if (this.waiting.size === 0) worker.unref();
+      const waiter = waiting.get(id);
+      waiting.delete(id);
+      if (waiting.size === 0) worker.unref();
       if (failure !== undefined) waiter?.reject(new Error(`the XML decoder failed: ${failure}`));
       else waiter?.resolve(refusal === undefined ? { ok: true, value } : { ok: false, refusal });
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
+      for (const waiter of waiting.values()) waiter.reject(error);
+      waiting.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the XML decoder's thread exited with code ${code}`)));

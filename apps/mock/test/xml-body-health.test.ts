@@ -1,12 +1,16 @@
-// A 10 MiB XML body built to be slow to read (one element with ~870,000 attributes; the
-// reader was once quadratic in them and took 16-43 s on 92,000) must not freeze the mock:
-// GET /health, polled while the body is uploaded and decoded, answers within a second each
-// time. The mock runs as its own process (as `altcraft-mock` does), so a frozen mock shows as
-// a late answer here instead of freezing the test with it.
+// A 10 MiB XML body slow to read (one element with ~870,000 attributes; the reader was once
+// quadratic in them and took 16-43 s on 92,000) must not freeze the mock: GET /health, polled
+// while the body is uploaded and decoded, answers each time in well under the time the body
+// takes to decode. The reader is linear now, so no body within the 10 MiB limit takes it more
+// than some 200 ms on this machine: a fixed limit of a second let a decode on the main thread
+// pass. The limit is half the decode time measured here, in this process, in the same run: a
+// decode on the mock's main thread holds one health answer back about that whole time. The
+// mock runs as its own process (as `altcraft-mock` does), so a frozen mock shows as a late
+// answer here instead of freezing the test with it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { MAX_BODY_BYTES } from '@altcraft-api/contract';
+import { MAX_BODY_BYTES, requestXml } from '@altcraft-api/contract';
 import { afterEach, expect, it } from 'vitest';
 import { within } from './support/deadline.js';
 
@@ -81,22 +85,51 @@ function post(port: number, body: Buffer): Promise<number> {
   });
 }
 
-it('GET /health answers within a second while a 10 MiB XML body is being decoded', async () => {
+/** The best of a few in-process decodes of `body`, after one to warm the reader. */
+function decodeTime(body: Buffer): number {
+  const text = body.toString('latin1');
+  requestXml.decode(text);
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const start = performance.now();
+    requestXml.decode(text);
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/** The latencies of GET /health, polled while `body` is posted, and the post's status. */
+async function pollWhilePosting(port: number, body: Buffer): Promise<{ latencies: number[]; status: number }> {
+  let answered = false;
+  const answer = post(port, body).finally(() => (answered = true));
+  const latencies: number[] = [];
+  while (!answered) {
+    // Only a guard against a hung mock; the limit is checked on the latencies.
+    latencies.push(await within(60_000, 'GET /health during the decode', healthLatency(port)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { latencies, status: await answer };
+}
+
+it('GET /health answers in under half the decode time while a 10 MiB XML body is being decoded', async () => {
   const port = await startCli();
   const body = slowXml();
   expect(body.length).toBeGreaterThan(MAX_BODY_BYTES - 100);
   // Warm: the first health answer and the first decode compile code; what is measured is the mock at work.
   await healthLatency(port);
-  let answered = false;
-  const answer = post(port, body).finally(() => (answered = true));
-  const latencies: number[] = [];
-  while (!answered) {
-    // A health request that is late by more than a second has failed already: stop waiting.
-    const latency = await within(1_000, 'GET /health during the decode', healthLatency(port));
-    latencies.push(latency);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  expect((await pollWhilePosting(port, body)).status).toBeLessThan(500);
+  // A neighbour's burst can delay one health answer; a decode on the main thread delays one in every attempt.
+  const seen: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const decoding = decodeTime(body);
+    // Below some 40 ms a main-thread decode could hide between two polls 20 ms apart.
+    expect(decoding).toBeGreaterThan(40);
+    const { latencies, status } = await pollWhilePosting(port, body);
+    expect(status).toBeLessThan(500);
+    expect(latencies.length).toBeGreaterThan(0);
+    const worst = Math.max(...latencies);
+    if (worst < decoding / 2) return;
+    seen.push(`decode ${decoding.toFixed(0)} ms, slowest health answer ${worst.toFixed(0)} ms of ${latencies.length}`);
   }
-  expect(await answer).toBeLessThan(500);
-  expect(latencies.length).toBeGreaterThan(0);
-  expect(Math.max(...latencies)).toBeLessThan(1_000);
+  expect.fail(`GET /health was held back while the body was decoded: ${seen.join('; ')}`);
 }, 300_000);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { requestXml } from '../../src/xml.js';
 import { NameSet } from '../../src/xml/name-set.js';
 import { seeded } from '../support/random.js';
+import { fnvColliding } from './pathological.js';
 
 const saxesAccepts = (xml: string) => {
   try {
@@ -30,27 +31,87 @@ describe('NameSet', () => {
     }
   });
 
-  it('tells apart two names of one length whose hashes collide', () => {
-    // The set's hash (FNV-1a, 32 bits), to find a collision: by the birthday bound, among some 100,000 names.
-    const fnv = (name: string) => {
-      let hash = 0x811c9dc5;
-      for (let k = 0; k < name.length; k++) hash = Math.imul(hash ^ name.charCodeAt(k), 0x01000193);
-      return hash;
-    };
+  it('agrees with a Set on names of up to 300 characters, near repeats among them', () => {
+    const random = seeded(9);
+    const stem = 'x'.repeat(250);
+    const names = Array.from({ length: 50_000 }, () => stem.slice(0, Math.floor(random() * 250)) + Math.floor(random() * 20_000).toString(36));
+    const set = new NameSet(names.join(''));
+    const oracle = new Set<string>();
+    let at = 0;
+    for (const name of names) {
+      expect(set.add(at, name.length)).toBe(!oracle.has(name));
+      oracle.add(name);
+      at += name.length;
+    }
+  });
+
+  it('tells apart two names of one length whose hashes collide, short or long', () => {
+    // With the keys fixed, a birthday search among 400,000 names finds two with one 32-bit
+    // hash (some 18 pairs are expected); a shared tail of 100 makes the long pair.
+    const random = seeded(11);
+    const keys = Int32Array.from({ length: 66 }, () => Math.floor(random() * 2 ** 32));
+    const fixed = () => keys.slice();
+    const names = Array.from({ length: 400_000 }, () => Array.from({ length: 7 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join(''));
+    const probe = new NameSet(names.join(''), fixed);
     const seen = new Map<number, string>();
     let pair: [string, string] | undefined;
-    for (let i = 0; !pair && i < 2_000_000; i++) {
-      const name = `n${i.toString(36).padStart(6, '0')}`;
-      const other = seen.get(fnv(name));
-      if (other !== undefined) pair = [other, name];
-      else seen.set(fnv(name), name);
+    for (let i = 0; !pair && i < names.length; i++) {
+      const hash = probe.hash(7 * i, 7);
+      const other = seen.get(hash);
+      if (other !== undefined && other !== names[i]) pair = [other, names[i]!];
+      else seen.set(hash, names[i]!);
     }
     expect(pair).toBeDefined();
-    const [a, b] = pair!;
-    const set = new NameSet(a + b + a);
-    expect(set.add(0, a.length)).toBe(true);
-    expect(set.add(a.length, b.length)).toBe(true);
-    expect(set.add(2 * a.length, a.length)).toBe(false);
+    const tail = 'y'.repeat(100);
+    for (const [a, b] of [pair!, [pair![0] + tail, pair![1] + tail]]) {
+      const set = new NameSet(a! + b! + a!, fixed);
+      expect(set.hash(0, a!.length)).toBe(set.hash(a!.length, b!.length));
+      expect(set.add(0, a!.length)).toBe(true);
+      expect(set.add(a!.length, b!.length)).toBe(true);
+      expect(set.add(2 * a!.length, a!.length)).toBe(false);
+      expect(set.add(a!.length, b!.length)).toBe(false);
+    }
+  });
+
+  it('draws its keys for each set, so a collision found for one set is none for the next', () => {
+    // With every key 1 a short name's hash is the sum of its characters: "ab" and "ba" collide.
+    const src = 'abba';
+    const ones = new NameSet(src, () => new Int32Array(66).fill(1));
+    expect(ones.hash(0, 2)).toBe(ones.hash(2, 2));
+    const collisions = Array.from({ length: 20 }, () => new NameSet(src)).filter((set) => set.hash(0, 2) === set.hash(2, 2));
+    expect(collisions.length).toBeLessThanOrEqual(1);
+  });
+
+  it('tells apart long names that swap characters 64 apart, which 64 keys used over and over could not', () => {
+    // Each of these 4,096 names of 128 characters swaps, or not, the pair at i and i + 64 for i < 12.
+    const names = Array.from({ length: 1 << 12 }, (_, n) => {
+      const chars = [...'ab'.repeat(32), ...'ba'.repeat(32)];
+      for (let i = 0; i < 12; i++) if ((n >> i) & 1) [chars[i], chars[i + 64]] = [chars[i + 64]!, chars[i]!];
+      return chars.join('');
+    });
+    const set = new NameSet(names.join(''));
+    const hashes = new Set<number>();
+    for (let i = 0; i < names.length; i++) {
+      expect(set.add(128 * i, 128)).toBe(true);
+      hashes.add(set.hash(128 * i, 128) >>> 20);
+    }
+    // Top 12 bits of 4,096 random values: some 2,590 distinct.
+    expect(hashes.size).toBeGreaterThan(2_300);
+  });
+
+  it('spreads the names built to agree in the low 20 bits of the old FNV-1a hash', () => {
+    // Under the old hash these 16,384 names had one value in its low 20 bits, so one run of
+    // slots; the set picks slots by the top bits of its hash.
+    const count = 1 << 14;
+    const names = Array.from({ length: count }, (_, i) => fnvColliding(i));
+    const set = new NameSet(names.join(''));
+    const low = new Set<number>();
+    for (let i = 0, at = 0; i < count; at += names[i]!.length, i++) {
+      expect(set.add(at, names[i]!.length)).toBe(true);
+      low.add(set.hash(at, names[i]!.length) >>> 12);
+    }
+    // Random values: some 130 of 16,384 share their top 20 bits with an earlier one.
+    expect(low.size).toBeGreaterThan(0.97 * count);
   });
 });
 
