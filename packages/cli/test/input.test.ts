@@ -6,6 +6,7 @@ import { countKeys, isCanonicalJson } from '../src/canonical.js';
 import { cellValue, formatOfPath, readRecords, type InputRecord } from '../src/input.js';
 import { EDGE_NUMBERS, oracle, randomNumber } from './support/numbers.js';
 import { seeded } from './support/random.js';
+import { expectLinear } from './support/linear.js';
 
 const SEED = 20261207;
 
@@ -193,9 +194,8 @@ describe('readRecords', () => {
       'exact after its exponent': (n) => `{"n":9${'0'.repeat(n)}e-${n - 20}}`,
       'many numbers': (n) => `{"n":[${'1e20,'.repeat(n / 5)}0,1e-400]}`,
     };
-    const perMbOf = async (name: string, shape: (bytes: number) => string): Promise<number[]> => {
-      const perMb: number[] = [];
-      for (const mb of [1, 4, 10]) {
+    for (const [name, shape] of Object.entries(shapes)) {
+      await expectLinear(name, async (mb) => {
         const line = `${shape(mb << 20)}\n`;
         let best = Infinity;
         for (let round = 0; round < 3; round++) {
@@ -204,19 +204,8 @@ describe('readRecords', () => {
           best = Math.min(best, performance.now() - start);
           expect(out, name).toHaveLength(1);
         }
-        perMb.push(best / mb);
-      }
-      return perMb;
-    };
-    for (const [name, shape] of Object.entries(shapes)) {
-      // Quadratic growth would make the 10 MB line's time per MB ~10x the 1 MB one's, on every
-      // attempt; a neighbour's burst (a second suite on the two cores) lands on one attempt.
-      const seen: string[] = [];
-      for (let attempt = 0; attempt < 3 && seen.length === attempt; attempt++) {
-        const perMb = await perMbOf(name, shape);
-        if (perMb[2]! / perMb[0]! >= 4) seen.push(perMb.map((t) => t.toFixed(1)).join(', '));
-      }
-      expect(seen.length < 3, `${name}: ms per MB at 1, 4, 10 MB, each attempt: ${seen.join('; ')}`).toBe(true);
+        return best;
+      });
     }
   }, 240_000);
 
@@ -358,9 +347,8 @@ describe('readRecords', () => {
       'a chain of lines closed into the wrong width': { line: chain, text: (rows) => `email,note\n${chain.repeat(rows)}`, count: (rows) => rows },
       'a chain of lines closed into whole records': { line: chain, text: (rows) => `email,note,x\n${chain.repeat(rows)}`, count: (rows) => Math.ceil(rows / 2) },
     };
-    const perMbOf = async (name: string, shape: (typeof shapes)[string]): Promise<number[]> => {
-      const perMb: number[] = [];
-      for (const mb of [1, 4, 10]) {
+    for (const [name, shape] of Object.entries(shapes)) {
+      await expectLinear(name, async (mb) => {
         const rows = Math.floor((mb << 20) / shape.line.length);
         const text = shape.text(rows);
         let best = Infinity;
@@ -371,19 +359,8 @@ describe('readRecords', () => {
           best = Math.min(best, performance.now() - start);
           expect(count, name).toBe(shape.count(rows));
         }
-        perMb.push(best / mb);
-      }
-      return perMb;
-    };
-    for (const [name, shape] of Object.entries(shapes)) {
-      // Quadratic growth would make the 10 MB file's time per MB ~10x the 1 MB one's on every
-      // attempt; a neighbour's burst on the two cores lands on one attempt.
-      const seen: string[] = [];
-      for (let attempt = 0; attempt < 3 && seen.length === attempt; attempt++) {
-        const perMb = await perMbOf(name, shape);
-        if (perMb[2]! / perMb[0]! >= 4) seen.push(perMb.map((t) => t.toFixed(1)).join(', '));
-      }
-      expect(seen.length < 3, `${name}: ms per MB at 1, 4, 10 MB, each attempt: ${seen.join('; ')}`).toBe(true);
+        return best;
+      });
     }
   }, 480_000);
 

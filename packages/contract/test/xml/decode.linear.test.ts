@@ -1,9 +1,10 @@
 // Every path of the reader must cost time in proportion to the input (issue: one element with
 // 92,000 attributes took the reader 16-59 s, the event loop never turning). Each family of
-// pathological documents is decoded at 1, 4 and 10 MB; the time per MB at 4 and 10 MB must
-// stay within a few times that at 1 MB. The ratios are measured in the same run, each size
-// timed as the best of a few rounds, so a busy machine slows all sizes alike; a quadratic
-// path makes the 10 MB ratio about 10 and the limit is 4.
+// pathological documents is decoded at 1, 4 and 10 MB, each size timed as the best of a few
+// rounds in the same run. The judge is the time per MB at 10 MB against 4 MB: a quadratic path
+// makes that ratio 2.5 and the limit is 2. 1 MB is timed and reported but is not the base: with
+// a second suite on the two cores, documents that fit the caches decoded up to 12x faster per MB
+// than at 4 MB while 4 and 10 MB stayed level, so 1 MB against 10 MB failed linear paths.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { XmlDecodeError, requestXml } from '../../src/xml.js';
@@ -12,8 +13,8 @@ import { families } from './pathological.js';
 const MB = 1 << 20;
 const SIZES = [1, 4, 10];
 const ROUNDS: Record<number, number> = { 1: 7, 4: 3, 10: 2 };
-const LIMIT = 4;
-const ATTEMPTS = 3;
+const LIMIT = 2;
+const ATTEMPTS = 4;
 
 /** Decodes, accepting faults of content (an unknown root field's value) but not of form. */
 function decode(xml: string): void {
@@ -55,9 +56,7 @@ describe('the XML reader is linear in its input', () => {
       const seen: string[] = [];
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const perMb = measure(make);
-        // A floor under the 1 MB time: below a millisecond the timer's grain is the ratio.
-        const base = Math.max(perMb.get(1)!, 1);
-        if (SIZES.slice(1).every((size) => perMb.get(size)! / base < LIMIT)) return;
+        if (perMb.get(10)! / perMb.get(4)! < LIMIT) return;
         seen.push([...perMb].map(([size, ms]) => `${size} MB ${ms.toFixed(1)}`).join(', '));
       }
       expect.fail(`${family}: ms per MB, each attempt: ${seen.join('; ')}`);
