@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, responseXml, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
@@ -73,14 +73,24 @@ async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecode
   return [...asPrismViolations('request', violations), ...asPrismViolations('request', warnings, 'Warning', 'advice')];
 }
 
-/** The contract's check of an answer: Prism's proxy does not report response violations at all. */
-function checkResponse(format: 'json' | 'xml', text: string, operationId: OperationId, status: number): PrismViolation[] {
-  try {
-    const body = format === 'xml' ? responseXml(operationId, status).decode(text) : JSON.parse(text);
-    return asPrismViolations('response', validateResponse(operationId, status, body).violations);
-  } catch (error) {
-    return unreadable('response', (error as Error).message);
+/**
+ * The contract's check of an answer: Prism's proxy does not report response violations at all.
+ * XML answers (up to the validation cap, 32 MiB) are decoded on the decoder's thread too.
+ */
+async function checkResponse(format: 'json' | 'xml', text: string, operationId: OperationId, status: number, xml: XmlDecoder): Promise<PrismViolation[]> {
+  let body: unknown;
+  if (format === 'xml') {
+    const decoded = await xml.decode(text, { operationId, status }).catch((error: Error) => ({ ok: false as const, refusal: error.message }));
+    if (!decoded.ok) return unreadable('response', decoded.refusal);
+    body = decoded.value;
+  } else {
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      return unreadable('response', (error as Error).message);
+    }
   }
+  return asPrismViolations('response', validateResponse(operationId, status, body).violations);
 }
 
 /**
@@ -257,7 +267,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
     const exchange = `${req.method} ${path} -> ${answer.status}`;
     if (!complete) report(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
-    else if (operationId && responseFormat) violations.push(...checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status));
+    else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
     if (violations.length > 0) report(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
     const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(violations) };
     if (complete) {

@@ -2,10 +2,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-// Request bodies in XML are decoded on a worker thread. The reader is linear, but a 10 MiB
-// body built to be slow (one element with 870,000 attributes) still takes it 0.7-1.4 s on a
-// loaded 2-core machine, and on the main thread that froze GET /health and every other
-// request for as long. The main thread now only copies the text out and the value back.
+// XML bodies (requests, and the upstream's answers in proxy mode) are decoded on a worker
+// thread. The reader is linear, but a 10 MiB body built to be slow (one element with 870,000
+// attributes) still takes it 0.7-1.4 s on a loaded 2-core machine, and on the main thread that
+// froze GET /health and every other request for as long. The main thread now only copies the
+// text out and the value back.
 
 const contract = pathToFileURL(createRequire(import.meta.url).resolve('@altcraft-api/contract')).href;
 
@@ -14,10 +15,11 @@ const contract = pathToFileURL(createRequire(import.meta.url).resolve('@altcraft
 const source = `
 const { parentPort } = require('node:worker_threads');
 const loaded = import(${JSON.stringify(contract)});
-parentPort.on('message', async ({ id, text }) => {
-  const { requestXml, XmlDecodeError } = await loaded;
+parentPort.on('message', async ({ id, text, answer }) => {
+  const { requestXml, responseXml, XmlDecodeError } = await loaded;
   try {
-    parentPort.postMessage({ id, value: requestXml.decode(text) });
+    const codec = answer ? responseXml(answer.operationId, answer.status) : requestXml;
+    parentPort.postMessage({ id, value: codec.decode(text) });
   } catch (error) {
     parentPort.postMessage({ id, refusal: error instanceof XmlDecodeError ? error.message : undefined, failure: error instanceof XmlDecodeError ? undefined : String(error && error.stack || error) });
   }
@@ -43,7 +45,8 @@ export class XmlDecoder {
   // sent in between to the fresh worker must not be failed with the old one's.
   private readonly waiting = new WeakMap<Worker, Map<number, Waiter>>();
 
-  decode(text: string): Promise<Decoded> {
+  /** Decodes a request body, or with `answer` the answer of that operation and status. */
+  decode(text: string, answer?: { operationId: string; status: number }): Promise<Decoded> {
     const worker = this.start();
     const waiting = this.waiting.get(worker)!;
     const id = this.next++;
@@ -51,7 +54,7 @@ export class XmlDecoder {
       waiting.set(id, { resolve, reject });
       // Referenced only while a body is in it, so an idle decoder never keeps the process alive.
       if (waiting.size === 1) worker.ref();
-      worker.postMessage({ id, text });
+      worker.postMessage({ id, text, answer });
     });
   }
 

@@ -123,24 +123,12 @@ describe('connection slots', () => {
 
   it('a client that never reads its answer is cut once --request-timeout passes after the answer, and frees its slot', async () => {
     const { port } = await start({ maxConnections: 1, requestTimeoutMs: 1000 });
-    const client = stubborn(port);
-    client.socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    await within(10_000, 'the answer starting', (async () => {
-      while (!client.received().startsWith('HTTP/1.1 200')) await sleep(20);
-    })());
-    client.socket.pause();
-    await slotFreed(port, 20_000);
+    await stopReadingOnceAnswered(port, '/big');
   }, 60_000);
 
   it('a client that stops reading a streamed answer (not yet ended) is cut once --request-timeout passes without progress, and frees its slot', async () => {
     const { port } = await start({ maxConnections: 1, requestTimeoutMs: 1000 });
-    const client = stubborn(port);
-    client.socket.write('GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    await within(10_000, 'the answer starting', (async () => {
-      while (!client.received().startsWith('HTTP/1.1 200')) await sleep(20);
-    })());
-    client.socket.pause();
-    await slotFreed(port, 20_000);
+    await stopReadingOnceAnswered(port, '/stream');
   }, 60_000);
 
   it('a client reading a large answer slowly but steadily, for longer than --request-timeout in all, gets all of it', async () => {
@@ -199,3 +187,14 @@ describe('connection slots', () => {
     expect(() => createGuardedServer(() => undefined, limits)).toThrow(/must be an integer from 1 to 2147483647/);
   });
 });
+
+/** Asks for `path`, stops reading once the answer has begun, and waits for the slot to be freed. */
+async function stopReadingOnceAnswered(port: number, path: string): Promise<void> {
+  const client = stubborn(port);
+  client.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  await within(10_000, 'the answer starting', (async () => {
+    while (!client.received().startsWith('HTTP/1.1 200')) await sleep(20);
+  })());
+  client.socket.pause();
+  await slotFreed(port, 20_000);
+}

@@ -5,7 +5,7 @@ import { createServer, request as httpRequest, type Server, type ServerResponse 
 import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, requestXml, validateRequest } from '@altcraft-api/contract';
+import { MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse } from '@altcraft-api/contract';
 import { startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
@@ -15,6 +15,8 @@ import { within } from './support/deadline.js';
 const PATH = '/api/v1.1/workflows/import_and_start_batch';
 const OK_JSON = JSON.stringify({ error: 0, error_text: 'Successful operation', result: [{ profile_id: '6613c4754a5d12bd6cc0915f' }] });
 const OK_XML = '<xml><error>0</error><error_text>Successful operation</error_text><result><profile_id>6613c4754a5d12bd6cc0915f</profile_id></result></xml>';
+// A valid answer whose <error_text> carries attributes up to 10 MiB: slow to read by construction.
+const SLOW_XML_ANSWER = OK_XML.replace('<error_text>', `<error_text${Array.from({ length: 900_000 }, (_, i) => ` a${i}="v"`).join('')}>`);
 
 // An answer with fields the contract does not know, named in Cyrillic and Latin-1.
 const NON_ASCII_ANSWER = '{"error":0,"error_text":"Successful operation","result":[{"profile_id":"6613c4754a5d12bd6cc0915f","café":2}],"поле":1}';
@@ -43,6 +45,7 @@ beforeAll(async () => {
     const broken = body.includes('broken-answer');
     res.writeHead(200, { 'Content-Type': xml ? 'application/xml' : 'application/json' });
     if (body.includes('non-ascii-answer')) return void res.end(NON_ASCII_ANSWER);
+    if (body.includes('slow-answer')) return void res.end(SLOW_XML_ANSWER);
     res.end(broken ? (xml ? '<xml><error>0</error><error_text>ok</error_text></xml>' : '{"error":0,"error_text":"ok"}') : xml ? OK_XML : OK_JSON);
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -588,6 +591,24 @@ describe('an XML request body built to be slow to read', () => {
       expect(violationsOf(answer!.headers).map((v) => v.location.slice(2).join('/'))).toEqual([...expected.violations, ...expected.warnings].map((v) => v.pointer.slice(1)));
     }
     console.log(`slow 10 MiB XML: decode ${decodeMs.toFixed(0)} ms on the main thread; longest stall through the proxy ${stallMs.toFixed(0)} ms`);
+    expect(stallMs).toBeLessThan(decodeMs / 2);
+  }, 120_000);
+
+  it("as the upstream's answer is decoded off the proxy's main thread too", async () => {
+    const request = '<xml><workflow_id>12</workflow_id><data><email>slow-answer@example.com</email></data></xml>';
+    let decodeMs = Infinity;
+    let stallMs = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const started = performance.now();
+      const expected = validateResponse('importAndStartBatch', 200, responseXml('importAndStartBatch', 200).decode(SLOW_XML_ANSWER));
+      decodeMs = Math.min(decodeMs, performance.now() - started);
+      let answer: Awaited<ReturnType<typeof post>> | undefined;
+      stallMs = Math.min(stallMs, await longestStall(async () => (answer = await post('application/xml', request))));
+      expect(answer!.status).toBe(200);
+      expect(answer!.body).toBe(SLOW_XML_ANSWER);
+      expect(violationsOf(answer!.headers).map((v) => v.location.slice(2).join('/'))).toEqual(expected.violations.map((v) => v.pointer.slice(1)));
+    }
+    console.log(`slow 10 MiB XML answer: decode ${decodeMs.toFixed(0)} ms on the main thread; longest stall through the proxy ${stallMs.toFixed(0)} ms`);
     expect(stallMs).toBeLessThan(decodeMs / 2);
   }, 120_000);
 });
