@@ -7,9 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// Never forced: the cache is keyed by content, so a replay is as good as a build. A TURBO_FORCE
+// inherited from a forced outer run (`TURBO_FORCE=1 pnpm test`, whose spec-diff tests run this)
+// made tsc rewrite the contract's dist/ while other suites imported it: a Node 24 run saw
+// validate.js import a formats.js that had no FORMAT_NAMES yet.
+const { TURBO_FORCE: _forced, ...inherited } = process.env;
 const build = spawnSync('turbo', ['run', 'build', '--filter=@altcraft-api/spec-diff...', '--output-logs=errors-only'], {
   cwd: root,
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  env: { ...inherited, TURBO_TELEMETRY_DISABLED: '1' },
   encoding: 'utf8',
   maxBuffer: 64 * 1024 * 1024,
 });
