@@ -205,7 +205,8 @@ async function forward(req: IncomingMessage, res: ServerResponse): Promise<void>
     const target = current;
     if (!alive(target)) return answerFailure(res, 503, 'pnpm dev has no mock process running; its log says why');
     const outcome = await sendTo(target, req, res, body);
-    if (outcome !== 'unseen' || attempt === 2) return;
+    if (outcome !== 'unseen') return;
+    if (attempt === 2) return answerFailure(res, 502, 'the mock did not answer this request (pnpm dev starts a new one if its process stopped); send it again');
     say(`${req.method} ${req.url}: the mock process was gone before it saw the request; sending it to the next one`);
     if (alive(target)) await new Promise((resolve) => target.child.once('exit', resolve));
   }
