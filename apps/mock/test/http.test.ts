@@ -134,36 +134,15 @@ describe('connection slots', () => {
   it('a client reading a large answer slowly but steadily, for longer than --request-timeout in all, gets all of it', async () => {
     // 16 MiB read 64 KiB at most every 25 ms takes 6 s or more: three times the timeout.
     const { port } = await start({ maxConnections: 1, requestTimeoutMs: 2000 });
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    let bytes = 0;
-    socket.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      socket.pause();
-      setTimeout(() => socket.resume(), 25);
-    });
-    const started = performance.now();
-    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-    await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
-    expect(performance.now() - started).toBeGreaterThan(2000);
+    const { bytes, ms } = await readSlowly(port, 25);
+    expect(ms).toBeGreaterThan(2000);
     expect(bytes).toBeGreaterThan(BIG);
   }, 180_000);
 
   it('a client reading a large answer slowly, within --request-timeout, gets all of it', async () => {
     // About 3-8 s of reading here; the deadline leaves room for a loaded machine.
     const { port } = await start({ maxConnections: 1, requestTimeoutMs: 60_000 });
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    let bytes = 0;
-    socket.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      // Under the timeout between reads: slow, yet never stalled that long.
-      socket.pause();
-      setTimeout(() => socket.resume(), 20);
-    });
-    socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-    await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
-    expect(bytes).toBeGreaterThan(BIG);
+    expect((await readSlowly(port, 20)).bytes).toBeGreaterThan(BIG);
   }, 180_000);
 
   it('a connection refused 503 over the cap, whose client ignores the FIN, is closed and stops counting', async () => {
@@ -197,4 +176,20 @@ async function stopReadingOnceAnswered(port: number, path: string): Promise<void
   })());
   client.socket.pause();
   await slotFreed(port, 20_000);
+}
+
+/** Reads GET /big pausing `pauseMs` after every chunk (under the timeout: slow, never stalled). */
+async function readSlowly(port: number, pauseMs: number): Promise<{ bytes: number; ms: number }> {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  let bytes = 0;
+  socket.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    socket.pause();
+    setTimeout(() => socket.resume(), pauseMs);
+  });
+  const started = performance.now();
+  socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+  await within(120_000, 'the whole answer', new Promise((resolve) => socket.once('close', resolve)));
+  return { bytes, ms: performance.now() - started };
 }
