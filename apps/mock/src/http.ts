@@ -191,7 +191,8 @@ export function createGuardedServer(handler: (req: IncomingMessage, res: ServerR
 }
 
 /** Listens on `host:port` (127.0.0.1:4010 by default; port 0 picks a free one). */
-export async function serve(server: Server, prism: PrismProcess | undefined, options: { port?: number; host?: string }): Promise<RunningMock> {
+/** Listens; `close()` stops the server, Prism and what else the server owns (its XML decoder). */
+export async function serve(server: Server, prism: PrismProcess | undefined, options: { port?: number; host?: string }, owned: { close(): Promise<unknown> }[] = []): Promise<RunningMock> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4010, options.host ?? '127.0.0.1', resolve);
@@ -205,6 +206,7 @@ export async function serve(server: Server, prism: PrismProcess | undefined, opt
     close: async () => {
       server.closeAllConnections();
       await Promise.all([new Promise((resolve) => server.close(resolve)), prism?.stop()]);
+      await Promise.all(owned.map((resource) => resource.close()));
     },
   };
 }

@@ -5,7 +5,7 @@ import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, validateReques
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
-import { XmlDecoder } from './xml-decoder.js';
+import { XmlDecoder, type Decoded } from './xml-decoder.js';
 
 /**
  * The most of an upstream answer the proxy holds to validate it, the client's own cap
@@ -51,46 +51,33 @@ function asPrismViolations(where: 'request' | 'response', violations: Violation[
 const unreadable = (where: 'request' | 'response', message: string): PrismViolation[] => [{ location: [where, 'body'], severity: 'Error', code: 'unreadable', message }];
 
 /**
- * The contract's own check of a request body: Prism cannot parse XML requests. XML is decoded on
- * the decoder's thread: a 10 MiB body built to be slow took the reader 0.4-1.4 s, and on the
- * main thread every other exchange waited for it.
+ * A body's value, or why it cannot be read. XML is decoded on the decoder's thread: a 10 MiB
+ * body built to be slow took the reader 0.4-1.4 s, and on the main thread every other exchange
+ * waited for it. `answer` names the operation and status whose answer it is; a request without.
  */
-async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder): Promise<PrismViolation[]> {
-  let body: unknown;
-  if (format === 'xml') {
-    const decoded = await xml.decode(text).catch((error: Error) => ({ ok: false as const, refusal: error.message }));
-    if (!decoded.ok) return unreadable('request', decoded.refusal);
-    body = decoded.value;
-  } else {
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      return unreadable('request', (error as Error).message);
-    }
+async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, answer?: { operationId: OperationId; status: number }): Promise<Decoded> {
+  if (format === 'xml') return xml.decode(text, answer).catch((error: Error) => ({ ok: false, refusal: error.message }));
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, refusal: (error as Error).message };
   }
+}
+
+/** The contract's own check of a request body: Prism cannot parse XML requests. */
+async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder): Promise<PrismViolation[]> {
+  const body = await bodyValue(format, text, xml);
+  if (!body.ok) return unreadable('request', body.refusal);
   // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
-  const { violations, warnings } = validateRequest(body);
+  const { violations, warnings } = validateRequest(body.value);
   return [...asPrismViolations('request', violations), ...asPrismViolations('request', warnings, 'Warning', 'advice')];
 }
 
-/**
- * The contract's check of an answer: Prism's proxy does not report response violations at all.
- * XML answers (up to the validation cap, 32 MiB) are decoded on the decoder's thread too.
- */
+/** The contract's check of an answer (up to the validation cap): Prism's proxy does not report response violations at all. */
 async function checkResponse(format: 'json' | 'xml', text: string, operationId: OperationId, status: number, xml: XmlDecoder): Promise<PrismViolation[]> {
-  let body: unknown;
-  if (format === 'xml') {
-    const decoded = await xml.decode(text, { operationId, status }).catch((error: Error) => ({ ok: false as const, refusal: error.message }));
-    if (!decoded.ok) return unreadable('response', decoded.refusal);
-    body = decoded.value;
-  } else {
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      return unreadable('response', (error as Error).message);
-    }
-  }
-  return asPrismViolations('response', validateResponse(operationId, status, body).violations);
+  const body = await bodyValue(format, text, xml, { operationId, status });
+  if (!body.ok) return unreadable('response', body.refusal);
+  return asPrismViolations('response', validateResponse(operationId, status, body.value).violations);
 }
 
 /**
@@ -185,8 +172,9 @@ class UpstreamSilent extends Error {}
  * one, and such requests count against no --max-connections (24 clients that hung up at once,
  * one connection at a time, grew the proxy by 370 MiB). It fires too when one wait on the
  * upstream (its headers, or the next piece of its answer) lasts `ms`: fetch's own limits are
- * 300 s each, five times the client's --request-timeout, for a connection slot held all along. Only waits are timed: an answer streamed to
- * a slow client is not read while the client catches up, and that is the client's timer's job.
+ * 300 s each, five times the default --request-timeout, with a connection slot held all along.
+ * Only waits are timed: an answer streamed to a slow client is not read while the client
+ * catches up, and that is the client's timer's job.
  */
 function upstreamExchange(res: ServerResponse, ms: number): { signal: AbortSignal; waited: Waited } {
   const controller = new AbortController();
@@ -204,9 +192,9 @@ function upstreamExchange(res: ServerResponse, ms: number): { signal: AbortSigna
 
 const envelope = (status: number, text: string, debug: string) => JSON.stringify({ error: status, error_text: text, error_debug: debug });
 
-function answerBadGateway(res: ServerResponse, debug: string): void {
-  const body = envelope(502, 'Bad gateway', debug);
-  res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+function answerEnvelope(res: ServerResponse, status: 502 | 504, debug: string): void {
+  const body = envelope(status, status === 502 ? 'Bad gateway' : 'Gateway timeout', debug);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
 /**
@@ -253,13 +241,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       if (signal.aborted) throw signal.reason;
       const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
       report(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
-      return answerBadGateway(res, 'the upstream could not be reached; see the proxy log');
+      return answerEnvelope(res, 502, 'the upstream could not be reached; see the proxy log');
     }
     if (answer.status >= 300 && answer.status < 400) {
       await answer.body?.cancel();
       const debug = `the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`;
       report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
-      return answerBadGateway(res, debug);
+      return answerEnvelope(res, 502, debug);
     }
     const head = await readHead(answer.body, cap, waited);
     const complete = head.more === undefined;
@@ -295,17 +283,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       const silent = error instanceof UpstreamSilent;
       report(`${req.method} ${routeOf(req.url).path}: ${silent ? '' : 'proxy failure: '}${error.message}`);
       if (res.headersSent) return void res.destroy();
-      if (!silent) return answerBadGateway(res, 'the upstream did not answer in full; see the proxy log');
-      const body = envelope(504, 'Gateway timeout', `${error.message}; see the proxy log`);
-      res.writeHead(504, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+      if (silent) answerEnvelope(res, 504, `${error.message}; see the proxy log`);
+      else answerEnvelope(res, 502, 'the upstream did not answer in full; see the proxy log');
     });
   }, options);
-  const running = await serve(server, undefined, options);
-  return {
-    ...running,
-    close: async () => {
-      await running.close();
-      await xml.close();
-    },
-  };
+  return serve(server, undefined, options, [xml]);
 }

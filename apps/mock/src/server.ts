@@ -334,12 +334,5 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
     });
   }, options);
-  const running = await serve(server, prism, options);
-  return {
-    ...running,
-    close: async () => {
-      await running.close();
-      await state.xml.close();
-    },
-  };
+  return serve(server, prism, options, [state.xml]);
 }

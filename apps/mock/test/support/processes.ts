@@ -1,5 +1,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { processInfo } from '../../src/lifetime.js';
 import { within } from './deadline.js';
 
 /** The pids of `pid`'s children, from the kernel's own list. */
@@ -12,18 +13,10 @@ export function childrenOf(pid: number): number[] {
 }
 
 /**
- * When `pid` started (field 22 of /proc/PID/stat, in clock ticks since boot), or undefined when
- * it is gone: with the pid, it names one process, where a pid alone may be reused by another.
+ * When `pid` started, or undefined when it is gone: with the pid, it names one process, where a
+ * pid alone may be reused by another.
  */
-export function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may hold spaces and parentheses itself.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
+export const startTime = (pid: number): string | undefined => processInfo(pid)?.start;
 
 /** SIGKILLs each process that is still the one recorded (same pid, same start time). */
 export function killRecorded(processes: { pid: number; started: string | undefined }[]): void {
