@@ -1,18 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_ANSWER_BYTES, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
 import { XmlDecoder, type Decoded } from './xml-decoder.js';
 
 /**
- * The most of an upstream answer the proxy holds to validate it, the client's own cap
- * (MAX_ANSWER_BYTES of @altcraft-api/client): a longer answer is passed on as it arrives,
+ * The most of an upstream answer the proxy holds to validate and record it, the client's own cap
+ * (MAX_ANSWER_BYTES, defined with the contract): a longer answer is passed on as it arrives,
  * unvalidated, so one answer of gigabytes cannot take the proxy's memory.
  */
-export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+export { MAX_ANSWER_BYTES };
 
 export interface ProxyOptions extends ResourceLimits {
   upstream: string;
