@@ -23,6 +23,7 @@ import { startPrism, type PrismProcess } from './prism.js';
 import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 import { FaultInjector, perform, type FaultPlan } from './faults.js';
 import { XmlDecoder } from './xml-decoder.js';
+import { Replay, SOURCE_HEADER } from './replay.js';
 
 export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
@@ -37,6 +38,8 @@ export interface MockOptions extends ResourceLimits {
   strict?: boolean;
   /** Faults to inject into the operations' answers (`--faults`, `--seed`); none by default. */
   faults?: FaultPlan;
+  /** Recorded cases (`--replay DIR`): a request that matches one gets its recorded answer. */
+  replay?: Replay;
 }
 
 /** What a running mock knows about itself, for `GET /health`. */
@@ -258,6 +261,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
   const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfMediaType(req.headers['content-type']);
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
+  if (options.replay) res.setHeader(SOURCE_HEADER, 'mock');
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
   }
@@ -275,6 +279,8 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     const text = encode(operationId, 400, envelopeOf(failure, format), format);
     return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
+  const replayed = options.replay?.match(operationId, requestFormat, read.bytes);
+  if (replayed) return Replay.send(res, replayed);
   let format = requestFormat ?? 'json';
   let fault = state.injector?.next(read.bytes) ?? { answer: 'ok' };
   if (fault.answer === 'delay') {
