@@ -316,5 +316,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       else answerEnvelope(res, 502, 'the upstream did not answer in full; see the proxy log');
     });
   }, options);
-  return serve(server, undefined, options, [xml]);
+  // Closing waits for the cases still being written.
+  return serve(server, undefined, options, recorder ? [xml, recorder] : [xml]);
 }

@@ -38,7 +38,7 @@ export class Recorder {
   }
 
   /** Resolves once every exchange recorded so far is written (or dropped). */
-  async settled(): Promise<void> {
+  async close(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     await this.store.settled();
   }

@@ -139,7 +139,11 @@ export class Scrubber {
 
   /** One of the answer's values: codes kept, texts scrubbed, the rest placeholders. */
   answerValue(key: string | undefined, value: unknown): unknown {
-    if (key !== undefined && ANSWER_CODES.has(key)) return typeof value === 'string' ? this.text(value) : value;
+    if (key !== undefined && ANSWER_CODES.has(key)) {
+      if (typeof value === 'string') return this.text(value);
+      // A code is kept, unless it is a number the request carried as a profile's value.
+      return typeof value === 'number' && this.mode === 'placeholders' && this.words.has(String(value)) ? placeholderNumber(value) : value;
+    }
     if (typeof value === 'string') {
       if (key !== undefined && ANSWER_TEXTS.has(key)) return this.text(value);
       return this.mode === 'kept' ? this.token(value) : placeholderText(value);
