@@ -29,7 +29,7 @@ const ANSWER_TEXTS = new Set(['error_text', 'error_debug', 'message', 'descripti
  * matching relies on.
  */
 export function placeholderText(text: string): string {
-  return text.replace(/\p{Lu}/gu, 'X').replace(/[\p{L}\p{M}]/gu, 'x').replace(/\p{N}/gu, '1');
+  return text.replace(/[\p{L}\p{M}\p{N}]/gu, (c) => (/\p{Lu}/u.test(c) ? 'X' : /\p{N}/u.test(c) ? '1' : 'x'));
 }
 
 export function placeholderNumber(value: number): number {
