@@ -11,7 +11,7 @@ export interface StoreLimits {
 
 export const DEFAULT_STORE_LIMITS: StoreLimits = { maxFiles: 1000, maxBytes: 256 * 1024 * 1024 };
 
-/** Case files waiting to be written at most: past it a case is dropped (and said) rather than held. */
+/** Case files being written at once at most: past it a case is dropped (and said) rather than held. */
 const MAX_PENDING = 64;
 
 /** A case file's name: its sequence number (the order of recording) and its operation. */
@@ -25,12 +25,12 @@ export const CASE_NAME = /^(\d{10})-([A-Za-z]+)\.json$/;
  * that cannot be written) is logged and the recording goes on; it never reaches the exchange.
  */
 export class CaseStore {
-  private readonly files: { name: string; size: number }[] = [];
+  private readonly files: Entry[] = [];
   private bytes = 0;
   private next = 1;
-  private pending = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly writing = new Set<Promise<void>>();
   private dropped = 0;
+  private refused = 0;
 
   constructor(
     readonly dir: string,
@@ -47,7 +47,7 @@ export class CaseStore {
         const match = CASE_NAME.exec(name);
         if (!match) continue;
         const size = statSync(join(dir, name)).size;
-        this.files.push({ name, size });
+        this.files.push({ name, size, gone: false });
         this.bytes += size;
         this.next = Math.max(this.next, Number(match[1]) + 1);
       }
@@ -56,49 +56,64 @@ export class CaseStore {
     }
   }
 
-  /** Queues one case (its file name's operation part and its text); resolves once it is settled. */
+  /**
+   * Writes one case (its file name's operation part and its text); resolves once it is settled.
+   * The room is made at once, so the bounds hold however many writes are under way.
+   */
   add(operation: string, text: string): Promise<void> {
-    if (this.pending >= MAX_PENDING) {
-      this.log(`altcraft-mock: recording: ${MAX_PENDING} cases are waiting to be written; this one is dropped`);
-      return Promise.resolve();
-    }
-    this.pending++;
     const name = `${String(this.next++).padStart(10, '0')}-${operation.replace(/[^A-Za-z]/g, '') || 'other'}.json`;
-    this.queue = this.queue.then(() => this.write(name, text)).finally(() => this.pending--);
-    return this.queue;
-  }
-
-  /** Resolves once every queued case is written (or dropped). */
-  settled(): Promise<void> {
-    return this.queue;
-  }
-
-  private async write(name: string, text: string): Promise<void> {
     const size = Buffer.byteLength(text);
     if (size > this.limits.maxBytes) {
       this.log(`altcraft-mock: recording: ${name} is ${size} bytes, over --record-max-bytes ${this.limits.maxBytes}; not written`);
-      return;
+      return Promise.resolve();
     }
-    await this.makeRoom(size);
-    const temporary = join(this.dir, `.tmp-${name}`);
-    try {
-      await writeFile(temporary, text);
-      await rename(temporary, join(this.dir, name));
-    } catch (error) {
-      await unlink(temporary).catch(() => undefined);
-      this.log(`altcraft-mock: recording: ${name} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the exchange was not affected`);
-      return;
+    if (this.writing.size >= MAX_PENDING) {
+      // Said the first time and once per thousand: a disk slower than the traffic drops cases, never answers.
+      if (this.refused++ % 1000 === 0) this.log(`altcraft-mock: recording: ${MAX_PENDING} cases are being written; ${this.refused} case(s) dropped so far`);
+      return Promise.resolve();
     }
-    this.files.push({ name, size });
+    this.makeRoom(size);
+    const entry: Entry = { name, size, gone: false };
+    this.files.push(entry);
     this.bytes += size;
+    const write = this.write(entry, text).finally(() => this.writing.delete(write));
+    this.writing.add(write);
+    return write;
   }
 
-  private async makeRoom(size: number): Promise<void> {
+  /** Resolves once every case added so far is written (or dropped). */
+  async settled(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all([...this.writing]);
+  }
+
+  private async write(entry: Entry, text: string): Promise<void> {
+    const temporary = join(this.dir, `.tmp-${entry.name}`);
+    try {
+      await writeFile(temporary, text);
+      await rename(temporary, join(this.dir, entry.name));
+      // Dropped to make room while it was being written: it must not outlive its drop.
+      if (entry.gone) await unlink(join(this.dir, entry.name)).catch(() => undefined);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      this.forget(entry);
+      this.log(`altcraft-mock: recording: ${entry.name} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the exchange was not affected`);
+    }
+  }
+
+  private forget(entry: Entry): void {
+    const at = this.files.indexOf(entry);
+    if (at < 0) return;
+    this.files.splice(at, 1);
+    this.bytes -= entry.size;
+  }
+
+  private makeRoom(size: number): void {
     let dropped = 0;
     while (this.files.length > 0 && (this.files.length + 1 > this.limits.maxFiles || this.bytes + size > this.limits.maxBytes)) {
       const oldest = this.files.shift()!;
       this.bytes -= oldest.size;
-      await unlink(join(this.dir, oldest.name)).catch(() => undefined);
+      oldest.gone = true;
+      void unlink(join(this.dir, oldest.name)).catch(() => undefined);
       dropped++;
     }
     if (dropped === 0) return;
@@ -111,4 +126,11 @@ export class CaseStore {
       );
     }
   }
+}
+
+interface Entry {
+  name: string;
+  size: number;
+  /** Dropped to make room; its file is removed, or will be once written. */
+  gone: boolean;
 }

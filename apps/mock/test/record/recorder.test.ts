@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedactor, MAX_ANSWER_BYTES } from '@altcraft-api/contract';
 import { CASE_NAME } from '../../src/record/store.js';
 import { buildReport, renderText } from '../../src/report/report.js';
-import { BATCH_PATH, post, recordingProxy, tempDir } from '../support/contrarian.js';
+import { BATCH_PATH, batch, post, recordingProxy, startContrarian, tempDir } from '../support/contrarian.js';
 import { send } from '../support/http.js';
 
 const TOKEN_BODY = 'BodyTok-7f3a9c2e5b1d4f60';
@@ -173,4 +173,38 @@ describe('recording never breaks the exchange', () => {
     const [recorded] = readdirSync(dir).map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')));
     expect(recorded.answer).toMatchObject({ complete: false, body: null, bytes: MAX_ANSWER_BYTES + (2 << 20) + 2 });
   });
+});
+
+describe('recording 10,000 exchanges', () => {
+  it('stays within --record-max-files and --record-max-bytes all along', async () => {
+    const contrarian = await startContrarian();
+    const dir = tempDir('many');
+    const { proxy, log } = await recordingProxy(contrarian.url, dir, { maxFiles: 25, maxBytes: 48_000 });
+    let highest = { files: 0, bytes: 0 };
+    const sample = () => {
+      const names = readdirSync(dir).filter((name) => !name.startsWith('.'));
+      const bytes = names.reduce((sum, name) => sum + (statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0), 0);
+      highest = { files: Math.max(highest.files, names.length), bytes: Math.max(highest.bytes, bytes) };
+    };
+    try {
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < 10_000; i = next++) {
+          const answer = await fetch(proxy.url + BATCH_PATH, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch(9, { data: [{ data: { email: `p${i}@example.com` } }] })) });
+          expect(answer.status).toBe(200);
+          await answer.arrayBuffer();
+          if (i % 500 === 0) sample();
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+    } finally {
+      await proxy.close();
+      await contrarian.close();
+    }
+    sample();
+    expect(highest.files).toBeLessThanOrEqual(25);
+    expect(highest.bytes).toBeLessThanOrEqual(48_000);
+    expect(log.filter((line) => line.includes('dropped the oldest')).length).toBeGreaterThanOrEqual(1);
+    expect(log.length).toBeLessThan(30);
+  }, 180_000);
 });
