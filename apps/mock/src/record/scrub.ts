@@ -23,12 +23,16 @@ const ANSWER_TEXTS = new Set(['error_text', 'error_debug', 'message', 'descripti
 
 /**
  * A value of the same written form: upper-case letters become X, other letters x, digits 1,
- * the rest (punctuation, spaces, @, +) stays. An email stays an email, a date a date of the
+ * the rest (punctuation, spaces, @, +) stays; a date keeps its letters, `true` and `false` stay. An email stays an email, a date a date of the
  * same precision, a phone a phone, base64 base64, so the report still sees the form the
  * platform got. It is idempotent: a placeholder is its own placeholder, which replay's
  * matching relies on.
  */
 export function placeholderText(text: string): string {
+  // XML writes booleans as text: kept, as JSON's booleans are.
+  if (text === 'true' || text === 'false') return text;
+  // A date or time keeps its letters (the T and Z of RFC 3339): they are its form, not its value.
+  if (/^\d{4}-\d\d/.test(text)) return text.replace(/\p{N}/gu, '1');
   return text.replace(/[\p{L}\p{M}\p{N}]/gu, (c) => (/\p{Lu}/u.test(c) ? 'X' : /\p{N}/u.test(c) ? '1' : 'x'));
 }
 
