@@ -1,4 +1,4 @@
-import { createRedactor } from '@altcraft-api/contract';
+import { createRedactor, MIN_PIECE } from '@altcraft-api/contract';
 
 /**
  * What a recording keeps of profile values: `placeholders` (the default) replaces each with a
@@ -105,7 +105,11 @@ export class Scrubber {
     tokens: string[],
     readonly mode: ValueMode,
   ) {
-    this.redactors = tokens.map(createRedactor);
+    // A token shorter than the client's MIN_PIECE (the platform's are 24 characters and more) is
+    // removed where it is a token (body, query, Authorization) but not searched for in texts: the
+    // client's redaction would take each of its occurrences, and a test token `t` every `t` of
+    // every field name and log line.
+    this.redactors = tokens.filter((token) => token.length >= MIN_PIECE).map(createRedactor);
   }
 
   /** The token removed, in any of the forms the client's redaction knows. */

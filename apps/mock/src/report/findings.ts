@@ -111,7 +111,7 @@ function answerFindings(out: Findings, file: string, recorded: CaseFile): void {
   const op = recorded.operation!;
   const { answer, request } = recorded;
   if (!Object.hasOwn(responsesOf(op), String(answer.status))) out.add('undeclared', 'status', `${op} answered HTTP ${answer.status}, a status the contract does not declare`, file);
-  if (request.format !== null && answer.format !== null && request.format !== answer.format) out.add('undeclared', 'answer-format', `a ${request.format.toUpperCase()} request answered in ${answer.format.toUpperCase()}`, file);
+  if (request.format !== null && answer.format !== null && request.format !== answer.format) out.add('undeclared', 'answer-format', `${request.format === 'xml' ? 'an XML' : 'a JSON'} request answered in ${answer.format.toUpperCase()}`, file);
   if (answer.body && answer.format === null) out.add('undeclared', 'answer-format', `an answer neither JSON nor XML (Content-Type ${answer.headers['content-type'] ?? 'missing'})`, file);
   for (const name of answer.headerNames) {
     if (!STANDARD_HEADERS.has(name) && !DECLARED_HEADERS.get(op)!.has(name)) out.add('undeclared', 'header', `answer header ${name}, not declared`, file);

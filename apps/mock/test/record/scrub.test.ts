@@ -86,6 +86,12 @@ describe('the scrubber', () => {
     expect(tokensOf(undefined, '/x', '<xml><token>xml&amp;token</token></xml>')).toEqual(['xml&token']);
   });
 
+  it('leaves the texts alone for a token shorter than 8 characters, and still removes the token field', () => {
+    const scrubber = new Scrubber(tokensOf('Bearer t', '/', ''), 'kept');
+    expect(scrubber.text('request.body.t: the t of "twelve"')).toBe('request.body.t: the t of "twelve"');
+    expect(scrubber.requestValue('token', 't')).toBe('[redacted]');
+  });
+
   it('removes a profile value from a text by its words, in any case and escaped, and leaves the rest', () => {
     const scrubber = new Scrubber(['secret-token-123456'], 'placeholders');
     scrubber.learnRequest({ token: 'secret-token-123456', matching: 'email', data: [{ data: { email: 'zoe.quux@example.org', phone: 79991234567 } }] });

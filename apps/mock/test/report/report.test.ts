@@ -90,7 +90,7 @@ describe('contract:report against a contrarian upstream (JSON and XML)', () => {
     expect(named('answer-format')).toEqual(
       expect.arrayContaining([
         { title: 'a JSON request answered in XML', cases: ['xml to json'] },
-        { title: 'a XML request answered in JSON', cases: ['xml without format'] },
+        { title: 'an XML request answered in JSON', cases: ['xml without format'] },
       ]),
     );
     expect(named('status')).toEqual([{ title: 'importAndStartBatch answered HTTP 418, a status the contract does not declare', cases: ['teapot'] }]);
