@@ -1,5 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock } from '../src/server.js';
 import { loadReplay, normalForm } from '../src/replay.js';
@@ -70,6 +73,11 @@ describe('altcraft-mock --replay', () => {
   it('skips the case file whose operation is not the contract\'s, saying why', () => {
     expect(replayLog).toContain('altcraft-mock: --replay: 0000000099-other.json: operation is not one of the contract');
     expect(replayLog.at(-1)).toMatch(/^altcraft-mock: --replay: 6 recorded answer\(s\) from /);
+  });
+
+  it('altcraft-mock --replay refuses a directory it cannot read, with exit 2', async () => {
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    await expect(promisify(execFile)(process.execPath, [cli, '--port', '0', '--replay', join(dir, 'missing')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
   });
 
   it('compares bodies without their formatting, key order, token and profile values', () => {

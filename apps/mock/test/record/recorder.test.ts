@@ -1,10 +1,14 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedactor, MAX_ANSWER_BYTES } from '@altcraft-api/contract';
 import { CASE_NAME } from '../../src/record/store.js';
+import { startProxy } from '../../src/proxy.js';
 import { buildReport, renderText } from '../../src/report/report.js';
 import { BATCH_PATH, batch, post, recordingProxy, startContrarian, tempDir } from '../support/contrarian.js';
 import { send } from '../support/http.js';
@@ -207,4 +211,29 @@ describe('recording 10,000 exchanges', () => {
     expect(log.filter((line) => line.includes('dropped the oldest')).length).toBeGreaterThanOrEqual(1);
     expect(log.length).toBeLessThan(30);
   }, 180_000);
+});
+
+describe('recording leaves the exchange as it was', () => {
+  it('gives the client the same status, headers and bytes with and without --record', async () => {
+    const contrarian = await startContrarian();
+    const plain = await startProxy({ upstream: contrarian.url, port: 0, report: () => undefined });
+    const { proxy } = await recordingProxy(contrarian.url, tempDir('same'));
+    try {
+      for (const id of [1, 3, 4, 5, 7]) {
+        for (const asXml of [false, true]) {
+          const [a, b] = await Promise.all([post(plain.url, BATCH_PATH, batch(id), asXml), post(proxy.url, BATCH_PATH, batch(id), asXml)]);
+          const headers = (h: Record<string, unknown>) => ({ ...h, date: undefined });
+          expect({ status: b.status, headers: headers(b.headers), body: b.body }).toEqual({ status: a.status, headers: headers(a.headers), body: a.body });
+        }
+      }
+    } finally {
+      await Promise.all([plain.close(), proxy.close(), contrarian.close()]);
+    }
+  });
+
+  it('altcraft-mock refuses --record without --proxy, with exit 2', async () => {
+    const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+    const run = promisify(execFile);
+    await expect(run(process.execPath, [cli, '--port', '0', '--record', tempDir('cli')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--record and its options apply to --proxy') });
+  });
 });
