@@ -1,6 +1,10 @@
 import { caseOf, type Exchange } from './case.js';
+import { ScrubThread, type Scrubbed } from './scrub-thread.js';
 import { learnXmlRequest, Scrubber, tokensOf, type ValueMode } from './scrub.js';
 import { CaseStore, DEFAULT_STORE_LIMITS, type StoreLimits } from './store.js';
+
+/** Exchanges held for the scrub at most (each up to 10 MiB and 32 MiB of bodies). */
+const MAX_SCRUBBING = 64;
 
 export interface RecordOptions extends Partial<StoreLimits> {
   /** Where case files go (`--record DIR`); made if missing. */
@@ -10,13 +14,16 @@ export interface RecordOptions extends Partial<StoreLimits> {
 }
 
 /**
- * The proxy's recorder: each exchange becomes one case file, written after its answer went to
- * the client (the scrub runs on a later turn of the event loop), so recording never changes an
- * answer and delays none beyond the time the scrub takes. Nothing it does throws into the proxy.
+ * The proxy's recorder: each exchange becomes one case file, scrubbed on a thread of its own
+ * and written after its answer went to the client, so recording never changes an answer nor
+ * delays one. Nothing it does throws into the proxy.
  */
 export class Recorder {
   readonly mode: ValueMode;
   private readonly store: CaseStore;
+  private readonly thread = ScrubThread.create();
+  private readonly scrubbing = new Set<Promise<void>>();
+  private refused = 0;
 
   constructor(
     options: RecordOptions,
@@ -27,21 +34,43 @@ export class Recorder {
   }
 
   record(exchange: Exchange): void {
-    setImmediate(() => {
-      try {
-        const file = caseOf(exchange, this.mode);
-        void this.store.add(file.operation ?? 'other', `${JSON.stringify(file, null, 2)}\n`);
-      } catch (error) {
-        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode).text((error as Error).message)}`);
-      }
-    });
+    if (this.scrubbing.size >= MAX_SCRUBBING) {
+      // Said the first time and once per thousand: traffic faster than the scrub drops cases, never answers.
+      if (this.refused++ % 1000 === 0) this.log(`altcraft-mock: recording: ${MAX_SCRUBBING} exchanges are being scrubbed; ${this.refused} dropped so far`);
+      return;
+    }
+    const scrubbed = this.thread
+      ? this.thread.scrub(exchange, this.mode)
+      : new Promise<Scrubbed>((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              resolve(scrubInline(exchange, this.mode));
+            } catch (error) {
+              reject(error as Error);
+            }
+          }),
+        );
+    const done = scrubbed.then(
+      ({ operation, text }) => this.store.add(operation, text),
+      (error: Error) => {
+        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode).text(error.message)}`);
+      },
+    );
+    this.scrubbing.add(done);
+    void done.finally(() => this.scrubbing.delete(done));
   }
 
   /** Resolves once every exchange recorded so far is written (or dropped). */
   async close(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+    while (this.scrubbing.size > 0) await Promise.all([...this.scrubbing]);
     await this.store.settled();
+    await this.thread?.close();
   }
+}
+
+function scrubInline(exchange: Exchange, mode: ValueMode): Scrubbed {
+  const file = caseOf(exchange, mode);
+  return { operation: file.operation ?? 'other', text: `${JSON.stringify(file, null, 2)}\n` };
 }
 
 /**

@@ -33,7 +33,8 @@ export function placeholderText(text: string): string {
   if (text === 'true' || text === 'false') return text;
   // A date or time keeps its letters (the T and Z of RFC 3339): they are its form, not its value.
   if (/^\d{4}-\d\d/.test(text)) return text.replace(/\p{N}/gu, '1');
-  return text.replace(/[\p{L}\p{M}\p{N}]/gu, (c) => (/\p{Lu}/u.test(c) ? 'X' : /\p{N}/u.test(c) ? '1' : 'x'));
+  // Three passes over classes that do not overlap, none with a callback: a 10,000-profile batch is 10^5 values.
+  return text.replace(/(?!\p{Lu})[\p{L}\p{M}]/gu, 'x').replace(/\p{Lu}/gu, 'X').replace(/\p{N}/gu, '1');
 }
 
 export function placeholderNumber(value: number): number {

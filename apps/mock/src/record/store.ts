@@ -72,11 +72,11 @@ export class CaseStore {
       if (this.refused++ % 1000 === 0) this.log(`altcraft-mock: recording: ${MAX_PENDING} cases are being written; ${this.refused} case(s) dropped so far`);
       return Promise.resolve();
     }
-    this.makeRoom(size);
+    const room = this.makeRoom(size);
     const entry: Entry = { name, size, gone: false };
     this.files.push(entry);
     this.bytes += size;
-    const write = this.write(entry, text).finally(() => this.writing.delete(write));
+    const write = this.write(entry, text, room).finally(() => this.writing.delete(write));
     this.writing.add(write);
     return write;
   }
@@ -86,10 +86,12 @@ export class CaseStore {
     while (this.writing.size > 0) await Promise.all([...this.writing]);
   }
 
-  private async write(entry: Entry, text: string): Promise<void> {
+  private async write(entry: Entry, text: string, room: Promise<unknown>): Promise<void> {
     const temporary = join(this.dir, `.tmp-${entry.name}`);
     try {
       await writeFile(temporary, text);
+      // The files it replaces are gone first: the directory is never over its bounds.
+      await room;
       await rename(temporary, join(this.dir, entry.name));
       // Dropped to make room while it was being written: it must not outlive its drop.
       if (entry.gone) await unlink(join(this.dir, entry.name)).catch(() => undefined);
@@ -107,16 +109,17 @@ export class CaseStore {
     this.bytes -= entry.size;
   }
 
-  private makeRoom(size: number): void {
+  private makeRoom(size: number): Promise<unknown> {
     let dropped = 0;
+    const removed: Promise<unknown>[] = [];
     while (this.files.length > 0 && (this.files.length + 1 > this.limits.maxFiles || this.bytes + size > this.limits.maxBytes)) {
       const oldest = this.files.shift()!;
       this.bytes -= oldest.size;
       oldest.gone = true;
-      void unlink(join(this.dir, oldest.name)).catch(() => undefined);
+      removed.push(unlink(join(this.dir, oldest.name)).catch(() => undefined));
       dropped++;
     }
-    if (dropped === 0) return;
+    if (dropped === 0) return Promise.resolve();
     // Said the first time and then once per thousand, so a full directory does not flood the log.
     const before = this.dropped;
     this.dropped += dropped;
@@ -125,6 +128,7 @@ export class CaseStore {
         `altcraft-mock: recording: dropped the oldest case file(s), ${this.dropped} so far, to stay within ${this.limits.maxFiles} files and ${this.limits.maxBytes} bytes (--record-max-files, --record-max-bytes)`,
       );
     }
+    return Promise.all(removed);
   }
 }
 

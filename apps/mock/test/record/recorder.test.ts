@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { startProxy } from '../../src/proxy.js';
 import { buildReport, renderText } from '../../src/report/report.js';
 import { BATCH_PATH, batch, post, recordingProxy, startContrarian, tempDir } from '../support/contrarian.js';
 import { send } from '../support/http.js';
+import { within } from '../support/deadline.js';
 
 const TOKEN_BODY = 'BodyTok-7f3a9c2e5b1d4f60';
 const TOKEN_HEADER = 'HeadTok-0c8e2a4f6b9d1e37';
@@ -236,4 +237,33 @@ describe('recording leaves the exchange as it was', () => {
     const run = promisify(execFile);
     await expect(run(process.execPath, [cli, '--port', '0', '--record', tempDir('cli')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--record and its options apply to --proxy') });
   });
+});
+
+describe('the built proxy (dist/cli.js) records on its scrub thread', () => {
+  it('writes a scrubbed case for an exchange, and one per exchange', async () => {
+    const contrarian = await startContrarian();
+    const dir = tempDir('built');
+    const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+    const child = spawn(process.execPath, [cli, '--proxy', '--upstream', contrarian.url, '--port', '0', '--record', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await within(30_000, 'the built proxy starting', new Promise<string>((resolve) => child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const found = /ready: (http:\/\/\S+?)\/api\/v1\.1 /.exec(out);
+        if (found) resolve(found[1]!);
+      })));
+      for (const asXml of [false, true]) expect((await post(url, BATCH_PATH, batch(9, { token: TOKEN_BODY }), asXml)).status).toBe(200);
+      child.kill('SIGTERM');
+      await within(30_000, 'the built proxy stopping', new Promise((resolve) => child.once('exit', resolve)));
+    } finally {
+      child.kill('SIGKILL');
+      await contrarian.close();
+    }
+    const texts = readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
+    expect(texts).toHaveLength(2);
+    for (const text of texts) {
+      expect(tokenFree(text)).toBe(true);
+      expect(text).toContain('xxxxx@xxxxxxx.xxx');
+    }
+  }, 90_000);
 });
