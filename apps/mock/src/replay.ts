@@ -37,7 +37,16 @@ export function normalForm(format: 'json' | 'xml' | null | undefined, text: stri
   }
 }
 
-const keyOf = (operation: OperationId, format: 'json' | 'xml' | null | undefined, form: string) => `${operation}\u0000${format ?? ''}\u0000${form}`;
+// The query's `format` chooses the answer's encoding as the body's does (the API interaction page).
+const keyOf = (operation: OperationId, format: 'json' | 'xml' | null | undefined, queryFormat: string | undefined, form: string) => `${operation}\u0000${format ?? ''}\u0000${queryFormat ?? ''}\u0000${form}`;
+
+function queryFormatOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '/', 'http://mock').searchParams.get('format') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ReplayAnswer {
   file: string;
@@ -60,7 +69,7 @@ export class Replay {
       const headers: Record<string, string> = {};
       for (const name of ['content-type', 'retry-after']) if (recorded.answer.headers[name] !== undefined) headers[name] = recorded.answer.headers[name]!;
       const form = normalForm(recorded.request.format, recorded.request.body, recorded.values);
-      this.byKey.get(recorded.values)!.set(keyOf(recorded.operation, recorded.request.format, form), { file, status: recorded.answer.status, headers, body: Buffer.from(recorded.answer.body, 'utf8') });
+      this.byKey.get(recorded.values)!.set(keyOf(recorded.operation, recorded.request.format, recorded.query.format, form), { file, status: recorded.answer.status, headers, body: Buffer.from(recorded.answer.body, 'utf8') });
     }
   }
 
@@ -69,12 +78,13 @@ export class Replay {
   }
 
   /** The recorded answer to this request, if one matches: a case with values first, then by placeholders. */
-  match(operation: OperationId, format: 'json' | 'xml' | undefined, bytes: Buffer): ReplayAnswer | undefined {
+  match(operation: OperationId, format: 'json' | 'xml' | undefined, bytes: Buffer, url?: string): ReplayAnswer | undefined {
     const text = bytes.toString('utf8');
+    const queryFormat = queryFormatOf(url);
     for (const mode of ['kept', 'placeholders'] as const) {
       const cases = this.byKey.get(mode)!;
       if (cases.size === 0) continue;
-      const found = cases.get(keyOf(operation, format, normalForm(format, text, mode)));
+      const found = cases.get(keyOf(operation, format, queryFormat, normalForm(format, text, mode)));
       if (found) return found;
     }
     return undefined;

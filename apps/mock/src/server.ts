@@ -279,7 +279,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     const text = encode(operationId, 400, envelopeOf(failure, format), format);
     return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
-  const replayed = options.replay?.match(operationId, requestFormat, read.bytes);
+  const replayed = options.replay?.match(operationId, requestFormat, read.bytes, req.url);
   if (replayed) return Replay.send(res, replayed);
   let format = requestFormat ?? 'json';
   let fault = state.injector?.next(read.bytes) ?? { answer: 'ok' };

@@ -68,6 +68,9 @@ describe('altcraft-mock --replay', () => {
     // A profile value of another form (one letter more) is another request.
     const longer = await post(mock.url, BATCH_PATH, { ...batch(1), data: [{ data: { email: 'alicia@example.com', _fname: 'Alice' } }] });
     expect(longer.headers['x-altcraft-mock-source']).toBe('mock');
+    // The same body asking for XML in the query is another request.
+    const [, , body] = EXCHANGES[0]!;
+    expect((await post(mock.url, `${BATCH_PATH}?format=xml`, again(body))).headers['x-altcraft-mock-source']).toBe('mock');
   });
 
   it('skips the case file whose operation is not the contract\'s, saying why', () => {
