@@ -126,6 +126,10 @@ if ((recording || values['record-values'] || values['record-max-files'] || value
   console.error(`altcraft-mock: --record and its options apply to --proxy\n${USAGE}`);
   process.exit(2);
 }
+if (!recording && (values['record-values'] || values['record-max-files'] || values['record-max-bytes'])) {
+  console.error(`altcraft-mock: --record-values, --record-max-files and --record-max-bytes need --record DIR\n${USAGE}`);
+  process.exit(2);
+}
 if (values.replay !== undefined && values.upstream) {
   console.error(`altcraft-mock: --replay applies to the mock, not to --proxy\n${USAGE}`);
   process.exit(2);
@@ -153,7 +157,7 @@ if (process.send) process.once('disconnect', () => void running.close().then(() 
 await running.prismReady;
 console.log(
   values.upstream
-    ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)`
+    ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)${recording ? `; recording to ${recording.dir}${recording.values ? ' with profile values' : ''}` : ''}`
     : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task); health: ${running.url}${HEALTH_PATH}` +
         (rules.length > 0 ? `; faults: ${faultSpec} (seed ${seed})` : ''),
 );
