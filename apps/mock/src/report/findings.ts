@@ -133,12 +133,17 @@ function answerFindings(out: Findings, file: string, recorded: CaseFile): void {
 }
 
 /** What the cases say about the contract, most serious first. */
-export function findingsOf(cases: ReadCase[]): Finding[] {
+export function findingsOf(cases: ReadCase[], onError: (file: string, why: string) => void = () => undefined): Finding[] {
   const out = new Findings();
   for (const { file, case: recorded } of cases) {
     if (recorded.operation === null) continue;
-    verdictFindings(out, file, recorded, accepted(recorded));
-    answerFindings(out, file, recorded);
+    try {
+      verdictFindings(out, file, recorded, accepted(recorded));
+      answerFindings(out, file, recorded);
+    } catch (error) {
+      // A body nested deeper than the stack: one line for the file, the rest is reported.
+      onError(file, `cannot be analysed: ${error instanceof RangeError ? 'its answer nests too deeply' : (error as Error).message}`);
+    }
   }
   return out.list();
 }

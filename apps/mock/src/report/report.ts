@@ -15,7 +15,8 @@ export interface Report {
 export function buildReport(dir: string): Report {
   const errors: Report['errors'] = [];
   const cases = readCases(dir, (file, error) => errors.push({ file, error }));
-  return { directory: dir, cases: cases.length, errors, findings: findingsOf(cases), decisions: decisionsOf(cases) };
+  const findings = findingsOf(cases, (file, error) => errors.push({ file, error }));
+  return { directory: dir, cases: cases.length, errors, findings, decisions: decisionsOf(cases) };
 }
 
 const HEADINGS: Record<(typeof SEVERITIES)[number], string> = {

@@ -123,14 +123,18 @@ describe('contract:report on files that are not cases', () => {
     writeFileSync(join(bad, '0000000003-other.json'), JSON.stringify({ ...JSON.parse(text), operation: '../../etc/passwd' }));
     writeFileSync(join(bad, '0000000004-other.json'), '[]');
     writeFileSync(join(bad, '.tmp-0000000005-other.json'), '{');
+    const deep = JSON.parse(text);
+    deep.answer = { ...deep.answer, format: 'json', body: '{"a":'.repeat(200_000) + '0' + '}'.repeat(200_000) };
+    writeFileSync(join(bad, '0000000006-importAndStartBatch.json'), JSON.stringify(deep));
     const { stdout, stderr } = await run(process.execPath, [CLI, bad, '--json']);
     const lines = stderr.trim().split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/^contract:report: 0000000002-importAndStartBatch\.json: not JSON \(truncated\?\): /),
       'contract:report: 0000000003-other.json: operation is not one of the contract',
       'contract:report: 0000000004-other.json: not a JSON object',
+      'contract:report: 0000000006-importAndStartBatch.json: cannot be analysed: its answer nests too deeply',
     ]);
-    expect(JSON.parse(stdout).cases).toBe(1);
+    expect(JSON.parse(stdout).cases).toBe(2);
   });
 
   it('refuses a directory it cannot read with exit code 2', async () => {
