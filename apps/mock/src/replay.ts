@@ -33,6 +33,7 @@ export function normalForm(format: 'json' | 'xml' | null | undefined, text: stri
   try {
     return canonical(mapJson(JSON.parse(text), leaf, (key) => key));
   } catch {
+    // Not JSON, or nested deeper than the stack (a RangeError): compared as the text it is.
     return text.trim();
   }
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock } from '../src/server.js';
 import { loadReplay, normalForm } from '../src/replay.js';
 import type { RunningMock } from '../src/http.js';
+import { send } from './support/http.js';
 import { BATCH_PATH, batch, post, recordingProxy, startContrarian, TASK_PATH, tempDir } from './support/contrarian.js';
 
 let dir: string;
@@ -81,6 +82,13 @@ describe('altcraft-mock --replay', () => {
   it('altcraft-mock --replay refuses a directory it cannot read, with exit 2', async () => {
     const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
     await expect(promisify(execFile)(process.execPath, [cli, '--port', '0', '--replay', join(dir, 'missing')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
+  });
+
+  it('answers as the mock does a body nested deeper than the stack', async () => {
+    const deep = `{"token":"t","workflow_id":1,"data":[{"data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}`;
+    const answer = await send(mock.url + BATCH_PATH, { headers: { 'Content-Type': 'application/json' }, body: deep });
+    expect(answer.headers['x-altcraft-mock-source']).toBe('mock');
+    expect(answer.status).toBe(400);
   });
 
   it('compares bodies without their formatting, key order, token and profile values', () => {
