@@ -107,6 +107,14 @@ function verdictFindings(out: Findings, file: string, recorded: CaseFile, took: 
   for (const v of answer.warnings) out.add('advice-broken', 'answer-advice', `a ${status} answer breaks the advice: ${generalised(v.pointer) || '/'} ${v.message}`, file);
 }
 
+/** A 400 to a request the contract finds nothing wrong with: a rule of the platform the contract lacks. */
+function refusalFindings(out: Findings, file: string, recorded: CaseFile): void {
+  if (recorded.answer.status !== 400 || recorded.verdict.request.violations.length > 0) return;
+  const value = answerValue(recorded);
+  const text = isJsonObject(value) && typeof value.error_text === 'string' ? `: ${value.error_text.slice(0, 120)}` : '';
+  out.add('undeclared', 'refused-valid', `the platform refused (400, error ${errorCodeOf(value) ?? 'none'}) a request the contract accepts${text}`, file);
+}
+
 function answerFindings(out: Findings, file: string, recorded: CaseFile): void {
   const op = recorded.operation!;
   const { answer, request } = recorded;
@@ -140,6 +148,7 @@ export function findingsOf(cases: ReadCase[], onError: (file: string, why: strin
     try {
       verdictFindings(out, file, recorded, accepted(recorded));
       answerFindings(out, file, recorded);
+      refusalFindings(out, file, recorded);
     } catch (error) {
       // A body nested deeper than the stack: one line for the file, the rest is reported.
       onError(file, `cannot be analysed: ${error instanceof RangeError ? 'its answer nests too deeply' : (error as Error).message}`);

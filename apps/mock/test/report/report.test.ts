@@ -93,6 +93,7 @@ describe('contract:report against a contrarian upstream (JSON and XML)', () => {
         { title: 'an XML request answered in JSON', cases: ['xml without format'] },
       ]),
     );
+    expect(named('refused-valid')).toEqual([{ title: 'the platform refused (400, error 1042) a request the contract accepts: Limit of scenario runs', cases: ['unknown code'] }]);
     expect(named('status')).toEqual([{ title: 'importAndStartBatch answered HTTP 418, a status the contract does not declare', cases: ['teapot'] }]);
     expect(named('header').map((f) => f.title).sort()).toEqual(['answer header x-quota-remaining, not declared', 'answer header x-ratelimit-limit, not declared']);
     expect(named('error-code').map((f) => f.title).sort()).toEqual(['error code 1042, not declared', 'error code 13, not declared', 'error code 418, not declared']);
