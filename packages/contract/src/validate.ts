@@ -385,9 +385,6 @@ function toViolation(error: ErrorObject, prefix: string): Violation {
       return { pointer: pointerChild(base, error.params.unevaluatedProperty as string), message: 'is not a known field here' };
     case 'enum':
       return { pointer: base, message: `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` };
-    case 'not':
-      // The one `not` of the contract: an error envelope's code, which 0 (success) is not.
-      return { pointer: base, message: base.endsWith('/error') ? 'must not be 0, the code of success' : 'must not match the schema under `not`' };
     case MAX_DEPTH:
       return { pointer: base, message: `nests deeper than the ${maxDepthLimit.toLocaleString('en-US')} levels the platform's JSON decoder takes` };
     default:

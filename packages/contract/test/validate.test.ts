@@ -273,7 +273,7 @@ describe('validateResponse', () => {
   });
 
   it('rejects an error envelope whose error is 0', () => {
-    expect(validateResponse('importAndStartBatch', 400, { error: 0, error_text: 'Invalid request' }).violations).toEqual([{ pointer: '/error', message: 'must not be 0, the code of success' }]);
+    expect(validateResponse('importAndStartBatch', 400, { error: 0, error_text: 'Invalid request' }).violations).toEqual([{ pointer: '/error', message: 'must be >= 1' }]);
   });
 });
 
