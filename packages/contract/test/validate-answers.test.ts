@@ -48,7 +48,7 @@ describe('answers the pages allow are valid (contract tier)', () => {
     expect(top).toMatchObject({ valid: true, warnings: [] });
     expect(nested).toMatchObject({ valid: true, warnings: [] });
     expect(validateResponse('importAndStartBatchTask', 200, { error: 0, error_text: 'ok', data: {} }).valid).toBe(false);
-    expect(validateResponse('importAndStartBatchTask', 200, { error: 0, error_text: 'ok', data: { task_id: 7 } }).violations).toEqual([{ pointer: '/data/task_id', message: 'must be string' }]);
+    expect(validateResponse('importAndStartBatchTask', 200, { error: 0, error_text: 'ok', data: { task_id: 7 } }).violations).toContainEqual({ pointer: '/data/task_id', message: 'must be string' });
   });
 });
 
@@ -77,11 +77,12 @@ describe('answers the pages do not allow are violations', () => {
  * An independent oracle, written from the pages and not from the schema: an answer of the
  * synchronous operation is an object with an integer `error` and a string `error_text`; with
  * error 0 it has a `result` array of objects whose `profile_id` (a string), `error` (an integer)
- * and `error_text` (a string) are optional; with any other code it may have a string `error_debug`.
+ * and `error_text` (a string) are optional; a failure's code is positive (the old API page lists
+ * 400-403) and it may have a string `error_debug`.
  */
 function oracle(answer: Record<string, unknown>): boolean {
   if (!Number.isInteger(answer.error) || typeof answer.error_text !== 'string') return false;
-  if (answer.error !== 0) return answer.error_debug === undefined || typeof answer.error_debug === 'string';
+  if (answer.error !== 0) return (answer.error as number) >= 1 && (answer.error_debug === undefined || typeof answer.error_debug === 'string');
   if (!Array.isArray(answer.result)) return false;
   return answer.result.every((item: unknown) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
