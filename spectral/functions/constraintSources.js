@@ -1,7 +1,8 @@
-// Two tiers (DESIGN.md section 3): a validating keyword of a request schema is either part of
-// the contract, and then its schema object names the vendor page it comes from (`x-source`),
-// or it is a recommendation and lives in `x-altcraft-advice`, which never rejects a request.
-// Walks the resolved schema; a component reached twice is reported once.
+// Two tiers (DESIGN.md section 3): a validating keyword of a request or answer schema is either
+// part of the contract, and then its schema object names the vendor page it comes from
+// (`x-source`), or it is a recommendation and lives in `x-altcraft-advice`, which never rejects a
+// request nor calls a real answer a violation. Walks the resolved schema; a component reached
+// twice is reported once. `subject` (option) names what is checked in the messages.
 
 const VALIDATING = [
   'type', 'enum', 'const', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum',
@@ -58,7 +59,8 @@ function adviceProblems(advice, path) {
   });
 }
 
-export default function constraintSources(schema, _options, context) {
+export default function constraintSources(schema, options, context) {
+  const subject = options?.subject ?? 'request';
   const problems = [];
   const seen = new Set();
   const stack = [[schema, context.path]];
@@ -69,7 +71,7 @@ export default function constraintSources(schema, _options, context) {
     const constraints = constraintsOf(node);
     const problem = constraints.length > 0 ? sourceProblem(node['x-source']) : undefined;
     if (problem !== undefined) {
-      const name = node.title ? `"${node.title}"` : 'a request schema';
+      const name = node.title ? `"${node.title}"` : subject === 'answer' ? 'an answer schema' : 'a request schema';
       problems.push({
         message: `${name} constrains ${constraints.map((c) => `\`${c}\``).join(', ')} with ${problem}: name the vendor page in x-source, or move the constraint to x-altcraft-advice`,
         path,

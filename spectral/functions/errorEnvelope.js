@@ -4,7 +4,9 @@
 
 function alternatives(schema) {
   const members = schema.oneOf ?? schema.anyOf;
-  if (Array.isArray(members)) return members.flatMap(alternatives);
+  // A schema with properties of its own is one alternative: an anyOf beside them only adds
+  // constraints (the task answer's "task_id at the top or in data").
+  if (Array.isArray(members) && schema.properties === undefined) return members.flatMap(alternatives);
   return [schema];
 }
 

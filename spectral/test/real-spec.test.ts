@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const specRoot = join(root, '..', 'spec', 'openapi.yaml');
 const RULE = 'altcraft-request-constraints-sourced';
+const ANSWER_RULE = 'altcraft-answer-constraints-sourced';
 
 let spectral: Spectral;
 beforeAll(async () => {
@@ -23,9 +24,9 @@ beforeAll(async () => {
 
 // As JSON text a component reached from several places is written out at each of them, and each
 // copy is reported; the CLI, on the YAML files, reports it once, at its file.
-async function problemsOf(document: unknown): Promise<string[]> {
+async function problemsOf(document: unknown, rule = RULE): Promise<string[]> {
   const results = await spectral.run(new Document(JSON.stringify(document), Parsers.Json, 'openapi.json'));
-  return [...new Set(results.filter((result) => result.code === RULE).map((result) => result.message))];
+  return [...new Set(results.filter((result) => result.code === rule).map((result) => result.message))];
 }
 
 type Schemas = Record<string, Record<string, unknown>>;
@@ -83,5 +84,33 @@ describe(`${RULE} on the contract in spec/`, () => {
     delete document.components.schemas.ErrorEnvelope!['x-source'];
     (document.components.schemas.ErrorEnvelope!.properties as Schemas).error_debug!.maxLength = 10;
     expect(await problemsOf(document)).toEqual([]);
+  });
+});
+
+describe(`${ANSWER_RULE} on the contract in spec/`, () => {
+  it('finds every answer constraint sourced or in advice', async () => {
+    expect(await problemsOf(load(), ANSWER_RULE)).toEqual([]);
+  });
+
+  it('reports the maxItems that made the mock break its own answer schema at 10,001 profiles (issue 22)', async () => {
+    const document = load();
+    const result = (document.components.schemas.ImportAndStartBatchResult!.properties as Schemas).result!;
+    result.maxItems = 10000;
+    delete result['x-source'];
+    expect(await problemsOf(document, ANSWER_RULE)).toEqual([expect.stringContaining('`type`, `maxItems` with no source')]);
+  });
+
+  it('reports a closed answer object without a source, however deep', async () => {
+    const document = load();
+    document.components.schemas.BatchResultItem!.additionalProperties = false;
+    delete document.components.schemas.BatchResultItem!['x-source'];
+    expect(await problemsOf(document, ANSWER_RULE)).toEqual([expect.stringContaining('"BatchResultItem" constrains `type`, `additionalProperties: false` with no source')]);
+  });
+
+  it('reports a length on the error envelope\'s error_debug', async () => {
+    const document = load();
+    (document.components.schemas.ErrorEnvelope!.properties as Schemas).error_debug!.maxLength = 65536;
+    delete (document.components.schemas.ErrorEnvelope!.properties as Schemas).error_debug!['x-source'];
+    expect(await problemsOf(document, ANSWER_RULE)).toEqual([expect.stringContaining('`type`, `maxLength` with no source')]);
   });
 });

@@ -5,7 +5,8 @@ type Request = {
   workflow_id: number;
   matching?: string;
   field_name?: string;
-  data: { data: Record<string, unknown> }[];
+  /** Absent in a body the contract accepts with a warning (DECISIONS 36): no profiles, no results. */
+  data?: { data: Record<string, unknown> }[];
 };
 
 /**
@@ -103,7 +104,7 @@ export function answerFor(operationId: OperationId, request: Request): object {
   return {
     error: 0,
     error_text: 'Successful operation',
-    result: request.data.map(({ data }) => {
+    result: (request.data ?? []).map(({ data }) => {
       const key = matchKey(request, data);
       const id = request.matching === 'profile_id' && typeof key === 'string' ? key : profileId(request.matching ?? 'email', key ?? data);
       return { profile_id: id };

@@ -108,7 +108,8 @@ function draw(...parts: (string | number)[]): number {
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 
-const ERROR_TEXT: Record<number, string> = { 429: 'Too many requests', 500: 'Internal server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout' };
+// 401-403: the old API interaction page's texts (spec/DECISIONS.md row 35); 400: the endpoint page's.
+const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'API token required', 402: 'Tariff limit reached', 403: 'Forbidden', 429: 'Too many requests', 500: 'Internal server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout' };
 
 /**
  * What the plan does to a request, decided by the seed, the request's bytes and how many times

@@ -82,7 +82,10 @@ async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecode
 async function checkResponse(format: 'json' | 'xml', text: string, operationId: OperationId, status: number, xml: XmlDecoder): Promise<PrismViolation[]> {
   const body = await bodyValue(format, text, xml, { operationId, status });
   if (!body.ok) return unreadable('response', body.refusal);
-  return asPrismViolations('response', validateResponse(operationId, status, body.value).violations);
+  // As for requests: an answer's advice (a field the pages do not list, an id of another form) is
+  // a 'Warning', never a violation (spec/DECISIONS.md row 30).
+  const { violations, warnings } = validateResponse(operationId, status, body.value);
+  return [...asPrismViolations('response', violations), ...asPrismViolations('response', warnings, 'Warning', 'advice')];
 }
 
 /**

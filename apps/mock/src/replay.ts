@@ -3,6 +3,8 @@ import type { OperationId } from '@altcraft-api/contract';
 import type { CaseFile } from './record/case.js';
 import { readCases } from './record/read.js';
 import { mapJson, mapXml, Scrubber, type ValueMode } from './record/scrub.js';
+import type { Format } from './http.js';
+import { formatOfAccept } from './request-url.js';
 
 /** The header that says where an answer came from, in replay mode. */
 export const SOURCE_HEADER = 'X-Altcraft-Mock-Source';
@@ -38,15 +40,14 @@ export function normalForm(format: 'json' | 'xml' | null | undefined, text: stri
   }
 }
 
-// The query's `format` chooses the answer's encoding as the body's does (the API interaction page).
-const keyOf = (operation: OperationId, format: 'json' | 'xml' | null | undefined, queryFormat: string | undefined, form: string) => `${operation}\u0000${format ?? ''}\u0000${queryFormat ?? ''}\u0000${form}`;
+// The query's `format`, else Accept, chooses the answer's encoding as the body's does (the API
+// interaction page, DECISIONS rows 33 and 34): a request that asks for another is another request.
+const keyOf = (operation: OperationId, format: 'json' | 'xml' | null | undefined, outsideFormat: string | undefined, form: string) => `${operation}\u0000${format ?? ''}\u0000${outsideFormat ?? ''}\u0000${form}`;
 
-function queryFormatOf(url: string | undefined): string | undefined {
-  try {
-    return new URL(url ?? '/', 'http://mock').searchParams.get('format') ?? undefined;
-  } catch {
-    return undefined;
-  }
+/** What a recorded request asked for outside its body, as outsideBody reads a live one. */
+function recordedOutsideFormat(recorded: CaseFile): Format | undefined {
+  const query = recorded.query.format;
+  return query === 'json' || query === 'xml' ? query : formatOfAccept(recorded.request.headers.accept);
 }
 
 export interface ReplayAnswer {
@@ -70,7 +71,7 @@ export class Replay {
       const headers: Record<string, string> = {};
       for (const name of ['content-type', 'retry-after']) if (recorded.answer.headers[name] !== undefined) headers[name] = recorded.answer.headers[name]!;
       const form = normalForm(recorded.request.format, recorded.request.body, recorded.values);
-      this.byKey.get(recorded.values)!.set(keyOf(recorded.operation, recorded.request.format, recorded.query.format, form), { file, status: recorded.answer.status, headers, body: Buffer.from(recorded.answer.body, 'utf8') });
+      this.byKey.get(recorded.values)!.set(keyOf(recorded.operation, recorded.request.format, recordedOutsideFormat(recorded), form), { file, status: recorded.answer.status, headers, body: Buffer.from(recorded.answer.body, 'utf8') });
     }
   }
 
@@ -79,13 +80,13 @@ export class Replay {
   }
 
   /** The recorded answer to this request, if one matches: a case with values first, then by placeholders. */
-  match(operation: OperationId, format: 'json' | 'xml' | undefined, bytes: Buffer, url?: string): ReplayAnswer | undefined {
+  /** `outsideFormat`: the answer's encoding the query or Accept asks for (outsideBody's). */
+  match(operation: OperationId, format: 'json' | 'xml' | undefined, bytes: Buffer, outsideFormat?: Format): ReplayAnswer | undefined {
     const text = bytes.toString('utf8');
-    const queryFormat = queryFormatOf(url);
     for (const mode of ['kept', 'placeholders'] as const) {
       const cases = this.byKey.get(mode)!;
       if (cases.size === 0) continue;
-      const found = cases.get(keyOf(operation, format, queryFormat, normalForm(format, text, mode)));
+      const found = cases.get(keyOf(operation, format, outsideFormat, normalForm(format, text, mode)));
       if (found) return found;
     }
     return undefined;

@@ -23,6 +23,7 @@ import { startPrism, type PrismProcess } from './prism.js';
 import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 import { FaultInjector, perform, type FaultPlan } from './faults.js';
 import { XmlDecoder } from './xml-decoder.js';
+import { outsideBody } from './request-url.js';
 import { Replay, SOURCE_HEADER } from './replay.js';
 
 export interface MockOptions extends ResourceLimits {
@@ -55,7 +56,7 @@ export const HEALTH_PATH = '/health';
 /** MOCK_STRICT=1 (or true/yes) asks for strict mode when the options do not say. */
 export const strictFromEnvironment = (value = process.env.MOCK_STRICT) => /^(1|true|yes)$/i.test(value?.trim() ?? '');
 
-const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'Unauthorized', 404: 'Not found', 405: 'Method not allowed', 500: 'Internal server error' };
+const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'API token required', 404: 'Not found', 405: 'Method not allowed', 500: 'Internal server error' };
 
 /** A failure answered in the API's envelope, never Prism's problem+json. */
 class Failure {
@@ -260,6 +261,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function handle(prism: PrismProcess, state: State, req: IncomingMessage, res: ServerResponse, options: MockOptions, log: (line: string) => void): Promise<void> {
   const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfMediaType(req.headers['content-type']);
+  const outside = outsideBody(req);
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
   if (options.replay) res.setHeader(SOURCE_HEADER, 'mock');
   if (!operationId) {
@@ -274,14 +276,15 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     if (read.reason === 'gone') return;
     // Answered at once, as the platform does; the rest of the upload is drained (bounded) and
     // dropped, so the client reads this answer instead of a reset.
-    const format = requestFormat ?? 'json';
+    const format = outside.format ?? requestFormat ?? 'json';
     const failure = new Failure(400, BODY_TOO_LARGE_DEBUG);
     const text = encode(operationId, 400, envelopeOf(failure, format), format);
     return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
-  const replayed = options.replay?.match(operationId, requestFormat, read.bytes, req.url);
+  const replayed = options.replay?.match(operationId, requestFormat, read.bytes, outside.format);
   if (replayed) return Replay.send(res, replayed);
-  let format = requestFormat ?? 'json';
+  // The body's `format` (read below) comes first, then the URL query's, then Accept.
+  let format = outside.format ?? requestFormat ?? 'json';
   let fault = state.injector?.next(read.bytes) ?? { answer: 'ok' };
   if (fault.answer === 'delay') {
     await sleep(fault.ms);
@@ -298,8 +301,8 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     const body = await parse(read.bytes, requestFormat, state.xml);
     if (!isJsonObject(body)) throw new Failure(400, '/: must be an object');
     if (body.format === 'json' || body.format === 'xml') format = body.format;
-    const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined);
-    if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>`');
+    const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined) ?? outside.token;
+    if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>` (the URL query also works, deprecated: URLs end up in logs)');
     const checked = check(body, options.strict ?? strictFromEnvironment());
     if (checked.refusal !== undefined) throw new Failure(400, checked.refusal);
     const prefer = header(req, 'prefer');

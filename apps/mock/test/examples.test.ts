@@ -70,5 +70,5 @@ it('a valid request with Prefer: code=401 gets the spec 401 example', async () =
   const request = requests.find((r) => r.mediaType === 'application/json' && r.name === 'matchingEmail')!;
   const answer = await post(request, textOf(request), { Prefer: 'code=401' });
   expect(answer.status).toBe(401);
-  expect(JSON.parse(answer.body)).toMatchObject({ error: 401, error_text: 'Unauthorized' });
+  expect(JSON.parse(answer.body)).toMatchObject({ error: 401, error_text: 'API token required' });
 });

@@ -81,6 +81,21 @@ describe('a fault plan built in code', () => {
   });
 });
 
+describe('injected refusals say what the platform says', () => {
+  // The old API interaction page's table of codes (spec/DECISIONS.md row 35); 400 keeps the
+  // endpoint page's own "Invalid request".
+  it.each([
+    [400, 'Invalid request'],
+    [401, 'API token required'],
+    [402, 'Tariff limit reached'],
+    [403, 'Forbidden'],
+    [429, 'Too many requests'],
+  ])('%i: "%s"', (status, text) => {
+    const fault = new FaultInjector({ rules: [{ kind: 'status', status, rate: 1 }], seed: 1 }).next(Buffer.from('{}'));
+    expect(fault).toMatchObject({ answer: 'status', status, body: { error: status, error_text: text } });
+  });
+});
+
 describe('altcraft-mock --faults --seed', () => {
   it('gives the same faults to the same requests for the same seed, and other faults for another seed', async () => {
     const bodies = Array.from({ length: 30 }, (_, i) => body(i));

@@ -20,6 +20,7 @@ import {
   AltcraftValidationError,
 } from './errors.js';
 import type { paths } from './generated/schema.js';
+import { checkAnswer } from './answer-check.js';
 import { createRedactor } from './redact.js';
 import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult } from './types.js';
 
@@ -60,10 +61,12 @@ export interface AltcraftClientOptions {
   validate?: boolean | 'warn';
   /**
    * Called (before sending) with the advice-tier warnings of a request sent under
-   * `validate: 'warn'`: at most 100, `truncated` when there were more. Texts are redacted.
-   * Default: none (the warnings are dropped).
+   * `validate: 'warn'`: at most 100, `truncated` when there were more. Also called, with
+   * `answer: true`, with the advice-tier oddities of a successful answer (a field the pages do not
+   * list, an id of another form), whatever `validate` says: such an answer is used as the platform
+   * gave it, never refused. Texts are redacted. Default: none (the warnings are dropped).
    */
-  onWarnings?: (warnings: Violation[], context: { operation: OperationId; truncated: boolean }) => void;
+  onWarnings?: (warnings: Violation[], context: { operation: OperationId; truncated: boolean; answer?: true }) => void;
 }
 
 export interface CallOptions {
@@ -234,29 +237,6 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
-/** What the contract requires of a successful answer, as far as the sender relies on it; the problem, or undefined. */
-function shapeProblem(operationId: OperationId, answer: Record<string, unknown>): string | undefined {
-  if (operationId === 'importAndStartBatchTask') {
-    return typeof answer.task_id === 'string' && answer.task_id !== '' ? undefined : 'a successful answer without a task_id string';
-  }
-  const { result } = answer;
-  if (!Array.isArray(result)) return 'a successful answer without its result array';
-  for (const [position, item] of result.entries()) {
-    const problem =
-      typeof item !== 'object' || item === null || Array.isArray(item)
-        ? 'is not an object'
-        : item.profile_id !== undefined && (typeof item.profile_id !== 'string' || item.profile_id === '')
-          ? 'has a profile_id that is not a non-empty string'
-          : item.error !== undefined && !Number.isInteger(item.error)
-            ? 'has an error that is not an integer'
-            : item.error_text !== undefined && typeof item.error_text !== 'string'
-              ? 'has an error_text that is not a string'
-              : undefined;
-    if (problem) return `result item ${position} ${problem}`;
-  }
-  return undefined;
-}
-
 /** Origin and path of a Location (user info, query and fragment dropped), redacted. */
 function describeLocation(location: string | null, requestUrl: string, redact: (text: string) => string): string {
   if (location === null) return '(none)';
@@ -339,8 +319,9 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
     if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {
-      const problem = shapeProblem(operationId, answer as Record<string, unknown>);
-      if (problem) throw new AltcraftResponseError(operationId, 200, problem);
+      const checked = checkAnswer(operationId, answer as Record<string, unknown>, onWarnings !== undefined, redact);
+      if (checked.problem) throw new AltcraftResponseError(operationId, 200, checked.problem);
+      if (checked.warnings.length > 0) onWarnings?.(checked.warnings, { operation: operationId, truncated: checked.truncated, answer: true });
       return answer;
     }
     if (!isEnvelope && response.status === 200) throw new AltcraftResponseError(operationId, 200, 'the body is not the API envelope');

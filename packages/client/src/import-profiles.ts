@@ -221,7 +221,8 @@ export async function importProfiles(client: AltcraftClient, options: ImportProf
     // The client checked the answer's shape (AltcraftResponseError otherwise); server texts are
     // redacted here as everywhere.
     if (operationId === 'importAndStartBatchTask') {
-      const taskId = internals.redact((answer as ImportAndStartBatchTaskResult).task_id);
+      // checkAnswer let only a top-level task_id string through.
+      const taskId = internals.redact((answer as ImportAndStartBatchTaskResult & { task_id: string }).task_id);
       for (let index = first; index < first + count; index++) {
         const pending = settle({ index, status: 'queued', taskId });
         if (pending) await pending;

@@ -25,14 +25,13 @@ const badSync: [string, unknown][] = [
   ['result: [null]', { error: 0, error_text: 'ok', result: [null] }],
   ['profile_id: 0', { error: 0, error_text: 'ok', result: [{ profile_id: 0 }] }],
   ['profile_id is an object', { error: 0, error_text: 'ok', result: [{ profile_id: { $oid: ID } }] }],
-  ['profile_id is empty', { error: 0, error_text: 'ok', result: [{ profile_id: '' }] }],
   ['an item error that is not a number', { error: 0, error_text: 'ok', result: [{ error: 'bad' }] }],
   ['an item error_text that is not a string', { error: 0, error_text: 'ok', result: [{ error: 400, error_text: { text: 'x' } }] }],
 ];
 const badTask: [string, unknown][] = [
   ['no task_id', { error: 0, error_text: 'ok' }],
   ['task_id: 7', { error: 0, error_text: 'ok', task_id: 7 }],
-  ['task_id empty', { error: 0, error_text: 'ok', task_id: '' }],
+  ['task_id null', { error: 0, error_text: 'ok', task_id: null }],
 ];
 
 describe('an answer the contract does not allow', () => {

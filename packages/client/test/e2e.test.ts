@@ -66,7 +66,7 @@ describe.each([['json'], ['xml']] as const)('error paths in %s', (format) => {
 
   it('Prefer: code=401 becomes AltcraftApiError 401', async () => {
     const error = await failing('code=401').importAndStartBatchTask(request, { format }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 401, code: 401, text: 'Unauthorized' });
+    expect(error).toMatchObject({ status: 401, code: 401, text: 'API token required' });
   });
 
   it('a request the mock finds invalid comes back with the pointers in debug', async () => {

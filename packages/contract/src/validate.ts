@@ -513,25 +513,48 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   return out.result(options.strict);
 }
 
-const fastResponse = new Map<OperationId, () => ValidateFunction>();
-const detailedResponse = new Map<OperationId, () => ValidateFunction>();
+// The 200 answer is a oneOf of the operation's result and the error envelope, which `error`
+// tells apart (0 for the one, any other code for the other): validating the member it picks is
+// the oneOf's verdict, with the member's own messages instead of both members' complaints. Advice
+// needs it anyway: advice never fails, so inside the oneOf the member that does not apply would
+// warn about everything (a success's `result` is no field of the error envelope).
+type Validators = { fast: () => ValidateFunction; detailed: () => ValidateFunction; advising: () => ValidateFunction; advisingDetailed: () => ValidateFunction };
+const validatorsOf = (name: string): Validators => ({
+  fast: lazy(() => compile(fast, name)),
+  detailed: lazy(() => compile(detailed, name)),
+  advising: lazy(() => compile(advisingFast, name)),
+  advisingDetailed: lazy(() => compile(advisingDetailed, name)),
+});
+const envelopeValidators = validatorsOf('ErrorEnvelope');
+const resultValidators = new Map<OperationId, Validators>();
 for (const [id, operation] of Object.entries(operations) as [OperationId, (typeof operations)[OperationId]][]) {
-  fastResponse.set(id, lazy(() => compile(fast, operation.successSchema)));
-  detailedResponse.set(id, lazy(() => compile(detailed, operation.successSchema)));
+  const members = (document.components.schemas[operation.successSchema] as { oneOf: { $ref: string }[] }).oneOf.map((m) => m.$ref.slice(m.$ref.lastIndexOf('/') + 1));
+  resultValidators.set(id, validatorsOf(members.find((name) => name !== 'ErrorEnvelope')!));
 }
-const fastEnvelope = lazy(() => compile(fast, 'ErrorEnvelope'));
-const detailedEnvelope = lazy(() => compile(detailed, 'ErrorEnvelope'));
 
 /**
  * Validates a response body (the JSON model) of `operationId`: the HTTP 200 schema for status
- * 200, the error envelope for any other status.
+ * 200, the error envelope for any other status. Violations come from the answer's contract tier
+ * (what the pages document an answer to be); warnings from its advice (lengths, patterns, ranges
+ * and field names no page states), computed unless `advice: false`. A real answer with a field
+ * the pages do not list is valid, with a warning.
  */
 export function validateResponse(operationId: OperationId, status: number, body: unknown, options: ValidateOptions = {}): ValidationResult {
   const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
-  const [quick, full] = status === 200 ? [fastResponse.get(operationId)!, detailedResponse.get(operationId)!] : [fastEnvelope, detailedEnvelope];
-  if (quick()(body)) return out.result();
-  const validate = full();
-  validate(body);
-  out.addAjv(validate.errors);
-  return out.result();
+  const success = status === 200 && isJsonObject(body) && body.error === 0;
+  const validators = success ? resultValidators.get(operationId)! : envelopeValidators;
+  const advice = options.advice !== false;
+  adviceSink = advice ? { warn: (pointer, message) => out.warn(pointer, message), get full() { return out.warningsTruncated; } } : undefined;
+  try {
+    // One pass of the fast validator (with the advice compiled in) for an answer that holds; the
+    // detailed one otherwise, which reaches every part's violations and advice.
+    if (!(advice ? validators.advising : validators.fast)()(body)) {
+      const validate = (advice ? validators.advisingDetailed : validators.detailed)();
+      validate(body);
+      out.addAjv(validate.errors);
+    }
+  } finally {
+    adviceSink = undefined;
+  }
+  return out.result(options.strict);
 }

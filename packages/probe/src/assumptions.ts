@@ -10,7 +10,11 @@ export type Assumption =
   | { kind: 'acceptance'; accepted: boolean; says: string }
   | { kind: 'encoding'; encoding: Encoding; says: string }
   | { kind: 'refusal'; status: number; text?: string; says: string }
-  | { kind: 'order'; ordered: boolean; says: string };
+  | { kind: 'order'; ordered: boolean; says: string }
+  | { kind: 'task-id'; forms: TaskIdForm[]; says: string };
+
+/** Where a task answer carries the task id: `task_id` at the top, or `data.task_id`. */
+export type TaskIdForm = 'top' | 'data';
 
 const describe = (v: Violation) => `${v.pointer || '/'}: ${v.message}`;
 
@@ -115,4 +119,16 @@ export function bearerAcceptance(operationId = 'importAndStartBatch'): Assumptio
   return bearer
     ? { kind: 'acceptance', accepted: true, says: `accepted (security scheme \`${bearer}\`: HTTP Bearer)` }
     : { kind: 'acceptance', accepted: false, says: 'rejected (no Bearer security scheme)' };
+}
+
+/** The forms of the task id the contract's task answer accepts. */
+export function taskIdForms(): Assumption {
+  const result = resolve(document.components.schemas.ImportAndStartBatchTaskResult) as Node;
+  const properties = isNode(result.properties) ? result.properties : {};
+  const data = resolve(properties.data);
+  const forms: TaskIdForm[] = [];
+  if (properties.task_id !== undefined) forms.push('top');
+  if (isNode(data) && isNode(data.properties) && data.properties.task_id !== undefined) forms.push('data');
+  const words = forms.map((form) => (form === 'top' ? '`task_id` at the top' : '`data.task_id`'));
+  return { kind: 'task-id', forms, says: forms.length > 1 ? `${words.join(' or ')} (the contract accepts both)` : (words[0] ?? 'no task id') };
 }

@@ -112,6 +112,11 @@ export function judge(assumption: Assumption, answer: Answer, context: { baselin
       const { words: order, ordered } = orderOf(answer, context.baselineProfileId);
       return { answer: order, agree: ordered === null ? null : ordered === assumption.ordered };
     }
+    case 'task-id': {
+      if (!isAccepted(answer)) return { answer: words, agree: null };
+      const at = answer.taskIdAt === 'top' ? '`task_id` at the top' : answer.taskIdAt === 'data' ? '`data.task_id`' : 'no task id string at the top or in data';
+      return { answer: `${at} (${words})`, agree: answer.taskIdAt !== undefined && assumption.forms.includes(answer.taskIdAt) };
+    }
   }
 }
 
@@ -129,7 +134,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     const assumption = question.assumes(request);
     // Redacted before anything is put into words: a clipped text could otherwise cut the token
     // in half and print its first part.
-    const answer = redactAnswer(await send(url, request, options.token, options.timeoutMs ?? 120_000), redact);
+    const target = request.operation === undefined ? url : endpointUrl(options.upstream, request.operation);
+    const answer = redactAnswer(await send(target, request, options.token, options.timeoutMs ?? 120_000), redact);
     const verdict = judge(assumption, answer, context);
     const row: Row = {
       id: question.id,

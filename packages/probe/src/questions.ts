@@ -1,6 +1,6 @@
 // The open questions of the contract, each as one small request whose answer settles it.
-import { MAX_BODY_BYTES, MAX_PROFILES } from '@altcraft-api/contract';
-import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, missingTokenRefusal, oversizeRefusal, resultOrder, type Assumption, type Encoding } from './assumptions.js';
+import { MAX_BODY_BYTES, MAX_PROFILES, type OperationId } from '@altcraft-api/contract';
+import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, missingTokenRefusal, oversizeRefusal, resultOrder, taskIdForms, type Assumption, type Encoding } from './assumptions.js';
 
 /** One request of the probe, before the token is added. */
 export interface ProbeRequest {
@@ -12,6 +12,8 @@ export interface ProbeRequest {
   auth: 'body' | 'bearer' | 'none';
   /** Pad the JSON text with whitespace inside the object to exactly this many bytes. */
   padToBytes?: number;
+  /** The operation asked; the synchronous one unless said. */
+  operation?: OperationId;
 }
 
 export interface ProbeContext {
@@ -165,6 +167,14 @@ export const QUESTIONS: readonly Question[] = [
     question: `How is a body of ${(MAX_BODY_BYTES + 1).toLocaleString('en-US')} bytes (10 MiB + 1, whitespace) answered?`,
     request: (n, context) => ({ ...json(base(n, context)), padToBytes: MAX_BODY_BYTES + 1 }),
     assumes: () => oversizeRefusal(),
+  },
+  {
+    // No vendor example of this answer is readable; the one readable task answer nests its id
+    // (spec/DECISIONS.md row 32).
+    id: 'task-id-form',
+    question: 'Where does the task variant (`..._task`) put the task id: `task_id` at the top, or `data.task_id`?',
+    request: (n, context) => ({ ...json(base(n, context)), operation: 'importAndStartBatchTask' }),
+    assumes: () => taskIdForms(),
   },
 ];
 

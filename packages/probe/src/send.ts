@@ -1,7 +1,7 @@
 // Sends one probe request and reads what the installation answered. Plain fetch, so a probe can
 // send what the client would refuse or change (10,001 profiles, no `format`, a padded body).
-import { formatOfMediaType, isJsonObject, operations, requestXml, responseXml } from '@altcraft-api/contract';
-import type { Encoding } from './assumptions.js';
+import { formatOfMediaType, isJsonObject, operations, requestXml, responseXml, type OperationId } from '@altcraft-api/contract';
+import type { Encoding, TaskIdForm } from './assumptions.js';
 import type { ProbeRequest } from './questions.js';
 
 /** What came back for one request, as far as the probe needs it. */
@@ -20,6 +20,8 @@ export interface Answer {
   /** How many results a 200 answer holds, and the profile ids of the first three. */
   results?: number;
   profileIds?: (string | undefined)[];
+  /** Where a 2xx answer of the task variant carries a task id string, if it does. */
+  taskIdAt?: TaskIdForm;
   /** A 3xx answer's Location (never followed: the token must not go to another origin). */
   location?: string;
   /** Why no answer came (timeout, connection refused, ...). */
@@ -27,13 +29,14 @@ export interface Answer {
 }
 
 /** The request URL: `--upstream` may be the installation's origin or its API root (`.../api/v1.1`). */
-export function endpointUrl(upstream: string, operationId: 'importAndStartBatch' = 'importAndStartBatch'): URL {
+export function endpointUrl(upstream: string, operationId: OperationId = 'importAndStartBatch'): URL {
   const url = new URL(upstream);
   const path = operations[operationId].path;
   const prefix = path.slice(0, path.indexOf('/workflows/'));
   let root = url.pathname.replace(/\/+$/, '');
-  // The endpoint itself, the API root or the origin: all name the same installation.
-  if (root.endsWith(path)) root = root.slice(0, -path.length);
+  // Either endpoint itself, the API root or the origin: all name the same installation.
+  const endpoint = Object.values(operations).find((operation) => root.endsWith(operation.path));
+  if (endpoint) root = root.slice(0, -endpoint.path.length);
   else if (root.endsWith(prefix)) root = root.slice(0, -prefix.length);
   return new URL(root + path, url.origin);
 }
@@ -82,7 +85,7 @@ function xmlText(xml: string, name: string): string | undefined {
   return match?.[1]!.replace(/&(lt|gt|amp|quot|apos);/g, (_, entity: string) => XML_ENTITIES[entity]!);
 }
 
-function envelopeOf(text: string, encoding: Answer['encoding'], status: number): Record<string, unknown> | undefined {
+function envelopeOf(text: string, encoding: Answer['encoding'], status: number, operationId: OperationId): Record<string, unknown> | undefined {
   try {
     if (encoding === 'json') {
       const value: unknown = JSON.parse(text);
@@ -90,7 +93,7 @@ function envelopeOf(text: string, encoding: Answer['encoding'], status: number):
     }
     if (encoding === 'xml') {
       try {
-        const value = responseXml('importAndStartBatch', status).decode(text);
+        const value = responseXml(operationId, status).decode(text);
         if (isJsonObject(value)) return value;
       } catch {
         // An answer outside the contract: read the envelope's fields one by one.
@@ -109,6 +112,8 @@ function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefi
   if (typeof envelope.error === 'number' && Number.isFinite(envelope.error)) answer.error = envelope.error;
   if (typeof envelope.error_text === 'string') answer.errorText = envelope.error_text;
   if (typeof envelope.error_debug === 'string') answer.errorDebug = envelope.error_debug;
+  if (typeof envelope.task_id === 'string') answer.taskIdAt = 'top';
+  else if (isJsonObject(envelope.data) && typeof envelope.data.task_id === 'string') answer.taskIdAt = 'data';
   const result = Array.isArray(envelope.result) ? envelope.result : [];
   const failed = result.flatMap((item, index) =>
     isJsonObject(item) && typeof item.error === 'number' && item.error !== 0
@@ -149,7 +154,7 @@ export async function send(url: URL, request: ProbeRequest, token: string, timeo
     return { ...answer, failure: `the answer broke off: ${(error as Error).message}` };
   }
   answer.encoding = encodingOf(response.headers.get('content-type'), text);
-  readEnvelope(answer, envelopeOf(text, answer.encoding, response.status));
+  readEnvelope(answer, envelopeOf(text, answer.encoding, response.status, request.operation ?? 'importAndStartBatch'));
   return answer;
 }
 

@@ -48,7 +48,7 @@ describe('against a fake that does the opposite of the contract', () => {
     await runProbe({ upstream: fake.baseUrl, workflowId: 4711, token: TOKEN });
     expect(fake.received.map((r) => r.question)).toEqual(QUESTIONS.map((q) => q.id));
     fake.received.forEach((request, index) => {
-      expect(request.url).toBe('/api/v1.1/workflows/import_and_start_batch');
+      expect(request.url).toBe(request.question === 'task-id-form' ? '/api/v1.1/workflows/import_and_start_batch_task' : '/api/v1.1/workflows/import_and_start_batch');
       expect(request.body).toMatchObject({ workflow_id: 4711, skip_triggers: true });
       const emails = new Set((request.body!.data as { data: { email: string } }[]).map((item) => item.data.email));
       // The order question adds the baseline's profile as the second item.
@@ -98,6 +98,30 @@ describe('against a fake that does the opposite of the contract', () => {
     );
     const report = await runProbe({ upstream: fake.baseUrl, workflowId: 12, token: TOKEN, only: ['attach-file_key'] });
     expect(report.rows[1]).toMatchObject({ agree: false, answer: 'rejected for the profile (HTTP 200, result[0]: error 5 "invalid field _regurl")' });
+  });
+});
+
+describe('the task answer\'s form (spec/DECISIONS.md row 32)', () => {
+  const taskAnswer = (body: Record<string, unknown>, encoding?: 'xml') => (r: { question?: string }) =>
+    r.question === 'task-id-form' ? { status: 200, body: { error: 0, error_text: 'Successful operation', ...body }, ...(encoding ? { encoding } : {}) } : { status: 200, body: { error: 0, error_text: 'ok', result: [{ profile_id: 'x' }] } };
+
+  it.each([
+    ['nested in data (JSON)', { data: { task_id: 'ecd371a8-2229-48bb-bc3e-de7d39cd3051' } }, undefined, '`data.task_id`'],
+    ['at the top (JSON)', { task_id: 't-1' }, undefined, '`task_id` at the top'],
+    ['at the top (XML)', { task_id: '00123' }, 'xml' as const, '`task_id` at the top'],
+  ])('%s: agrees, and the answer says which form came', async (_name, body, encoding, form) => {
+    fake = await startFakePlatform(taskAnswer(body, encoding));
+    // The upstream may name the synchronous endpoint itself: the task question still goes to _task.
+    const report = await runProbe({ upstream: `${fake.baseUrl}/workflows/import_and_start_batch`, workflowId: 12, token: TOKEN, only: ['task-id-form'] });
+    expect(report.rows[1]).toMatchObject({ id: 'task-id-form', agree: true, answer: expect.stringContaining(form) });
+    expect(report.rows[1]!.assumes).toBe('`task_id` at the top or `data.task_id` (the contract accepts both)');
+    expect(fake.received.map((r) => r.url)).toEqual(['/api/v1.1/workflows/import_and_start_batch', '/api/v1.1/workflows/import_and_start_batch_task']);
+  });
+
+  it('a refusal leaves it unsettled', async () => {
+    fake = await startFakePlatform((r) => (r.question === 'task-id-form' ? { status: 403, body: { error: 403, error_text: 'Forbidden' } } : { status: 200, body: { error: 0, error_text: 'ok', result: [{ profile_id: 'x' }] } }));
+    const report = await runProbe({ upstream: fake.origin, workflowId: 12, token: TOKEN, only: ['task-id-form'] });
+    expect(report.rows[1]).toMatchObject({ agree: null });
   });
 });
 

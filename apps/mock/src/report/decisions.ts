@@ -1,7 +1,8 @@
 import { document, isJsonObject } from '@altcraft-api/contract';
 import type { CaseFile } from '../record/case.js';
 import type { ReadCase } from '../record/read.js';
-import { outcomeOf, requestValue } from './bodies.js';
+import { accepted, answerValue, outcomeOf, requestValue } from './bodies.js';
+import { formatOfAccept } from '../request-url.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,9 +14,9 @@ interface Seen {
 
 /**
  * A check of one **[?]** row of spec/DECISIONS.md: given a case (and its request's value), the
- * variant of the question it asks, or undefined when it does not ask it. The rows covered: 2, 4,
- * 5, 6, 8 and 23, 10, 11, 13, 16, 17, 22 (9, the 100 MB file exception, never reaches the proxy's
- * 10 MiB reader).
+ * variant of the question it asks, or undefined when it does not ask it. The rows covered: 2 and
+ * 36, 4, 5, 6, 8 and 23, 10, 11, 13, 16, 17, 22, 32, 34 (9, the 100 MB file exception, never
+ * reaches the proxy's 10 MiB reader).
  */
 interface DecisionCheck {
   rows: number[];
@@ -46,7 +47,7 @@ function nestingDepth(text: string): number {
 }
 
 export const DECISION_CHECKS: DecisionCheck[] = [
-  { rows: [2], question: 'a batch without data, or with data: []', check: (c, r) => (r.data === undefined ? asked('no data', c) : Array.isArray(r.data) && r.data.length === 0 ? asked('data: []', c) : undefined) },
+  { rows: [2, 36], question: 'a batch without data, or with data: []', check: (c, r) => (r.data === undefined ? asked('no data', c) : Array.isArray(r.data) && r.data.length === 0 ? asked('data: []', c) : undefined) },
   { rows: [4], question: 'matching together with custom_request', check: (c, r) => (r.matching !== undefined && r.custom_request !== undefined ? asked('matching and custom_request', c) : undefined) },
   { rows: [5], question: "the matching page's six modes", check: (c, r) => (typeof r.matching === 'string' && MATCHING_PAGE_MODES.has(r.matching) ? asked(`matching ${r.matching}`, c) : undefined) },
   {
@@ -87,6 +88,27 @@ export const DECISION_CHECKS: DecisionCheck[] = [
     check: (c, r) => {
       if (r.resource_id !== undefined || r.custom_data !== undefined) return asked('resource_id or custom_data at the top level', c);
       return Object.keys(r).some((key) => !REQUEST_FIELDS.has(key)) ? asked('an unknown top-level field', c) : undefined;
+    },
+  },
+  {
+    rows: [32],
+    question: "the task answer's task id: at the top or in data",
+    check: (c) => {
+      if (c.operation !== 'importAndStartBatchTask' || !accepted(c)) return undefined;
+      const answer = answerValue(c);
+      const form = isJsonObject(answer) && answer.task_id !== undefined ? 'task_id at the top' : isJsonObject(answer) && isJsonObject(answer.data) && answer.data.task_id !== undefined ? 'data.task_id' : 'no task id';
+      return { label: 'an accepted task', shows: form };
+    },
+  },
+  {
+    rows: [34],
+    question: 'the answer format asked by the query or Accept',
+    check: (c, r) => {
+      const query = c.query.format;
+      const accept = formatOfAccept(c.request.headers.accept);
+      const asked = query === 'json' || query === 'xml' ? `format=${query} in the query` : accept !== undefined ? `Accept ${accept}` : undefined;
+      if (asked === undefined || r.format !== undefined) return undefined;
+      return { label: `${asked}, a ${c.request.format?.toUpperCase() ?? 'bodiless'} body without format`, shows: `answered in ${c.answer.format?.toUpperCase() ?? 'neither JSON nor XML'}` };
     },
   },
   { rows: [22], question: 'a body nested deeper than 10,000 levels', check: (c) => (c.request.format !== 'xml' && c.request.body !== null && nestingDepth(c.request.body) > 10_000 ? asked('nested deeper than 10,000 levels', c) : undefined) },

@@ -35,10 +35,12 @@ beforeAll(async () => {
     ['refused but accepted', BATCH_PATH, batch(9, { matching: 'by_guess' }), false],
     ['advice broken', BATCH_PATH, batch(9, { custom_request: { _city: 'Moscow' } }), false],
     ['matching page mode', BATCH_PATH, batch(9, { matching: 'email_sub' }), false],
+    ['result no list', BATCH_PATH, batch(10), false],
+    ['format in the query', `${BATCH_PATH}?format=xml`, batch(9), false],
   ];
   try {
     // Each exchange says its name in the query, which the case file keeps.
-    for (const [name, path, body, asXml] of exchanges) await post(proxy.url, `${path}?case=${encodeURIComponent(name)}`, body, asXml);
+    for (const [name, path, body, asXml] of exchanges) await post(proxy.url, `${path}${path.includes('?') ? '&' : '?'}case=${encodeURIComponent(name)}`, body, asXml);
   } finally {
     await proxy.close();
   }
@@ -60,15 +62,17 @@ describe('contract:report against a contrarian upstream (JSON and XML)', () => {
     expect(report.cases).toBe(fileOf.size);
   });
 
-  it('puts what the contract refuses first: the accepted request and the nested task id', () => {
+  it('puts what the contract refuses first: the accepted request and the answer', () => {
     expect(report.findings[0]!.severity).toBe('contract-wrong');
     expect(named('request-violation')).toEqual([{ title: expect.stringContaining('/matching'), cases: ['refused but accepted'] }]);
-    const answers = named('answer-violation');
-    expect(answers.some((f) => f.title.includes('task_id') && f.cases.includes('nested task id') && f.cases.includes('nested task id xml'))).toBe(true);
+    expect(named('answer-violation')).toEqual([{ title: 'a 200 answer the contract refuses: /result must be array', cases: ['result no list'] }]);
   });
 
-  it('names advice that accepted traffic breaks', () => {
+  it('names advice that accepted traffic breaks, in requests and answers', () => {
     expect(named('request-advice').flatMap((f) => f.cases)).toContain('advice broken');
+    const answers = named('answer-advice');
+    expect(answers.find((f) => f.title.includes('/data '))?.cases).toEqual(['extra fields', 'extra fields xml']);
+    expect(answers.find((f) => f.title.includes('/result/*/extra_flag'))?.cases).toEqual(['extra fields', 'extra fields xml']);
   });
 
   it('names every undeclared field, shape, status, header and error code', () => {
@@ -76,7 +80,6 @@ describe('contract:report against a contrarian upstream (JSON and XML)', () => {
     expect(fields).toEqual(
       expect.arrayContaining([
         { title: 'answer field /data of importAndStartBatch, not declared', cases: ['extra fields', 'extra fields xml'] },
-        { title: 'answer field /data of importAndStartBatchTask, not declared', cases: ['nested task id', 'nested task id xml'] },
       ]),
     );
     // XML has no arrays of its own: one <result> reads as an object.
@@ -107,6 +110,8 @@ describe('contract:report against a contrarian upstream (JSON and XML)', () => {
     expect(row(8)?.answers.map((a) => `${a.shows}: ${a.cases.map((file) => [...fileOf].find(([, f]) => f === file)?.[0]).join()}`).sort()).toEqual(['answered in JSON: xml without format', 'answered in XML: extra fields xml']);
     expect(row(8)?.settled).toBe(false);
     expect(row(16)?.answers.map((a) => a.shows)).toEqual(['Retry-After sent; also x-ratelimit-limit']);
+    expect(row(32)?.answers.map((a) => `${a.shows}: ${a.cases.length}`)).toEqual(['data.task_id: 2']);
+    expect(row(34)?.answers.map((a) => `${a.label}: ${a.shows}`)).toEqual(['format=xml in the query, a JSON body without format: answered in JSON']);
     const text = renderText(report);
     expect(text.indexOf('The contract refuses')).toBeLessThan(text.indexOf('Advice that accepted'));
     expect(text.indexOf('Advice that accepted')).toBeLessThan(text.indexOf('does not declare'));

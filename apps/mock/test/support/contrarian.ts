@@ -52,6 +52,8 @@ export const CONTRARIAN: Record<number, (isXml: boolean) => Answer> = {
   7: () => json(429, { error: 429, error_text: 'Too many requests' }, { 'Retry-After': '3', 'X-RateLimit-Limit': '10' }),
   // JSON whatever the request's encoding (an XML request without `format`).
   8: () => json(200, OK_RESULT),
+  // An answer even the contract tier refuses: result is no list.
+  10: () => json(200, { error: 0, error_text: 'Successful operation', result: 'none' }),
   // A plain, contract-abiding answer in the request's encoding.
   9: (isXml) => (isXml ? xml(200, '<xml><error>0</error><error_text>Successful operation</error_text><result><profile_id>6613c4754a5d12bd6cc0915f</profile_id></result></xml>') : json(200, OK_RESULT)),
 };

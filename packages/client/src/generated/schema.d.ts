@@ -356,7 +356,7 @@ export interface components {
             custom_data?: {
                 [key: string]: components["schemas"]["CustomFieldValue"];
             };
-            data: components["schemas"]["ProfileBatchItems"];
+            data?: components["schemas"]["ProfileBatchItems"];
             /**
              * @description Do not fire the triggers and scenarios that profile import and update actions would normally start.
              * @default false
@@ -478,19 +478,22 @@ export interface components {
         ImportAndStartBatchRequest: components["schemas"]["MatchByEmail"] | components["schemas"]["MatchByPhone"] | components["schemas"]["MatchByEmailOrPhone"] | components["schemas"]["MatchByProfileId"] | components["schemas"]["MatchByCustomField"] | components["schemas"]["MatchByPushSubscription"] | components["schemas"]["MatchByCustomRequest"];
         /**
          * ErrorText
-         * @description Human-readable result text (`Successful operation`, `Invalid request`).
+         * @description Human-readable result text (`Successful operation`, `Invalid request`). The pages type it as
+         *     a string and bound neither its length nor its characters: those are advice.
          */
         ErrorText: string;
         /**
          * ErrorCode
-         * Format: int32
-         * @description Result code of the request; 0 means success. Failures usually repeat the HTTP status (400, 401, 402, 403, 500).
+         * Format: int64
+         * @description Result code of the request; 0 means success. Failures usually repeat the HTTP status (400,
+         *     401, 402, 403, 500). The pages type it as an integer ("int", a Go int: 64 bits) and list no range: the range is advice.
          */
         ErrorCode: number;
         /**
          * BatchResultItem
          * @description The outcome for one profile of the batch, in the order the profiles were sent. A profile that
-         *     could not be imported carries a non-zero `error` and its `error_text`.
+         *     could not be imported carries a non-zero `error` and its `error_text` (as `profiles/add_batch`
+         *     answers per item). Other fields are accepted; advice warns about them.
          */
         BatchResultItem: {
             profile_id?: components["schemas"]["ProfileId"];
@@ -499,11 +502,13 @@ export interface components {
         };
         /**
          * ImportAndStartBatchResult
-         * @description A batch that was accepted; `result` holds one item per profile sent, in order.
+         * @description A batch that was accepted; `result` holds one item per profile sent, in order (no page bounds
+         *     its length: an accepted batch of 10,001 profiles gets 10,001 items). Other fields are accepted
+         *     (sibling endpoints answer `data: null`); advice warns about them.
          */
         ImportAndStartBatchResult: {
             /**
-             * Format: int32
+             * Format: int64
              * @description Always 0 for an accepted batch.
              * @constant
              */
@@ -515,10 +520,11 @@ export interface components {
          * ErrorEnvelope
          * @description The answer to a request that failed as a whole. `error` is never 0. The same envelope comes
          *     with an HTTP error status or, on some installations, with HTTP 200: the body's `error` is
-         *     authoritative.
+         *     authoritative. Fields beyond these three are accepted (sibling endpoints answer `data: null`);
+         *     advice warns about them.
          */
         ErrorEnvelope: {
-            /** @description The failure's code; never 0. */
+            /** @description The failure's code; never 0 (the codes the old API interaction page lists for failures are 400, 401, 402 and 403). */
             error: components["schemas"]["ErrorCode"];
             error_text: components["schemas"]["ErrorText"];
             /** @description Details for the developer, such as `http: request body too large`, or the violations with their JSON Pointers. */
@@ -530,20 +536,41 @@ export interface components {
          */
         ImportAndStartBatchResponse: components["schemas"]["ImportAndStartBatchResult"] | components["schemas"]["ErrorEnvelope"];
         /**
+         * TaskId
+         * @description Identifier of a background task. The pages type it as a string and show several forms
+         *     (`ecd371a8-2229-48bb-bc3e-de7d39cd3051`, `task_b2f9fk6a-...`); its length and characters are
+         *     advice.
+         * @example 6613c5a84a5d12bd6cc09200
+         */
+        TaskId: string;
+        /**
          * ImportAndStartBatchTaskResult
          * @description A batch that was queued as a task; the profiles are imported and engaged in the background.
+         *     The task's identifier comes as a top-level `task_id` (the endpoint page's response table) or
+         *     nested as `data.task_id` (the form of the one readable task answer, `profiles/get_all`): both
+         *     are accepted until real traffic says which one this endpoint sends (spec/DECISIONS.md row 32).
+         *     Other fields are accepted; advice warns about them.
          */
         ImportAndStartBatchTaskResult: {
             /**
-             * Format: int32
+             * Format: int64
              * @description Always 0 for a queued task.
              * @constant
              */
             error: 0;
             error_text: components["schemas"]["ErrorText"];
-            /** @description Identifier of the background task. */
-            task_id: string;
-        };
+            task_id?: components["schemas"]["TaskId"];
+            /** @description The nested form of the answer, `{"data": {"task_id": ...}}`. */
+            data?: {
+                task_id?: components["schemas"]["TaskId"];
+            };
+        } & ({
+            task_id: components["schemas"]["TaskId"];
+        } | {
+            data: {
+                task_id: components["schemas"]["TaskId"];
+            };
+        });
         /**
          * ImportAndStartBatchTaskResponse
          * @description The HTTP 200 answer of the task operation. A 200 whose `error` is not 0 is a failure and carries the error envelope instead.
@@ -571,7 +598,7 @@ export interface components {
                 "application/xml": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description No API token in the body or the `Authorization` header, or the token is not valid. */
+        /** @description No API token in the body, the `Authorization` header or the URL query, or the token is not valid (the old API interaction page: 401 "API token required"). */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -581,7 +608,7 @@ export interface components {
                 "application/xml": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The account's tariff does not allow the request (for example its profile limit is reached). */
+        /** @description The account's tariff does not allow the request, for example its profile limit is reached (the old API interaction page: 402 "Tariff limit reached"). */
         PaymentRequired: {
             headers: {
                 [name: string]: unknown;
@@ -633,7 +660,25 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @deprecated
+         * @description The API token in the URL query. The API interaction page documents it ("Some parameters can
+         *     be sent in URL (API key, format)") and advises against it: "This method is insecure and will
+         *     not be supported by the platform in the future". A URL ends up in access logs, proxy logs,
+         *     browser histories and monitoring tools, so a token in it leaks to everyone who reads them.
+         *     Send the body field `token` or `Authorization: Bearer <token>` instead; the client of this
+         *     repository never puts the token in a URL.
+         */
+        TokenQuery: string;
+        /**
+         * @description Encoding of the answer, in the URL query: the API interaction page lets `format` be sent in
+         *     the URL, and says the answer's format "can be selected in the request header or
+         *     parameters". The body field `format` does the same; which one wins when both are sent is not
+         *     documented (spec/DECISIONS.md row 34).
+         */
+        FormatQuery: string;
+    };
     requestBodies: {
         /**
          * @description The batch: at most 10,485,760 bytes of body (10,000 profiles per request recommended), as
@@ -657,7 +702,25 @@ export type $defs = Record<string, never>;
 export interface operations {
     importAndStartBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @deprecated
+                 * @description The API token in the URL query. The API interaction page documents it ("Some parameters can
+                 *     be sent in URL (API key, format)") and advises against it: "This method is insecure and will
+                 *     not be supported by the platform in the future". A URL ends up in access logs, proxy logs,
+                 *     browser histories and monitoring tools, so a token in it leaks to everyone who reads them.
+                 *     Send the body field `token` or `Authorization: Bearer <token>` instead; the client of this
+                 *     repository never puts the token in a URL.
+                 */
+                token?: components["parameters"]["TokenQuery"];
+                /**
+                 * @description Encoding of the answer, in the URL query: the API interaction page lets `format` be sent in
+                 *     the URL, and says the answer's format "can be selected in the request header or
+                 *     parameters". The body field `format` does the same; which one wins when both are sent is not
+                 *     documented (spec/DECISIONS.md row 34).
+                 */
+                format?: components["parameters"]["FormatQuery"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -675,7 +738,25 @@ export interface operations {
     };
     importAndStartBatchTask: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @deprecated
+                 * @description The API token in the URL query. The API interaction page documents it ("Some parameters can
+                 *     be sent in URL (API key, format)") and advises against it: "This method is insecure and will
+                 *     not be supported by the platform in the future". A URL ends up in access logs, proxy logs,
+                 *     browser histories and monitoring tools, so a token in it leaks to everyone who reads them.
+                 *     Send the body field `token` or `Authorization: Bearer <token>` instead; the client of this
+                 *     repository never puts the token in a URL.
+                 */
+                token?: components["parameters"]["TokenQuery"];
+                /**
+                 * @description Encoding of the answer, in the URL query: the API interaction page lets `format` be sent in
+                 *     the URL, and says the answer's format "can be selected in the request header or
+                 *     parameters". The body field `format` does the same; which one wins when both are sent is not
+                 *     documented (spec/DECISIONS.md row 34).
+                 */
+                format?: components["parameters"]["FormatQuery"];
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -53,6 +53,9 @@ export function contrarian(received: Received): Reply {
     }
     case 'body-over-limit':
       return ok();
+    case 'task-id-form':
+      // Accepted, with the task id in neither form the contract takes.
+      return { status: 200, body: { error: 0, error_text: 'Successful operation', result: { task_id: 'elsewhere' } } };
     default:
       return validateRequest(body).valid ? refused(400, 'Invalid request', 'not accepted here') : ok();
   }
