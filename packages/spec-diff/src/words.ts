@@ -44,7 +44,10 @@ export function placeInWords(path: readonly (string | number)[]): string {
 export function changeInWords(diff: Pick<Diff, 'action' | 'path' | 'description'>): string {
   const description = diff.description?.trim();
   // Its descriptions name the subject after the action: `[Added]  in ...` has none.
-  if (description && !/^\[\w+\]\s{2}/.test(description) && !/^\[\w+\]\s*$/.test(description)) return description;
+  if (description && !/^\[\w+\]\s{2}/.test(description) && !/^\[\w+\]\s*$/.test(description)) {
+    // Some name the subject but not the place (`[Replaced] annotation (description)`).
+    return / in /.test(description) ? description : `${description} in ${placeInWords(diff.path)}`;
+  }
   const last = diff.path[diff.path.length - 1];
   const what = typeof last === 'number' ? `entry ${last}` : `\`${String(last)}\``;
   return `${ACTIONS[diff.action] ?? diff.action} ${what} in ${placeInWords(diff.path)}`;

@@ -31,7 +31,8 @@ describe('changes in words', () => {
       'added `schema` in the request body (application/json), field x-altcraft-advice[0]',
     );
     expect(changeInWords({ action: 'remove', path, description: undefined })).toMatch(/^removed `schema` in /);
-    expect(changeInWords({ action: 'add', path, description: '[Added] annotation (schema) to `data[]`' })).toBe('[Added] annotation (schema) to `data[]`');
+    expect(changeInWords({ action: 'add', path, description: '[Added] annotation (schema) to `data[]` in Request Body' })).toBe('[Added] annotation (schema) to `data[]` in Request Body');
+    expect(changeInWords({ action: 'replace', path: [...OPERATION, 'description'], description: '[Replaced] annotation (description)' })).toBe('[Replaced] annotation (description) in the operation');
   });
 
   it('classifies advice and annotations by our rules, and nothing else', () => {
