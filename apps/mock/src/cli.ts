@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `altcraft-mock` (`pnpm mock` here, `npx @altcraft-api/mock` elsewhere) and `pnpm mock:proxy
 // --upstream URL`: runs the mock (or the validating proxy) until interrupted.
-import { parseArgs } from 'node:util';
+import { parseOptionsOrExit } from '@altcraft-api/contract/cli-args';
 import { startProxy, upstreamProblem } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
@@ -30,7 +30,7 @@ LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-Afte
                           (default ${DEFAULT_LIMITS.requestTimeoutMs})
   --headers-timeout MS    time to receive the request headers (default ${DEFAULT_LIMITS.headersTimeoutMs})`;
 
-const { values } = parseArgs({
+const { values } = parseOptionsOrExit('altcraft-mock', {
   options: {
     port: { type: 'string' },
     host: { type: 'string' },

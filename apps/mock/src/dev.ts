@@ -16,7 +16,7 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseOptionsOrExit } from '@altcraft-api/contract/cli-args';
 import { TaskKeeper } from './tasks.js';
 
 const USAGE = `usage: pnpm dev [--port N] [--docs-port N] [--no-docs] [--strict]
@@ -24,7 +24,7 @@ const USAGE = `usage: pnpm dev [--port N] [--docs-port N] [--no-docs] [--strict]
 Serves the mock on 127.0.0.1:$MOCK_PORT (default 4010) and the docs on $DOCS_PORT (default
 8080), and rebuilds both from spec/ on every change (lint, bundle, client types, docs, mock).`;
 
-const { values } = parseArgs({
+const { values } = parseOptionsOrExit('pnpm dev', {
   options: {
     port: { type: 'string' },
     'docs-port': { type: 'string' },

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { UsageError, parseOptions } from '@altcraft-api/contract/cli-args';
 import { QUESTIONS } from './questions.js';
 
 export const USAGE = `usage: pnpm probe --upstream URL --workflow ID [--yes] [--json] [options]
@@ -47,8 +47,7 @@ export interface ProbeCliOptions {
   timeoutMs: number;
 }
 
-/** A problem with the command line; the message says what to change. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export const TOKEN_REFUSED =
   '--token is refused: a token on the command line is visible to every user of the machine (ps, /proc) and stays in shell history; export ALTCRAFT_TOKEN instead';
@@ -75,25 +74,20 @@ function upstreamOf(text: string): string {
 export function parseCommandLine(argv: string[]): { help: true } | { options: ProbeCliOptions } {
   // Before parseArgs, whose message could quote the value.
   if (argv.some((arg) => arg === '--token' || arg.startsWith('--token='))) throw new UsageError(TOKEN_REFUSED);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        upstream: { type: 'string' },
-        workflow: { type: 'string' },
-        yes: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        only: { type: 'string' },
-        'field-name': { type: 'string' },
-        'file-key': { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseOptions({
+    args: argv,
+    options: {
+      upstream: { type: 'string' },
+      workflow: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'field-name': { type: 'string' },
+      'file-key': { type: 'string' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const { values } = parsed;
   if (values.help) return { help: true };
   if (!values.upstream) throw new UsageError('--upstream URL is required');
