@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { document as contract } from '@altcraft-api/contract';
 import { docsDocument, POSTMAN_FILE } from './docs-document.js';
+import { faviconIco, withFavicon } from './favicon.js';
 import { toPostmanCollection } from './postman.js';
 import { redoclyDocsConfig } from './redoc-options.js';
 
@@ -55,5 +56,6 @@ try {
   rmSync(configDir, { recursive: true, force: true });
 }
 const page = `${distDir}/index.html`;
-writeFileSync(page, withoutRemoteLogo(readFileSync(page, 'utf8')));
+writeFileSync(page, withFavicon(withoutRemoteLogo(readFileSync(page, 'utf8'))));
+writeFileSync(`${distDir}/favicon.ico`, faviconIco());
 console.log(`docs: ${page}`);

@@ -58,16 +58,23 @@ function curl(url: string, mediaType: string, body: string): string {
 function typescript(apiRoot: string, operationId: OperationId, request: Record<string, unknown>): string {
   // The client sends the token itself (in the body, or as Bearer), so the request leaves it out.
   const { token: _token, ...withoutToken } = request;
-  const literal = JSON.stringify(withoutToken, null, 2);
+  // The status request is one task id: the client takes it as its only argument.
+  const literal = operationId === 'getTaskStatus' ? JSON.stringify(request.task_id) : JSON.stringify(withoutToken, null, 2);
+  // Short lines: the page shows the sample in a column of about 40 characters on a phone and 58
+  // on a laptop, with its copy button over the end of the first line.
   return [
-    `import { createAltcraftClient } from '@altcraft-api/client';`,
+    'import {',
+    '  createAltcraftClient,',
+    `} from '@altcraft-api/client';`,
     '',
     'const client = createAltcraftClient({',
     `  baseUrl: '${apiRoot}',`,
     `  token: process.env.ALTCRAFT_TOKEN ?? '',`,
     '});',
     '',
-    `// With { format: 'xml' } as a second argument the request goes as XML; the answer is the same.`,
+    `// For XML, pass { format: 'xml' }`,
+    '// as a second argument; the answer',
+    '// is the same.',
     `const answer = await client.${operationId}(${literal});`,
     'console.log(answer);',
     '',

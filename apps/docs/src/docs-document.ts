@@ -1,7 +1,8 @@
 import { operations, type OpenApiDocument, type OperationId } from '@altcraft-api/contract';
 import { codeSamplesFor } from './code-samples.js';
 import { decisionsAsSections } from './decisions.js';
-import { limitsMarkdown } from './limits.js';
+import { limitTiers, limitsMarkdown } from './limits.js';
+import { unwrapDescriptions } from './markdown.js';
 
 export const POSTMAN_FILE = 'altcraft-api.postman_collection.json';
 
@@ -16,7 +17,8 @@ export function docsDocument(contract: OpenApiDocument, decisionsMarkdown: strin
     const operation = document.paths[operations[operationId].path]?.post;
     if (!operation) throw new Error(`${operationId} is missing from the document`);
     operation['x-codeSamples'] = codeSamplesFor(contract, operationId);
-    const limits = limitsMarkdown(operation['x-altcraft-limits']);
+    const declared = operation['x-altcraft-limits'];
+    const limits = limitsMarkdown(declared, typeof declared === 'object' && declared !== null ? limitTiers(contract, declared as Record<string, unknown>) : {});
     if (limits) operation.description = [String(operation.description ?? '').trimEnd(), limits].filter(Boolean).join('\n\n');
   }
   document.info.description = [
@@ -24,5 +26,6 @@ export function docsDocument(contract: OpenApiDocument, decisionsMarkdown: strin
     `**Downloads.** The contract as [OpenAPI JSON](openapi.json), and as a [Postman collection](${POSTMAN_FILE}) with a JSON and an XML request for each operation and a test of the answer: set \`host\` to your panel (or \`baseUrl\` to the URL the mock prints) and \`bearerToken\` to your token.`,
     decisionsAsSections(decisionsMarkdown),
   ].join('\n\n');
+  unwrapDescriptions(document);
   return document;
 }

@@ -24,7 +24,14 @@ export const DEFAULT_DOCS_PORT = 8080;
 export async function startDocsServer(options: DocsServerOptions = {}): Promise<RunningDocsServer> {
   const host = options.host ?? '127.0.0.1';
   const root = options.root ?? fileURLToPath(new URL('../dist', import.meta.url));
-  const handler = sirv(root, { etag: true, dotfiles: false });
+  const handler = sirv(root, {
+    etag: true,
+    dotfiles: false,
+    // sirv has no type for .ico: served without one, chromium's image decoder refused the icon.
+    setHeaders: (res, path) => {
+      if (path.endsWith('.ico')) res.setHeader('Content-Type', 'image/x-icon');
+    },
+  });
   const server = createServer((req, res) => handler(req, res, () => {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('Not found\n');

@@ -27,3 +27,28 @@ describe('limitsMarkdown', () => {
     expect(() => limitsMarkdown([1])).toThrow(/not an object/);
   });
 });
+
+describe('the tier of each limit', () => {
+  it('reads it from the contract: the profile count is advice, the body size a refusal', async () => {
+    const { document, operations } = await import('@altcraft-api/contract');
+    const { limitTiers } = await import('../src/limits.js');
+    const { limits } = operations.importAndStartBatch;
+    expect(limitTiers(document, limits)).toEqual({ maxProfiles: 'advice', maxBodyBytes: 'contract' });
+  });
+
+  it('calls a limit the schemas state a contract limit, and one only advice states advice', async () => {
+    const { limitTiers } = await import('../src/limits.js');
+    const advised = { components: { schemas: { Items: { type: 'array', 'x-altcraft-advice': [{ message: 'many', schema: { maxItems: 500 } }] } } } };
+    const stated = { components: { schemas: { Items: { type: 'array', maxItems: 500 } } } };
+    expect(limitTiers(advised, { maxProfiles: 500 })).toEqual({ maxProfiles: 'advice' });
+    expect(limitTiers(stated, { maxProfiles: 500 })).toEqual({ maxProfiles: 'contract' });
+    expect(limitTiers({}, { maxProfiles: 500 })).toEqual({});
+  });
+
+  it('labels each limit with its tier in the list', () => {
+    expect(limitsMarkdown({ maxProfiles: 10_000, maxBodyBytes: 10_485_760 }, { maxProfiles: 'advice', maxBodyBytes: 'contract' }).split('\n').slice(2)).toEqual([
+      '- Profiles per request: at most 10,000 — **advice**: recommended; beyond it is a warning, not a refusal',
+      '- Request body: at most 10,485,760 bytes (10 MiB) — **contract**: beyond it the request is refused',
+    ]);
+  });
+});

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // `altcraft-mock` (`pnpm mock` here, `npx @altcraft-api/mock` elsewhere) and `pnpm mock:proxy
 // --upstream URL`: runs the mock (or the validating proxy) until interrupted.
-import { parseArgs } from 'node:util';
+import { parseOptionsOrExit } from '@altcraft-api/contract/cli-args';
 import { startProxy, upstreamProblem } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
 import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRule } from './faults.js';
+import { taskStoreFromFlags, TASK_USAGE } from './task-flags.js';
+import { shareTasksWithParent } from './tasks.js';
 import { stopWithLaunchers } from './lifetime.js';
 import { DEFAULT_STORE_LIMITS } from './record/store.js';
 import { loadReplay, type Replay } from './replay.js';
 
-const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
+const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [TASKS] [LIMITS]   serve the mock
        altcraft-mock --proxy --upstream URL [--port N] [--host H] [RECORD] [LIMITS]   validate traffic to URL against the contract
 
 The port defaults to $MOCK_PORT, then 4010; the host to $MOCK_HOST, then 127.0.0.1 (0.0.0.0 to
@@ -29,6 +31,7 @@ RECORD (proxy only; report with \`pnpm contract:report DIR\`):
   --record-values         keep profile values (for a team's own test data); the token still goes
   --record-max-files N    case files kept, the oldest dropped first (default ${DEFAULT_STORE_LIMITS.maxFiles})
   --record-max-bytes N    bytes of case files kept, the oldest dropped first (default ${DEFAULT_STORE_LIMITS.maxBytes})
+${TASK_USAGE}
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
@@ -37,7 +40,7 @@ LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-Afte
                           (default ${DEFAULT_LIMITS.requestTimeoutMs})
   --headers-timeout MS    time to receive the request headers (default ${DEFAULT_LIMITS.headersTimeoutMs})`;
 
-const { values } = parseArgs({
+const { values } = parseOptionsOrExit('altcraft-mock', {
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -55,6 +58,10 @@ const { values } = parseArgs({
     'max-uploads': { type: 'string' },
     'request-timeout': { type: 'string' },
     'headers-timeout': { type: 'string' },
+    'task-duration': { type: 'string' },
+    'task-ttl': { type: 'string' },
+    'task-limit': { type: 'string' },
+    'task-profile-limit': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -142,9 +149,20 @@ try {
   process.exit(2);
 }
 
+let tasks;
+try {
+  tasks = taskStoreFromFlags(values);
+} catch (error) {
+  if (!(error instanceof RangeError || error instanceof FaultSpecError)) throw error;
+  console.error(`altcraft-mock: ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+// Under pnpm dev (IPC), tasks outlive this process: the parent keeps them for the next one.
+shareTasksWithParent(tasks);
+
 const running = values.upstream
   ? await startProxy({ port, host, upstream: values.upstream, ...limits, ...(recording ? { record: recording } : {}) })
-  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, ...(replay ? { replay } : {}) });
+  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, tasks, ...(replay ? { replay } : {}) });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 stopWithLaunchers((reason) => {
   if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);
@@ -158,7 +176,7 @@ await running.prismReady;
 console.log(
   values.upstream
     ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)${recording ? `; recording to ${recording.dir}${recording.values ? ' with profile values' : ''}` : ''}`
-    : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task); health: ${running.url}${HEALTH_PATH}` +
+    : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task, tasks/status); health: ${running.url}${HEALTH_PATH}` +
         (rules.length > 0 ? `; faults: ${faultSpec} (seed ${seed})` : ''),
 );
 

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { MatchingMode } from '@altcraft-api/client';
 import { MATCHING_MODES, MAX_PROFILES } from '@altcraft-api/contract';
 import { formatOfPath, type InputFormat } from './input.js';
-import { closest, grouped } from './text.js';
+import { UsageError, didYouMean, parseArgsMessage, typedOptions, unknownOption } from '@altcraft-api/contract/cli-args';
+import { grouped } from './text.js';
 
 export const SYNOPSIS = 'usage: altcraft-import --base-url URL --workflow ID [options] INPUT';
 
@@ -129,7 +130,7 @@ export interface CliOptions {
 export type Parsed = { help: true } | { version: true } | { options: CliOptions };
 
 /** A problem with the command line; the message says what to change. */
-export class UsageError extends Error {}
+export { UsageError };
 
 function integer(name: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
@@ -184,39 +185,15 @@ const TOKEN_REFUSED =
   '--token is not an option: the token is read from the environment variable ALTCRAFT_TOKEN, because the command line ' +
   'is visible to every user of the machine (ps, /proc/PID/cmdline) and stays in the shell history; run export ALTCRAFT_TOKEN=... first';
 
-/** ` (did you mean --concurrency?)` when a known option is close to the one typed. */
-function didYouMean(typed: string, candidates: readonly string[], prefix = ''): string {
-  const guess = closest(typed, candidates);
-  return guess === undefined ? '' : `; did you mean ${prefix}${guess}?`;
-}
-
-/** The options of argv before `--`, as typed (`--concurency`, `-x`), with their value cut off. */
-function typedOptions(argv: string[]): string[] {
-  const typed: string[] = [];
-  for (let at = 0; at < argv.length && argv[at] !== '--'; at++) {
-    const arg = argv[at]!;
-    if (!arg.startsWith('-') || arg === '-') continue;
-    const name = arg.split('=')[0]!;
-    typed.push(name);
-    // The next word is this option's value (`--concurrency -1`), not an option of its own.
-    const known = OPTIONS[name.slice(2) as keyof typeof OPTIONS];
-    if (!arg.includes('=') && known?.type === 'string') at++;
-  }
-  return typed;
-}
-
 /** Checks each typed option before parseArgs does, so that the message can name what was meant. */
 function checkOptionNames(argv: string[]): void {
-  for (const typed of typedOptions(argv)) {
-    if (typed === '--token' || typed === '-t') throw new UsageError(TOKEN_REFUSED);
-    if (typed.startsWith('--')) {
-      const name = typed.slice(2);
-      if (!NAMES.includes(name)) throw new UsageError(`unknown option ${typed}${didYouMean(name, NAMES, '--')}`);
-    } else if (typed !== '-h') {
-      const letters = typed.slice(1);
-      throw new UsageError(`unknown option ${typed}${letters.length > 1 ? didYouMean(letters, NAMES, '--') : ''}`);
-    }
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const name = arg.split('=')[0];
+    if (name === '--token' || name === '-t') throw new UsageError(TOKEN_REFUSED);
   }
+  const unknown = unknownOption(argv, OPTIONS);
+  if (unknown) throw new UsageError(unknown);
 }
 
 /**
@@ -241,20 +218,6 @@ function joinValues(argv: string[]): string[] {
   return out;
 }
 
-/** parseArgs' own messages, said the way the rest of the command says things. */
-function parseArgsMessage(error: NodeJS.ErrnoException & Error): string {
-  const name = /'(--?[a-z-]+)/.exec(error.message)?.[1];
-  const option = name?.replace(/^-+/, '') ?? '';
-  switch (error.code) {
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (/argument missing|ambiguous/.test(error.message)) return `${name} needs a value (${name} ${VALUE_NAMES[option] ?? 'VALUE'})`;
-      if (/does not take an argument/.test(error.message)) return `${name} takes no value`;
-      return error.message;
-    default:
-      return error.message;
-  }
-}
-
 /** A value of a closed set, or a usage error that lists the set and names the closest. */
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
@@ -267,7 +230,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   try {
     parsed = parseArgs({ args: joinValues(argv), allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new UsageError(parseArgsMessage(error as NodeJS.ErrnoException & Error));
+    throw new UsageError(parseArgsMessage(error as NodeJS.ErrnoException & Error, VALUE_NAMES));
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
@@ -336,4 +299,4 @@ export function parseCommandLine(argv: string[]): Parsed {
 }
 
 /** Whether argv asks for --json, read even from a command line that does not parse. */
-export const wantsJson = (argv: string[]) => typedOptions(argv).includes('--json');
+export const wantsJson = (argv: string[]) => typedOptions(argv, OPTIONS).includes('--json');

@@ -24,7 +24,9 @@ import { fileReason, grouped, plural, size } from './text.js';
 
 class Fatal extends Error {}
 
-const say = (message: string) => process.stderr.write(`altcraft-import: ${message}\n`);
+/** The progress bar while one is drawn: a message clears it and draws it again below. */
+let progressBar: ProgressDisplay | undefined;
+const say = (message: string) => (progressBar ? progressBar.say(`altcraft-import: ${message}`) : process.stderr.write(`altcraft-import: ${message}\n`));
 
 /** Lines with no outcome yet: every counter starts here. */
 const noLines = (): LineTally => ({ imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 });
@@ -276,8 +278,9 @@ async function readAndSend(
 ): Promise<ExitStatus> {
   const { tally, reasons } = state;
   const sent = options.dryRun ? 'to send' : options.task ? 'queued' : 'imported';
-  const total = input === '-' ? undefined : (await countLines(input.resolved, options.inputFormat === 'csv')) - (resumed ? settledLines(resumed.carried) : 0);
-  const progress = new ProgressDisplay(process.stderr, total, options.task ? 'queued' : 'imported');
+  const total = input === '-' ? undefined : await countLines(input.resolved, options.inputFormat === 'csv');
+  const progress = (progressBar = new ProgressDisplay(process.stderr, total, options.task ? 'queued' : 'imported'));
+  if (resumed) progress.carryOver(resumed.carried);
   const elapsed = () => performance.now() - state.startedAt;
   const redraw = () => {
     if (!options.dryRun) progress.update(tally, elapsed());

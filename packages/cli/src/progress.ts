@@ -1,4 +1,4 @@
-import type { LineTally } from './exit.js';
+import { addTallies, type LineTally } from './exit.js';
 import { grouped, plural } from './text.js';
 
 /** Input lines with an outcome. */
@@ -26,12 +26,67 @@ function duration(ms: number): string {
 }
 
 /**
+ * The import rate an ETA can be given from: unknown until a few batches have settled or a few
+ * seconds have passed since the first one (the time before it, counting the input and waiting for
+ * the first answer, says nothing of the rate), then smoothed over about ten seconds so that one
+ * slow or fast batch does not swing the ETA.
+ */
+export class RateEstimate {
+  private first: { lines: number; ms: number } | undefined;
+  private last: { lines: number; ms: number } | undefined;
+  private steps = 0;
+  private lastStepMs = 0;
+  private smoothed: number | undefined;
+  constructor(
+    private readonly knownAfterSteps = 3,
+    private readonly knownAfterMs = 3_000,
+    private readonly smoothingMs = 10_000,
+    /** Lines settled closer together than this are one batch's (a batch settles line by line). */
+    private readonly batchGapMs = 100,
+  ) {}
+
+  /** Lines settled so far in this run, at `ms` since it started. */
+  observe(lines: number, ms: number): void {
+    if (lines === 0) return;
+    if (!this.first || !this.last) {
+      this.first = this.last = { lines, ms };
+      this.lastStepMs = ms;
+      return;
+    }
+    const dt = ms - this.last.ms;
+    if (lines !== this.last.lines && ms - this.lastStepMs >= this.batchGapMs) {
+      this.steps++;
+      this.lastStepMs = ms;
+    }
+    if (dt <= 0) return;
+    const instant = (lines - this.last.lines) / dt;
+    const span = ms - this.first.ms;
+    if (this.smoothed === undefined) {
+      if (this.steps >= this.knownAfterSteps || span >= this.knownAfterMs) this.smoothed = (lines - this.first.lines) / span;
+    } else {
+      this.smoothed += (1 - Math.exp(-dt / this.smoothingMs)) * (instant - this.smoothed);
+    }
+    this.last = { lines, ms };
+  }
+
+  /** Lines per millisecond, once known. */
+  get perMs(): number | undefined {
+    return this.smoothed !== undefined && this.smoothed > 0 ? this.smoothed : undefined;
+  }
+}
+
+/**
  * Progress on stderr: a bar redrawn in place on a terminal, plain periodic lines otherwise (logs
- * of a CI job or a cron run). `total` is known when the input is a file.
+ * of a CI job or a cron run). `total` is known when the input is a file: all its lines, those a
+ * --resume carries over (`carryOver`) included, as the summary and the exit status count them.
  */
 export class ProgressDisplay {
   private lastDraw = 0;
   private readonly tty: boolean;
+  /** What the terminal's last line shows, while the bar is on it: a message goes above it. */
+  private drawn: string | undefined;
+  private carried: LineTally = { imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 };
+  private readonly rate = new RateEstimate();
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly total: number | undefined,
@@ -43,13 +98,28 @@ export class ProgressDisplay {
     if (!this.tty) this.lastDraw = Date.now();
   }
 
+  /** The lines --resume takes from the report: counted as settled, not in the rate. */
+  carryOver(carried: LineTally): void {
+    this.carried = carried;
+  }
+
+  /** A message on its own line: on a terminal, the bar is cleared first and drawn again under it. */
+  say(message: string): void {
+    if (this.drawn === undefined) this.stream.write(`${message}\n`);
+    else this.stream.write(`\r\x1b[K${message}\n${this.drawn}`);
+  }
+
   update(tally: LineTally, elapsedMs: number, force = false, total = this.total): void {
+    const thisRun = settledLines(tally);
+    // The rate is the platform's: unreadable lines settle as they are read, ahead of the answers.
+    this.rate.observe(thisRun - tally.unreadable, elapsedMs);
     const now = Date.now();
     if (!force && now - this.lastDraw < (this.tty ? 100 : this.plainEveryMs)) return;
     this.lastDraw = now;
-    const settled = settledLines(tally);
-    const rate = elapsedMs > 0 ? (settled / elapsedMs) * 1000 : 0;
-    const counts = `${describeTally(tally, { sent: this.sent, total })}; ${grouped(rate)} lines/s`;
+    const whole = addTallies(this.carried, tally);
+    const settled = settledLines(whole);
+    const rate = elapsedMs > 0 ? (thisRun / elapsedMs) * 1000 : 0;
+    const counts = `${describeTally(whole, { sent: this.sent, total })}; ${grouped(rate)} lines/s`;
     if (!this.tty) {
       this.stream.write(`altcraft-import: ${counts}\n`);
       return;
@@ -57,8 +127,10 @@ export class ProgressDisplay {
     const fraction = total ? Math.min(1, settled / total) : undefined;
     const width = 24;
     const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '-')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
-    const eta = fraction !== undefined && fraction < 1 && rate > 0 && total ? `, ETA ${duration(((total - settled) / rate) * 1000)}` : '';
-    this.stream.write(`\r\x1b[K${bar}${counts}${eta}`);
+    const perMs = this.rate.perMs;
+    const eta = fraction !== undefined && fraction < 1 && perMs !== undefined && total ? `, ETA ${duration((total - settled) / perMs)}` : '';
+    this.drawn = `${bar}${counts}${eta}`;
+    this.stream.write(`\r\x1b[K${this.drawn}`);
   }
 
   /**
@@ -68,7 +140,8 @@ export class ProgressDisplay {
    */
   end(tally: LineTally, elapsedMs: number, complete: boolean): void {
     if (!this.tty) return;
-    this.update(tally, elapsedMs, true, complete ? settledLines(tally) : this.total);
+    this.update(tally, elapsedMs, true, complete ? settledLines(addTallies(this.carried, tally)) : this.total);
     this.stream.write('\n');
+    this.drawn = undefined;
   }
 }

@@ -33,37 +33,3 @@ export function fileReason(error: unknown): string {
   if (code && REASONS[code]) return `${REASONS[code]} (${code})`;
   return code ?? (error as Error).message;
 }
-
-/**
- * Damerau-Levenshtein distance (adjacent transpositions count once), for "did you mean": a
- * typo'd option is usually one or two keystrokes away.
- */
-export function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = best;
-    }
-  }
-  return rows[a.length]![b.length]!;
-}
-
-/**
- * The candidate a typo most likely meant: the only one it starts (an abbreviation), else the
- * closest within 2 edits (1 for words of 4 letters or fewer, where 2 edits make another word).
- */
-export function closest(typed: string, candidates: readonly string[]): string | undefined {
-  const lower = typed.toLowerCase();
-  const prefixed = candidates.filter((candidate) => lower.length >= 3 && candidate.startsWith(lower));
-  if (prefixed.length === 1) return prefixed[0];
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate);
-    const limit = Math.min(candidate.length, lower.length) <= 4 ? 1 : 2;
-    if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
-  }
-  return best?.candidate;
-}

@@ -1,32 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, editDistance, fileReason, plural, size } from '../src/text.js';
-
-const OPTIONS = ['base-url', 'workflow', 'matching', 'field-name', 'format', 'concurrency', 'batch-size', 'timeout', 'input-format', 'report', 'resume', 'strict', 'dry-run', 'json', 'task'];
-
-describe('did you mean', () => {
-  it.each([
-    ['concurency', 'concurrency'],
-    ['concurrancy', 'concurrency'],
-    ['wokrflow', 'workflow'],
-    ['base-ulr', 'base-url'],
-    ['batch', 'batch-size'],
-    ['dryrun', 'dry-run'],
-    ['jsno', 'json'],
-    ['reprot', 'report'],
-  ])('%s: %s', (typed, meant) => {
-    expect(closest(typed, OPTIONS)).toBe(meant);
-  });
-
-  it.each(['frobnicate', 'x', 'js', 'zzzz', 're'])('nothing close to %s', (typed) => {
-    expect(closest(typed, OPTIONS)).toBeUndefined();
-  });
-
-  it('counts a transposition as one edit', () => {
-    expect(editDistance('jsno', 'json')).toBe(1);
-    expect(editDistance('concurency', 'concurrency')).toBe(1);
-    expect(editDistance('', 'abc')).toBe(3);
-  });
-});
+import { fileReason, plural, size } from '../src/text.js';
 
 describe('numbers and plurals', () => {
   it.each([

@@ -112,6 +112,7 @@ const API_PREFIX = '/api/v1.1';
 export const PATH = {
   importAndStartBatch: '/api/v1.1/workflows/import_and_start_batch',
   importAndStartBatchTask: '/api/v1.1/workflows/import_and_start_batch_task',
+  getTaskStatus: '/api/v1.1/tasks/status',
 } as const satisfies Record<OperationId, keyof paths>;
 
 /**

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { UsageError, parseOptions } from '@altcraft-api/contract/cli-args';
 import { QUESTIONS } from './questions.js';
 
 export const USAGE = `usage: pnpm probe --upstream URL --workflow ID [--yes] [--json] [options]
@@ -10,8 +10,10 @@ THIS IMPORTS REAL PROFILES into the installation: up to ${QUESTIONS.length} (one
 probe+1@example.invalid ... probe+${QUESTIONS.length}@example.invalid, each sent into the scenario ID with
 skip_triggers: true. Use a test scenario; delete the profiles afterwards if you do not want them.
 The 10,001-profile request repeats one profile, the phone probes use fictional numbers
-(+44 7700 900xxx), and the 10 MiB probe is padded with whitespace. It asks for confirmation
-(y/N) on a terminal, and refuses to run without one unless --yes is given.
+(+44 7700 900xxx), and the 10 MiB probe is padded with whitespace. The task-status question
+queues its profile with import_and_start_batch_task and asks tasks/status about the task once a
+second for up to 60 s. It asks for confirmation (y/N) on a terminal, and refuses to run without
+one unless --yes is given.
 
 The API token is read from the environment variable ALTCRAFT_TOKEN, never from the command
 line (--token is refused: every user of the machine can see argv). It is sent only to the
@@ -45,8 +47,7 @@ export interface ProbeCliOptions {
   timeoutMs: number;
 }
 
-/** A problem with the command line; the message says what to change. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export const TOKEN_REFUSED =
   '--token is refused: a token on the command line is visible to every user of the machine (ps, /proc) and stays in shell history; export ALTCRAFT_TOKEN instead';
@@ -73,25 +74,20 @@ function upstreamOf(text: string): string {
 export function parseCommandLine(argv: string[]): { help: true } | { options: ProbeCliOptions } {
   // Before parseArgs, whose message could quote the value.
   if (argv.some((arg) => arg === '--token' || arg.startsWith('--token='))) throw new UsageError(TOKEN_REFUSED);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        upstream: { type: 'string' },
-        workflow: { type: 'string' },
-        yes: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        only: { type: 'string' },
-        'field-name': { type: 'string' },
-        'file-key': { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseOptions({
+    args: argv,
+    options: {
+      upstream: { type: 'string' },
+      workflow: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'field-name': { type: 'string' },
+      'file-key': { type: 'string' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const { values } = parsed;
   if (values.help) return { help: true };
   if (!values.upstream) throw new UsageError('--upstream URL is required');

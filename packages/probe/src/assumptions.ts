@@ -11,7 +11,8 @@ export type Assumption =
   | { kind: 'encoding'; encoding: Encoding; says: string }
   | { kind: 'refusal'; status: number; text?: string; says: string }
   | { kind: 'order'; ordered: boolean; says: string }
-  | { kind: 'task-id'; forms: TaskIdForm[]; says: string };
+  | { kind: 'task-id'; forms: TaskIdForm[]; says: string }
+  | { kind: 'task'; finished: string[]; says: string };
 
 /** Where a task answer carries the task id: `task_id` at the top, or `data.task_id`. */
 export type TaskIdForm = 'top' | 'data';
@@ -131,4 +132,21 @@ export function taskIdForms(): Assumption {
   if (isNode(data) && isNode(data.properties) && data.properties.task_id !== undefined) forms.push('data');
   const words = forms.map((form) => (form === 'top' ? '`task_id` at the top' : '`data.task_id`'));
   return { kind: 'task-id', forms, says: forms.length > 1 ? `${words.join(' or ')} (the contract accepts both)` : (words[0] ?? 'no task id') };
+}
+
+/**
+ * What the contract says the status request answers for a task: a 200 with `error: 0` and a
+ * `data.status`, one of the documented values once finished (TaskStatus's examples). What the
+ * result of an import task holds is the mock's assumption (DECISIONS 28): one item per profile.
+ */
+export function taskStatusAnswer(): Assumption {
+  const taskStatus = resolve(document.components.schemas.TaskStatus);
+  const properties = isNode(taskStatus) && isNode(taskStatus.properties) ? taskStatus.properties : {};
+  const status = resolve(properties.status);
+  const finished = isNode(status) && Array.isArray(status.examples) ? status.examples.filter((value): value is string => typeof value === 'string') : [];
+  return {
+    kind: 'task',
+    finished,
+    says: `HTTP 200, error 0, data.status ${finished.join(' or ')} once finished; result.result one item per profile (assumed, DECISIONS 28)`,
+  };
 }

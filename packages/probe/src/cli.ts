@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { seeHelp } from '@altcraft-api/contract/cli-args';
 import { USAGE, UsageError, parseCommandLine } from './args.js';
 import { confirm } from './confirm.js';
 import { redactor, runProbe } from './probe.js';
@@ -18,7 +19,8 @@ async function main(): Promise<number> {
     parsed = parseCommandLine(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    say(`${error.message}\n\n${USAGE}`);
+    say(error.message);
+    process.stderr.write(`${seeHelp('pnpm probe')}\n`);
     return EXIT.fatal;
   }
   if ('help' in parsed) {

@@ -144,14 +144,27 @@ function compareAdvice(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: 
   }
 }
 
+/**
+ * The bound a limit keyword sets, stated or not: no `minItems` is `minItems: 0` (a count or
+ * a length is never negative), no `minimum` is minus infinity, no `max*` is infinity.
+ */
+function effectiveBound(keyword: string, value: Json | undefined): number {
+  if (typeof value === 'number') return value;
+  if (MAX_KEYWORDS.includes(keyword)) return Infinity;
+  return keyword === 'minimum' || keyword === 'exclusiveMinimum' ? -Infinity : 0;
+}
+
 function compareLimits(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
   for (const keyword of [...MAX_KEYWORDS, ...MIN_KEYWORDS]) {
     const [before, after] = [b[keyword], h[keyword]];
     if (before === after) continue;
-    const isMax = MAX_KEYWORDS.includes(keyword);
-    const tightened =
-      typeof after === 'number' && (typeof before !== 'number' || (isMax ? after < before : after > before));
     const message = `${keyword} ${quote(before)} → ${quote(after)}`;
+    const [from, to] = [effectiveBound(keyword, before), effectiveBound(keyword, after)];
+    if (from === to) {
+      record(ctx, 'non-breaking', 'constraint-restated', child(pointer, keyword), `${message}: the same bound as before, now stated`);
+      continue;
+    }
+    const tightened = MAX_KEYWORDS.includes(keyword) ? to < from : to > from;
     // Only a request can be refused for a tighter limit; an answer within tighter limits is still readable.
     if (tightened && ctx.direction === 'request') record(ctx, 'breaking', 'constraint-tightened', child(pointer, keyword), message);
     else record(ctx, 'non-breaking', tightened ? 'constraint-tightened' : 'constraint-loosened', child(pointer, keyword), message);
@@ -337,6 +350,14 @@ function compareDefault(ctx: Context, b: SchemaObject, h: SchemaObject, pointer:
   record(ctx, changed ? 'breaking' : 'non-breaking', 'default-changed', child(pointer, 'default'), `default ${quote(b.default)} → ${quote(h.default)}`);
 }
 
+/** A field newly deprecated still works, but client teams want to hear it before it goes (as oasdiff lists it). */
+function compareSchemaDeprecation(ctx: Context, b: SchemaObject, h: SchemaObject, pointer: string): void {
+  if ((b.deprecated === true) === (h.deprecated === true)) return;
+  const deprecated = h.deprecated === true;
+  const what = ctx.direction === 'request' ? 'request field' : 'answer field';
+  record(ctx, 'non-breaking', deprecated ? 'field-deprecated' : 'field-undeprecated', child(pointer, 'deprecated'), `the ${what} is ${deprecated ? 'deprecated' : 'no longer deprecated'}`);
+}
+
 export function compareSchemas(ctx: Context, baseSide: Located, headSide: Located): void {
   const [b, h] = [resolve(ctx.base, baseSide), resolve(ctx.head, headSide)];
   const key = `${ctx.direction}|${ctx.xml}|${b.pointer}|${h.pointer}`;
@@ -358,6 +379,7 @@ export function compareSchemas(ctx: Context, baseSide: Located, headSide: Locate
   compareAdvice(ctx, b.schema, h.schema, h.pointer);
   compareEnums(ctx, b.schema, h.schema, h.pointer);
   compareDefault(ctx, b.schema, h.schema, h.pointer);
+  compareSchemaDeprecation(ctx, b.schema, h.schema, h.pointer);
   if (ctx.xml) compareXml(ctx, b.schema, h.schema, h.pointer);
   if (envelope) compareEnvelope(ctx, b.schema, h.schema, h.pointer);
   compareRequired(ctx, b.schema, h.schema, h.pointer, skip);

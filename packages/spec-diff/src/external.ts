@@ -5,6 +5,7 @@ import { apiCompare, type Diff } from 'api-smart-diff';
 import { pointerChild } from '@altcraft-api/contract';
 import type { Change } from './change.js';
 import type { Document } from './compare.js';
+import { changeInWords, ourRuleFor } from './words.js';
 
 /** The keywords compare.ts classifies itself; the external differ's word on them is dropped. */
 const OWNED_KEYWORDS = new Set([
@@ -44,13 +45,15 @@ export function externalChanges(base: Document, head: Document): Change[] {
   const { diffs } = apiCompare(structuredClone(base), structuredClone(head));
   return diffs
     .filter((diff: Diff) => diff.path[0] === 'paths' && diff.path.length > 3 && !OWNED_KEYWORDS.has(keywordOf(diff.path) ?? ''))
-    .map((diff: Diff) => ({
-      // Annotations (descriptions, examples) and what it cannot classify do not break a client.
-      severity: diff.type === 'breaking' ? 'breaking' : 'non-breaking',
-      rule: `api-smart-diff:${diff.type}`,
-      pointer: pointerOf(diff.path),
-      where: whereOf(diff.path),
-      message: diff.description ?? `${diff.action} ${keywordOf(diff.path)}`,
-      source: 'api-smart-diff',
-    }));
+    .map((diff: Diff): Change => {
+      const unclassified = diff.type === 'unclassified';
+      // Its descriptions of what it could not classify are the blank ones, or name the wrong subject.
+      const message = changeInWords(unclassified ? { ...diff, description: undefined } : diff);
+      const common = { pointer: pointerOf(diff.path), where: whereOf(diff.path), message };
+      const ours = unclassified ? ourRuleFor(diff.path) : undefined;
+      if (ours) return { ...ours, ...common, source: 'altcraft' };
+      // Annotations (descriptions, examples) do not break a client; what it cannot classify is
+      // not counted as breaking either, and the report lists it apart (format.ts).
+      return { severity: diff.type === 'breaking' ? 'breaking' : 'non-breaking', rule: `api-smart-diff:${diff.type}`, ...common, source: 'api-smart-diff' };
+    });
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Document } from './compare.js';
 
 const require = createRequire(import.meta.url);
@@ -50,12 +51,25 @@ function git(args: string[], options: { input?: Buffer } = {}): Buffer {
   return execFileSync('git', ['-C', REPO_ROOT, ...args], { stdio: ['pipe', 'pipe', 'pipe'], input: options.input, maxBuffer: 256 * 1024 * 1024 });
 }
 
+/** Where `pnpm build` commits the finished bundle (spec/ bundled, then completed by build:bundle). */
+const COMMITTED_BUNDLE = 'packages/contract/src/generated/openapi.yaml';
+
 function fromGit(ref: string): Contract {
   try {
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
     throw new Error(`"${ref}" is neither a file nor a git revision`);
   }
+  // The committed bundle is what the build made of that revision's spec/, with what build:bundle
+  // adds to Redocly's output (the known-fields advice): bundling spec/ here again would lack it,
+  // and an unchanged tree would differ from its own last commit. Older revisions have none.
+  let committed: string | undefined;
+  try {
+    committed = git(['show', `${ref}:${COMMITTED_BUNDLE}`]).toString('utf8');
+  } catch {
+    committed = undefined;
+  }
+  if (committed !== undefined) return { document: parseYaml(committed) as Document, label: `git:${ref}` };
   const tree = mkdtempSync(join(tmpdir(), 'spec-diff-git-'));
   try {
     const archive = git(['archive', '--format=tar', ref, 'spec']);
@@ -82,4 +96,40 @@ export function loadContract(source: string, cwd = process.cwd()): Contract {
     if (!hasExternalRef(document)) return { document, label };
   }
   return { document: bundle(path, join(REPO_ROOT, 'redocly.yaml')), label };
+}
+
+/** The commit a working tree's edits are measured from, and how to say it. */
+export interface BaseRevision {
+  ref: string;
+  /** `the last commit (a661fb6)`, `the merge base with main (5f0c2e1)`. */
+  description: string;
+}
+
+function revision(ref: string): string | undefined {
+  try {
+    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What CI compares a pull request with: the merge base of HEAD and main (origin/main where there
+ * is no local main); on main itself, or without either, the last commit.
+ */
+export function defaultBase(): BaseRevision {
+  const head = revision('HEAD');
+  if (head === undefined) throw new Error('no git history here to compare with: name a BASE, or --release');
+  for (const main of ['main', 'origin/main']) {
+    if (revision(main) === undefined) continue;
+    let mergeBase: string;
+    try {
+      mergeBase = git(['merge-base', 'HEAD', main]).toString().trim();
+    } catch {
+      continue;
+    }
+    if (mergeBase !== head) return { ref: mergeBase, description: `the merge base with ${main} (${mergeBase.slice(0, 7)})` };
+    break;
+  }
+  return { ref: head, description: `the last commit (${head.slice(0, 7)})` };
 }

@@ -6,13 +6,25 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptionsOrExit } from '@altcraft-api/contract/cli-args';
 import { CONTRACT_PACKAGE, changesetProblem, pendingBump } from './changesets.js';
 import { diffContracts } from './diff.js';
 import { formatMarkdown } from './format.js';
 import { CURRENT_PATH, REPO_ROOT, loadContract } from './load.js';
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, current: { type: 'string' } } });
+const USAGE = `usage: pnpm version-packages [--root DIR] [--current BUNDLE]
+
+Applies the pending changesets, lists the contract changes since the last release in
+packages/contract/CHANGELOG.md and stores the current bundle as the released contract. Refuses,
+before touching anything, a contract change whose changesets do not bump ${CONTRACT_PACKAGE} enough.`;
+
+const { values } = parseOptionsOrExit('pnpm version-packages', {
+  options: { root: { type: 'string' }, current: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const root = values.root ?? REPO_ROOT;
 const current = values.current ?? CURRENT_PATH;
 const contractDir = join(root, 'packages/contract');

@@ -41,10 +41,21 @@ describe('pnpm spec:diff', { timeout: 60_000 }, () => {
     expect(stderr).toMatch(/^spec:diff: 1 breaking change\(s\) from packages\/contract\/dist\/openapi\.json to .*lowered\.json \(--fail-on-breaking\)\n$/);
   });
 
-  it('compares the released contract with the current bundle by default', async () => {
-    const { code, stdout } = await specDiff();
+  it('compares the working tree with the commit CI compares with by default, and says so first', async () => {
+    const { code, stdout } = await specDiff('--head', loweredBatchLimit());
     expect(code).toBe(0);
-    expect(stdout).toContain('packages/contract/released/openapi.json → packages/contract/dist/openapi.json');
+    const [first, counts] = stdout.split('\n');
+    expect(first).toMatch(/^\S*lowered\.json against the (last commit|merge base with (origin\/)?main) \([0-9a-f]{7}\); --release compares with the last release$/);
+    expect(counts).toBe('1 breaking, 0 non-breaking change(s)');
+    const working = await specDiff('--json');
+    expect(JSON.parse(working.stdout).compared).toMatch(/^the working tree \(spec\/\) against the /);
+  });
+
+  it('compares with the last release one flag away', async () => {
+    const { code, stdout } = await specDiff('--release');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('the working tree (spec/) against the last release (packages/contract/released/openapi.json)');
+    expect((await specDiff('HEAD', '--release')).stderr).toBe('spec:diff: BASE or --release, not both\npnpm spec:diff --help lists every option\n');
   });
 
   it('prints each breaking change with where it is and where a client meets it', async () => {
@@ -74,7 +85,7 @@ describe('pnpm spec:diff', { timeout: 60_000 }, () => {
     const { code, stdout } = await specDiff('--head', loweredBatchLimit(), '--fail-on-breaking', '--json');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ breaking: true, base: 'packages/contract/released/openapi.json' });
+    expect(report).toMatchObject({ breaking: true, base: expect.stringMatching(/^git:[0-9a-f]{40}$/) });
     expect(report.changes[0].where).toHaveLength(4);
   });
 

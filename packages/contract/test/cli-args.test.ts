@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UsageError, closest, editDistance, parseOptions, unknownOption } from '../src/cli-args.js';
+
+const NAMES = ['base-url', 'workflow', 'matching', 'field-name', 'format', 'concurrency', 'batch-size', 'timeout', 'input-format', 'report', 'resume', 'strict', 'dry-run', 'json', 'task'];
+const OPTIONS = {
+  port: { type: 'string' },
+  record: { type: 'string' },
+  strict: { type: 'boolean' },
+  'no-docs': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+describe('did you mean', () => {
+  it.each([
+    ['concurency', 'concurrency'],
+    ['concurrancy', 'concurrency'],
+    ['wokrflow', 'workflow'],
+    ['base-ulr', 'base-url'],
+    ['batch', 'batch-size'],
+    ['dryrun', 'dry-run'],
+    ['jsno', 'json'],
+    ['reprot', 'report'],
+  ])('%s: %s', (typed, meant) => {
+    expect(closest(typed, NAMES)).toBe(meant);
+  });
+
+  it.each(['frobnicate', 'x', 'js', 'zzzz', 're'])('nothing close to %s', (typed) => {
+    expect(closest(typed, NAMES)).toBeUndefined();
+  });
+
+  it('counts a transposition as one edit', () => {
+    expect(editDistance('jsno', 'json')).toBe(1);
+    expect(editDistance('concurency', 'concurrency')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('unknownOption', () => {
+  it.each([
+    [['--recrd', 'x'], 'unknown option --recrd; did you mean --record?'],
+    [['--bogus'], 'unknown option --bogus'],
+    [['--prot=1'], 'unknown option --prot; did you mean --port?'],
+    [['-port', '1'], 'unknown option -port; did you mean --port?'],
+    [['-x'], 'unknown option -x'],
+    [['--port', '--strictt'], undefined], // --strictt is --port's value
+    [['--', '--bogus'], undefined], // after --, words are not options
+    [['--constructor'], 'unknown option --constructor'],
+    [['--__proto__'], 'unknown option --__proto__'],
+    [['-h', '--no-docs', '-', 'file'], undefined],
+  ])('%j: %s', (argv, message) => {
+    expect(unknownOption(argv, OPTIONS)).toBe(message);
+  });
+
+  it("agrees with parseArgs (Node's own reader) on which command lines have an unknown option", () => {
+    const word = fc.constantFrom('--port', '--record', '--strict', '--no-docs', '-h', '--prot', '--bogus', '-x', '-port', '--', '-', 'file', '1', '--port=2', '--strict=', '--toString');
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 6 }), (argv) => {
+        let nodeSays: string | undefined;
+        try {
+          parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+        } catch (error) {
+          nodeSays = (error as { code?: string }).code;
+        }
+        const ours = unknownOption(argv, OPTIONS);
+        // parseArgs stops at its first refusal: a value missing before an unknown option is its news.
+        if (nodeSays === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') expect(ours).toBeDefined();
+        if (nodeSays === undefined) expect(ours).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseOptions', () => {
+  it('refuses with one line and no stack from parseArgs', () => {
+    const refuse = (args: string[]) => {
+      try {
+        parseOptions({ args, options: OPTIONS });
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        return (error as Error).message;
+      }
+      return undefined;
+    };
+    expect(refuse(['--port'])).toBe('--port needs a value (--port VALUE)');
+    expect(refuse(['--strict=yes'])).toBe('--strict takes no value');
+    expect(refuse(['stray'])).toBe('unexpected argument stray');
+    expect(refuse(['--port', '1'])).toBeUndefined();
+  });
+});
