@@ -9,9 +9,11 @@ import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRul
 import { taskStoreFromFlags, TASK_USAGE } from './task-flags.js';
 import { shareTasksWithParent } from './tasks.js';
 import { stopWithLaunchers } from './lifetime.js';
+import { DEFAULT_STORE_LIMITS } from './record/store.js';
+import { loadReplay, type Replay } from './replay.js';
 
 const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [TASKS] [LIMITS]   serve the mock
-       altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
+       altcraft-mock --proxy --upstream URL [--port N] [--host H] [RECORD] [LIMITS]   validate traffic to URL against the contract
 
 The port defaults to $MOCK_PORT, then 4010; the host to $MOCK_HOST, then 127.0.0.1 (0.0.0.0 to
 serve other machines or containers). GET ${HEALTH_PATH} answers 200 with the contract's version once
@@ -21,6 +23,14 @@ MOCK_SEED; default 1) makes them reproducible: the same requests get the same fa
 ${FAULTS_SYNTAX.replace(/\n/g, '\n  ')}
 --strict (or MOCK_STRICT=1) refuses bodies with warnings (the contract's advice) with a 400, as
 violations are; by default they are accepted and listed in X-Altcraft-Mock-Warnings.
+--replay DIR answers each request that matches a case recorded in DIR with the recorded answer,
+and every other as the mock does; X-Altcraft-Mock-Source says which (replay or mock).
+RECORD (proxy only; report with \`pnpm contract:report DIR\`):
+  --record DIR            write each exchange as a case file in DIR, token removed, profile values
+                          as placeholders of the same type and form
+  --record-values         keep profile values (for a team's own test data); the token still goes
+  --record-max-files N    case files kept, the oldest dropped first (default ${DEFAULT_STORE_LIMITS.maxFiles})
+  --record-max-bytes N    bytes of case files kept, the oldest dropped first (default ${DEFAULT_STORE_LIMITS.maxBytes})
 ${TASK_USAGE}
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
@@ -39,6 +49,11 @@ const { values } = parseOptionsOrExit('altcraft-mock', {
     proxy: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     upstream: { type: 'string' },
+    record: { type: 'string' },
+    'record-values': { type: 'boolean', default: false },
+    'record-max-files': { type: 'string' },
+    'record-max-bytes': { type: 'string' },
+    replay: { type: 'string' },
     'max-connections': { type: 'string' },
     'max-uploads': { type: 'string' },
     'request-timeout': { type: 'string' },
@@ -70,7 +85,7 @@ if (upstreamError) {
   process.exit(2);
 }
 
-function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 'headers-timeout', max = Number.MAX_SAFE_INTEGER): number | undefined {
+function positive(flag: 'max-connections' | 'max-uploads' | 'request-timeout' | 'headers-timeout' | 'record-max-files' | 'record-max-bytes', max = Number.MAX_SAFE_INTEGER): number | undefined {
   const text = values[flag];
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -113,6 +128,27 @@ if (values.upstream && rules.length > 0) {
   process.exit(2);
 }
 
+const recording = values.record === undefined ? undefined : { dir: values.record, values: values['record-values'], maxFiles: positive('record-max-files'), maxBytes: positive('record-max-bytes') };
+if ((recording || values['record-values'] || values['record-max-files'] || values['record-max-bytes']) && !values.upstream) {
+  console.error(`altcraft-mock: --record and its options apply to --proxy\n${USAGE}`);
+  process.exit(2);
+}
+if (!recording && (values['record-values'] || values['record-max-files'] || values['record-max-bytes'])) {
+  console.error(`altcraft-mock: --record-values, --record-max-files and --record-max-bytes need --record DIR\n${USAGE}`);
+  process.exit(2);
+}
+if (values.replay !== undefined && values.upstream) {
+  console.error(`altcraft-mock: --replay applies to the mock, not to --proxy\n${USAGE}`);
+  process.exit(2);
+}
+let replay: Replay | undefined;
+try {
+  replay = values.replay === undefined ? undefined : loadReplay(values.replay, (line) => console.error(line));
+} catch (error) {
+  console.error(`altcraft-mock: --replay ${values.replay}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  process.exit(2);
+}
+
 let tasks;
 try {
   tasks = taskStoreFromFlags(values);
@@ -125,8 +161,8 @@ try {
 shareTasksWithParent(tasks);
 
 const running = values.upstream
-  ? await startProxy({ port, host, upstream: values.upstream, ...limits })
-  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, tasks });
+  ? await startProxy({ port, host, upstream: values.upstream, ...limits, ...(recording ? { record: recording } : {}) })
+  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, tasks, ...(replay ? { replay } : {}) });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 stopWithLaunchers((reason) => {
   if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);
@@ -139,7 +175,7 @@ if (process.send) process.once('disconnect', () => void running.close().then(() 
 await running.prismReady;
 console.log(
   values.upstream
-    ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)`
+    ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)${recording ? `; recording to ${recording.dir}${recording.values ? ' with profile values' : ''}` : ''}`
     : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task, tasks/status); health: ${running.url}${HEALTH_PATH}` +
         (rules.length > 0 ? `; faults: ${faultSpec} (seed ${seed})` : ''),
 );

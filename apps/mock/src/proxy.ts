@@ -1,18 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, validateTaskStatusRequest, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_ANSWER_BYTES, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, validateTaskStatusRequest, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
 import { XmlDecoder, type Decoded } from './xml-decoder.js';
+import { lineScrubber, Recorder, type RecordOptions } from './record/recorder.js';
+import type { Exchange } from './record/case.js';
+import type { Scrubber } from './record/scrub.js';
 
 /**
- * The most of an upstream answer the proxy holds to validate it, the client's own cap
- * (MAX_ANSWER_BYTES of @altcraft-api/client): a longer answer is passed on as it arrives,
+ * The most of an upstream answer the proxy holds to validate and record it, the client's own cap
+ * (MAX_ANSWER_BYTES, defined with the contract): a longer answer is passed on as it arrives,
  * unvalidated, so one answer of gigabytes cannot take the proxy's memory.
  */
-export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+export { MAX_ANSWER_BYTES };
 
 export interface ProxyOptions extends ResourceLimits {
   upstream: string;
@@ -22,6 +25,8 @@ export interface ProxyOptions extends ResourceLimits {
   report?: (line: string) => void;
   /** The longest answer validated; MAX_ANSWER_BYTES by default. */
   maxAnswerBytes?: number;
+  /** Record each exchange as a case file (`--record DIR`); see record/recorder.ts. */
+  record?: RecordOptions;
 }
 
 /** Prism's `sl-violations` entry. */
@@ -218,6 +223,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   const cap = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const silence = options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
   const xml = new XmlDecoder();
+  const recorder = options.record ? new Recorder(options.record, report) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { path, operationId } = routeOf(req.url);
@@ -231,6 +237,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       return;
     }
     const requestFormat = formatOfMediaType(req.headers['content-type']);
+    const startedAt = Date.now();
+    // Log lines lose the token (and, when recording with placeholders, profile values): the
+    // upstream's redirects, field names and texts can echo them.
+    let scrubber: Scrubber | undefined;
+    const scrub = (line: string) => (scrubber ??= lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, recorder?.mode ?? 'kept')).text(line);
+    const say = (line: string) => report(scrub(line));
     // Checked while the upstream answers; the check never rejects.
     const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId) : Promise.resolve([]);
     const { signal, waited } = upstreamExchange(res, silence);
@@ -244,27 +256,36 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
-      report(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
+      say(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
       return answerEnvelope(res, 502, 'the upstream could not be reached; see the proxy log');
     }
+    const headersAt = Date.now();
+    const recordAs = (answerBytes: Buffer | undefined, answerLength: number, problems: PrismViolation[]) => {
+      if (!recorder) return;
+      const exchange: Exchange = { operation: operationId, method: req.method ?? 'GET', url: req.url ?? '/', requestHeaders: req.headers, requestFormat, requestBytes: read.bytes, status: answer.status, statusText: answer.statusText, answerHeaders: answer.headers, answerFormat: formatOfMediaType(answer.headers.get('content-type')), answerBytes, answerLength, startedAt, headersAt, endedAt: Date.now(), problems };
+      recorder.record(exchange);
+    };
     if (answer.status >= 300 && answer.status < 400) {
       await answer.body?.cancel();
-      const debug = `the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`;
+      const debug = scrub(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
       report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
-      return answerEnvelope(res, 502, debug);
+      answerEnvelope(res, 502, debug);
+      return recordAs(Buffer.alloc(0), 0, await requestCheck);
     }
     const head = await readHead(answer.body, cap, waited);
     const complete = head.more === undefined;
     const violations: PrismViolation[] = await requestCheck;
     const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
     const exchange = `${req.method} ${path} -> ${answer.status}`;
-    if (!complete) report(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
+    if (!complete) say(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
     else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
-    if (violations.length > 0) report(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
-    const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(violations) };
+    if (violations.length > 0) say(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
+    const shown = violations.map((v) => ({ ...v, location: v.location.map(scrub), message: scrub(v.message) }));
+    const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(shown) };
     if (complete) {
-      res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(Buffer.concat(head.chunks));
-      return;
+      const body = Buffer.concat(head.chunks);
+      res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(body);
+      return recordAs(body, head.size, violations);
     }
     res.writeHead(answer.status, responseHeaders);
     // Chunks are let go as they are written: no more than the head is ever held.
@@ -278,7 +299,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
         await more.return?.();
       }
     };
-    await pipeline(Readable.from(rest()), res);
+    let length = 0;
+    const counted = async function* () {
+      for await (const chunk of rest()) {
+        length += chunk.byteLength;
+        yield chunk;
+      }
+    };
+    await pipeline(Readable.from(counted()), res);
+    recordAs(undefined, length, violations);
   }
 
   const server = createGuardedServer((req, res) => {
@@ -291,5 +320,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
       else answerEnvelope(res, 502, 'the upstream did not answer in full; see the proxy log');
     });
   }, options);
-  return serve(server, undefined, options, [xml]);
+  // Closing waits for the cases still being written.
+  return serve(server, undefined, options, recorder ? [xml, recorder] : [xml]);
 }

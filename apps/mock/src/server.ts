@@ -25,6 +25,7 @@ import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 import { FaultInjector, perform, type FaultPlan } from './faults.js';
 import { XmlDecoder } from './xml-decoder.js';
 import { outsideBody } from './request-url.js';
+import { Replay, SOURCE_HEADER } from './replay.js';
 
 export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
@@ -41,6 +42,8 @@ export interface MockOptions extends ResourceLimits {
   faults?: FaultPlan;
   /** Where tasks are kept (`--task-duration`, `--task-ttl`, `--task-limit`); a default store otherwise. */
   tasks?: TaskStore;
+  /** Recorded cases (`--replay DIR`): a request that matches one gets its recorded answer. */
+  replay?: Replay;
 }
 
 /** What a running mock knows about itself, for `GET /health`. */
@@ -265,6 +268,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
   const requestFormat = formatOfMediaType(req.headers['content-type']);
   const outside = outsideBody(req);
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
+  if (options.replay) res.setHeader(SOURCE_HEADER, 'mock');
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
   }
@@ -282,6 +286,8 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     const text = encode(operationId, 400, envelopeOf(failure, format), format);
     return answerThenDiscard(req, res, 400, { 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8` }, text, options.discard ?? DEFAULT_DISCARD);
   }
+  const replayed = options.replay?.match(operationId, requestFormat, read.bytes, outside.format);
+  if (replayed) return Replay.send(res, replayed);
   // The body's `format` (read below) comes first, then the URL query's, then Accept.
   let format = outside.format ?? requestFormat ?? 'json';
   let fault = state.injector?.next(read.bytes) ?? { answer: 'ok' };

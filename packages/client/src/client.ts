@@ -1,4 +1,5 @@
 import {
+  MAX_ANSWER_BYTES,
   MEDIA_TYPES,
   XmlEncodeError,
   formatOfMediaType,
@@ -119,8 +120,9 @@ export const PATH = {
  * 10,000 result items; with a profile id and an error text of a few hundred bytes each that is
  * about 5 MB, so the cap is several times that. A longer answer is not read further
  * (AltcraftResponseError): a broken or hostile server cannot make the client buffer gigabytes.
+ * Defined with the contract, so the mock's proxy holds and records no more than the client reads.
  */
-export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+export { MAX_ANSWER_BYTES };
 
 // Connection failures that happen before a byte of the request is written: safe to retry. TLS
 // failures of the handshake (certificate checks, protocol mismatch) are among them: the request

@@ -17,3 +17,9 @@ export const BODY_TOO_LARGE_DEBUG = 'http: request body too large';
 export function isWithinBodyLimit(byteLength: number): boolean {
   return byteLength <= MAX_BODY_BYTES;
 }
+
+/**
+ * The most of an answer a reader holds: the client stops reading there, and the mock's proxy
+ * validates and records no more. A 10,000-profile answer is about 5 MB.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;

@@ -1,0 +1,93 @@
+import { caseOf, type Exchange } from './case.js';
+import { ScrubThread, type Scrubbed } from './scrub-thread.js';
+import { learnXmlRequest, Scrubber, tokensOf, type ValueMode } from './scrub.js';
+import { CaseStore, DEFAULT_STORE_LIMITS, type StoreLimits } from './store.js';
+
+/** Exchanges held for the scrub at most (each up to 10 MiB and 32 MiB of bodies). */
+const MAX_SCRUBBING = 64;
+
+export interface RecordOptions extends Partial<StoreLimits> {
+  /** Where case files go (`--record DIR`); made if missing. */
+  dir: string;
+  /** Keep profile values instead of placeholders (`--record-values`). */
+  values?: boolean;
+}
+
+/**
+ * The proxy's recorder: each exchange becomes one case file, scrubbed on a thread of its own
+ * and written after its answer went to the client, so recording never changes an answer nor
+ * delays one. Nothing it does throws into the proxy.
+ */
+export class Recorder {
+  readonly mode: ValueMode;
+  private readonly store: CaseStore;
+  private readonly thread = ScrubThread.create();
+  private readonly scrubbing = new Set<Promise<void>>();
+  private refused = 0;
+
+  constructor(
+    options: RecordOptions,
+    private readonly log: (line: string) => void,
+  ) {
+    this.mode = options.values ? 'kept' : 'placeholders';
+    this.store = new CaseStore(options.dir, { maxFiles: options.maxFiles ?? DEFAULT_STORE_LIMITS.maxFiles, maxBytes: options.maxBytes ?? DEFAULT_STORE_LIMITS.maxBytes }, log);
+  }
+
+  record(exchange: Exchange): void {
+    if (this.scrubbing.size >= MAX_SCRUBBING) {
+      // Said the first time and once per thousand: traffic faster than the scrub drops cases, never answers.
+      if (this.refused++ % 1000 === 0) this.log(`altcraft-mock: recording: ${MAX_SCRUBBING} exchanges are being scrubbed; ${this.refused} dropped so far`);
+      return;
+    }
+    const scrubbed = this.thread
+      ? this.thread.scrub(exchange, this.mode)
+      : new Promise<Scrubbed>((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              resolve(scrubInline(exchange, this.mode));
+            } catch (error) {
+              reject(error as Error);
+            }
+          }),
+        );
+    const done = scrubbed.then(
+      ({ operation, text }) => this.store.add(operation, text),
+      (error: Error) => {
+        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode).text(error.message)}`);
+      },
+    );
+    this.scrubbing.add(done);
+    void done.finally(() => this.scrubbing.delete(done));
+  }
+
+  /** Resolves once every exchange recorded so far is written (or dropped). */
+  async close(): Promise<void> {
+    while (this.scrubbing.size > 0) await Promise.all([...this.scrubbing]);
+    await this.store.settled();
+    await this.thread?.close();
+  }
+}
+
+function scrubInline(exchange: Exchange, mode: ValueMode): Scrubbed {
+  const file = caseOf(exchange, mode);
+  return { operation: file.operation ?? 'other', text: `${JSON.stringify(file, null, 2)}\n` };
+}
+
+/**
+ * What a log line about one exchange goes through: the token removed always, and profile values
+ * too when recording with placeholders (a violation's pointer can name a field the upstream made
+ * of a value).
+ */
+export function lineScrubber(authorization: string | string[] | undefined, url: string | undefined, body: string, format: 'json' | 'xml' | undefined, mode: ValueMode): Scrubber {
+  const scrubber = new Scrubber(tokensOf(Array.isArray(authorization) ? authorization.join(', ') : authorization, url, body), mode);
+  if (mode === 'kept') return scrubber;
+  if (format === 'xml') learnXmlRequest(scrubber, body);
+  else {
+    try {
+      scrubber.learnRequest(JSON.parse(body));
+    } catch {
+      // Not JSON: no values to learn; the token is still removed.
+    }
+  }
+  return scrubber;
+}

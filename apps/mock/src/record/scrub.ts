@@ -1,0 +1,225 @@
+import { createRedactor, MIN_PIECE } from '@altcraft-api/contract';
+
+/**
+ * What a recording keeps of profile values: `placeholders` (the default) replaces each with a
+ * value of the same JSON type and written form; `kept` (`--record-values`, for a team's own test
+ * data) keeps them. The token is removed in both.
+ */
+export type ValueMode = 'placeholders' | 'kept';
+
+/** What a removed token becomes, wherever it was. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Request fields whose values choose the platform's behaviour and identify no one: kept, so the
+ * report can tell what a batch asked for (matching mode, format...) and replay can tell batches
+ * apart. Every other value of a request is a profile's value.
+ */
+const CONTROL_FIELDS = new Set(['format', 'workflow_id', 'matching', 'field_name', 'resource_id', 'skip_triggers', 'skip_invalid_subscriptions', 'detect_geo', 'channel', 'status', 'priority', 'provider', 'mimetype']);
+
+/** Answer fields kept as they are (the report reads error codes); the texts lose any profile value. */
+const ANSWER_CODES = new Set(['error']);
+const ANSWER_TEXTS = new Set(['error_text', 'error_debug', 'message', 'description']);
+
+/**
+ * A value of the same written form: upper-case letters become X, other letters x, digits 1,
+ * the rest (punctuation, spaces, @, +) stays; a date keeps its letters, `true` and `false` stay. An email stays an email, a date a date of the
+ * same precision, a phone a phone, base64 base64, so the report still sees the form the
+ * platform got. It is idempotent: a placeholder is its own placeholder, which replay's
+ * matching relies on.
+ */
+export function placeholderText(text: string): string {
+  // XML writes booleans as text: kept, as JSON's booleans are.
+  if (text === 'true' || text === 'false') return text;
+  // A date or time keeps its letters (the T and Z of RFC 3339): they are its form, not its value.
+  if (/^\d{4}-\d\d/.test(text)) return text.replace(/\p{N}/gu, '1');
+  // Three passes over classes that do not overlap, none with a callback: a 10,000-profile batch is 10^5 values.
+  return text.replace(/(?!\p{Lu})[\p{L}\p{M}]/gu, 'x').replace(/\p{Lu}/gu, 'X').replace(/\p{N}/gu, '1');
+}
+
+export function placeholderNumber(value: number): number {
+  const shaped = Number(String(value).replace(/\d/g, '1'));
+  return Number.isFinite(shaped) ? shaped : 1;
+}
+
+/** The token pieces an exchange carried: the Authorization header, the URL query, the body. */
+export function tokensOf(authorization: string | undefined, url: string | undefined, body: string): string[] {
+  const tokens = new Set<string>();
+  const bearer = /^\s*(?:Bearer|Basic|Token)\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? authorization?.trim();
+  if (bearer) tokens.add(bearer);
+  try {
+    const query = new URL(url ?? '/', 'http://proxy').searchParams;
+    for (const [name, value] of query) if (name.toLowerCase() === 'token' && value !== '') tokens.add(value);
+  } catch {
+    // Not a URL: no query to read.
+  }
+  // The body's own `token`, JSON or XML, without decoding the whole body.
+  for (const match of body.matchAll(/"token"\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
+    try {
+      tokens.add(JSON.parse(match[1]!) as string);
+    } catch {
+      // A broken string: its raw text is the best guess.
+      tokens.add(match[1]!.slice(1, -1));
+    }
+  }
+  for (const match of body.matchAll(/<token(?:\s[^>]*)?>([^<]*)<\/token\s*>/g)) tokens.add(unescapeXml(match[1]!).trim());
+  tokens.delete('');
+  return [...tokens];
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+export function unescapeXml(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (whole, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name]!;
+    const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+export const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A text with its URL, JSON and XML escapes undone, as far as they read: where an echo hides a value. */
+function unescapeAll(text: string): string {
+  let out = unescapeXml(text).replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  out = out.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+  return out;
+}
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+/**
+ * Removes the token and the profile values of one exchange from whatever the recording keeps.
+ * Profile values are known by their words (runs of letters and digits, two or more long): a
+ * text the upstream wrote is kept, but each word that is a word of a value the request carried
+ * becomes its placeholder, so `invalid email alice@example.com` stays readable and names no one.
+ */
+export class Scrubber {
+  private readonly redactors: ((text: string) => string)[];
+  private readonly words = new Set<string>();
+
+  constructor(
+    tokens: string[],
+    readonly mode: ValueMode,
+  ) {
+    // A token shorter than the client's MIN_PIECE (the platform's are 24 characters and more) is
+    // removed where it is a token (body, query, Authorization) but not searched for in texts: the
+    // client's redaction would take each of its occurrences, and a test token `t` every `t` of
+    // every field name and log line.
+    this.redactors = tokens.filter((token) => token.length >= MIN_PIECE).map(createRedactor);
+  }
+
+  /** The token removed, in any of the forms the client's redaction knows. */
+  token(text: string): string {
+    let out = text;
+    for (const redact of this.redactors) out = redact(out);
+    return out;
+  }
+
+  /** Remembers a profile value, so texts that echo it lose it. */
+  learn(value: string | number): void {
+    for (const word of String(value).match(WORD) ?? []) if (word.length >= 2) this.words.add(word.toLowerCase());
+  }
+
+  /** A text the upstream (or the proxy) wrote, safe to keep. */
+  text(text: string): string {
+    const clean = this.token(text);
+    if (this.mode === 'kept' || this.words.size === 0) return clean;
+    const plain = unescapeAll(clean);
+    const scrubbed = plain.replace(WORD, (word) => (this.words.has(word.toLowerCase()) ? placeholderText(word) : word));
+    // The escapes are undone only where a value was found; the rest of the text stays as written.
+    return scrubbed === plain ? clean : scrubbed;
+  }
+
+  /** One of the request's values: a control field's is kept, a profile's becomes a placeholder. */
+  requestValue(key: string | undefined, value: unknown): unknown {
+    if (key === 'token' && typeof value === 'string') return REDACTED;
+    if (typeof value === 'string') {
+      if (this.mode === 'kept' || (key !== undefined && CONTROL_FIELDS.has(key))) return this.token(value);
+      return placeholderText(value);
+    }
+    if (typeof value === 'number' && this.mode === 'placeholders' && !(key !== undefined && CONTROL_FIELDS.has(key))) return placeholderNumber(value);
+    return value;
+  }
+
+  /** One of the answer's values: codes kept, texts scrubbed, the rest placeholders. */
+  answerValue(key: string | undefined, value: unknown): unknown {
+    if (key !== undefined && ANSWER_CODES.has(key)) {
+      if (typeof value === 'string') return this.text(value);
+      // A code is kept, unless it is a number the request carried as a profile's value.
+      return typeof value === 'number' && this.mode === 'placeholders' && this.words.has(String(value)) ? placeholderNumber(value) : value;
+    }
+    if (typeof value === 'string') {
+      if (key !== undefined && ANSWER_TEXTS.has(key)) return this.text(value);
+      return this.mode === 'kept' ? this.token(value) : placeholderText(value);
+    }
+    if (typeof value === 'number' && this.mode === 'placeholders') return placeholderNumber(value);
+    return value;
+  }
+
+  /** Learns every profile value of a request (parsed JSON), so later texts can be scrubbed. */
+  learnRequest(value: unknown, key?: string): void {
+    if (Array.isArray(value)) for (const item of value) this.learnRequest(item, key);
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) this.learnRequest(v, k);
+    else if ((typeof value === 'string' || typeof value === 'number') && !(key !== undefined && CONTROL_FIELDS.has(key)) && key !== 'token') this.learn(value);
+  }
+}
+
+type Leaf = (key: string | undefined, value: unknown) => unknown;
+
+/** A JSON value with every leaf passed through `leaf` and every key through `keyOf`. */
+export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => string, key?: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapJson(item, leaf, keyOf, key));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[keyOf(k)] = mapJson(v, leaf, keyOf, k);
+    return out;
+  }
+  return leaf(key, value);
+}
+
+// One XML piece at a time: CDATA, comment, processing instruction or declaration, a tag (its
+// name and attributes), text, or a stray `<`. Not a parser: a body that is not well-formed is
+// still cut into these pieces, and every text in it is scrubbed.
+const XML_PIECE = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<[?!][\s\S]*?>|<(\/?)([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|</g;
+const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
+
+/**
+ * An XML body with each text and attribute value passed through `leaf` (with its element's or
+ * attribute's name as the key), names through `keyOf`; comments and CDATA become text.
+ * `trim` drops whitespace between tags (replay's normal form).
+ */
+export function mapXml(text: string, leaf: (key: string | undefined, text: string) => string, keyOf: (name: string) => string, trim = false): string {
+  const open: string[] = [];
+  return text.replace(XML_PIECE, (whole, cdata: string | undefined, close: string | undefined, name: string | undefined, attributes: string | undefined, selfClosing: string | undefined, plain: string | undefined) => {
+    if (cdata !== undefined) return escapeXml(leaf(open.at(-1), cdata));
+    if (plain !== undefined) {
+      if (plain.trim() === '') return trim ? '' : plain;
+      return escapeXml(leaf(open.at(-1), unescapeXml(trim ? plain.trim() : plain)));
+    }
+    if (name === undefined) return whole === '<' ? '&lt;' : whole.startsWith('<!--') ? '' : whole.startsWith('<?xml') ? whole : '';
+    if (close) {
+      open.pop();
+      return `</${keyOf(name)}>`;
+    }
+    const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
+    if (!selfClosing) open.push(name);
+    return `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
+  });
+}
+
+/** The words of every profile value an XML request carries (control elements and the token aside). */
+export function learnXmlRequest(scrubber: Scrubber, text: string): void {
+  mapXml(
+    text,
+    (key, value) => {
+      scrubber.learnRequest(value, key);
+      return value;
+    },
+    (name) => name,
+  );
+}

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CaseStore } from '../../src/record/store.js';
+import { readCases } from '../../src/record/read.js';
+import { tempDir } from '../support/contrarian.js';
+
+const sizeOf = (dir: string) => readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+
+describe('the case store', () => {
+  it('keeps 10,000 cases within its files and bytes, the newest kept, the drops said without flooding the log', async () => {
+    const dir = tempDir('store');
+    const log: string[] = [];
+    const store = new CaseStore(dir, { maxFiles: 50, maxBytes: 40_000 }, (line) => log.push(line));
+    let highest = { files: 0, bytes: 0 };
+    for (let i = 0; i < 10_000; i++) {
+      // Sizes vary so that the byte bound, not only the file bound, decides.
+      void store.add('importAndStartBatch', `${JSON.stringify({ i, pad: 'x'.repeat((i * 37) % 1500) })}\n`);
+      if (i % 16 === 15) {
+        await store.settled();
+        const files = readdirSync(dir).length;
+        highest = { files: Math.max(highest.files, files), bytes: Math.max(highest.bytes, sizeOf(dir)) };
+      }
+    }
+    await store.settled();
+    expect(highest.files).toBeLessThanOrEqual(50);
+    expect(highest.bytes).toBeLessThanOrEqual(40_000);
+    const names = readdirSync(dir).sort();
+    expect(JSON.parse(readFileSync(join(dir, names.at(-1)!), 'utf8')).i).toBe(9999);
+    expect(names.at(-1)).toBe('0000010000-importAndStartBatch.json');
+    expect(log[0]).toMatch(/dropped the oldest case file\(s\), 1 so far, to stay within 50 files and 40000 bytes/);
+    expect(log.length).toBeLessThan(20);
+  });
+
+  it('refuses, and says so, a case bigger than the whole byte bound', async () => {
+    const dir = tempDir('store-big');
+    const log: string[] = [];
+    const store = new CaseStore(dir, { maxFiles: 5, maxBytes: 100 }, (line) => log.push(line));
+    await store.add('other', 'x'.repeat(101));
+    expect(readdirSync(dir)).toEqual([]);
+    expect(log).toEqual([expect.stringContaining('is 101 bytes, over --record-max-bytes 100; not written')]);
+  });
+
+  it('goes on numbering after the files already there, removes stray temporary files, and the report never reads one', async () => {
+    const dir = tempDir('store-again');
+    writeFileSync(join(dir, '0000000041-importAndStartBatch.json'), '{}');
+    // What `kill -9` mid-write leaves: a temporary file, never a half case under a case's name.
+    writeFileSync(join(dir, '.tmp-0000000042-importAndStartBatch.json'), '{"altcraftCase":1,');
+    const store = new CaseStore(dir, { maxFiles: 5, maxBytes: 10_000 }, () => undefined);
+    expect(readdirSync(dir)).toEqual(['0000000041-importAndStartBatch.json']);
+    writeFileSync(join(dir, '.tmp-0000000043-importAndStartBatch.json'), '{"altcraftCase":1,');
+    await store.add('importAndStartBatchTask', '{}');
+    expect(readdirSync(dir).filter((name) => !name.startsWith('.')).sort()).toEqual(['0000000041-importAndStartBatch.json', '0000000042-importAndStartBatchTask.json']);
+    const errors: string[] = [];
+    readCases(dir, (file) => errors.push(file));
+    expect(errors).toEqual(['0000000041-importAndStartBatch.json', '0000000042-importAndStartBatchTask.json']);
+  });
+});

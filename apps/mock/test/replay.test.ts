@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMock } from '../src/server.js';
+import { loadReplay, normalForm } from '../src/replay.js';
+import type { RunningMock } from '../src/http.js';
+import { send } from './support/http.js';
+import { BATCH_PATH, batch, post, recordingProxy, startContrarian, TASK_PATH, tempDir } from './support/contrarian.js';
+
+let dir: string;
+let mock: RunningMock;
+const replayLog: string[] = [];
+// What was recorded: the case's answer by the exchange's name.
+const recorded = new Map<string, { status: number; body: string; contentType: string | undefined }>();
+
+const EXCHANGES: [string, string, Record<string, unknown>, boolean][] = [
+  ['json', BATCH_PATH, batch(1), false],
+  ['xml', BATCH_PATH, batch(1, { format: 'xml' }), true],
+  ['task nested', TASK_PATH, batch(2), false],
+  ['error envelope', BATCH_PATH, batch(3), false],
+  ['xml answer', BATCH_PATH, batch(4), false],
+  ['teapot', BATCH_PATH, batch(6), false],
+];
+
+beforeAll(async () => {
+  const upstream = await startContrarian();
+  dir = tempDir('replay');
+  const { proxy } = await recordingProxy(upstream.url, dir);
+  try {
+    for (const [name, path, body, asXml] of EXCHANGES) await post(proxy.url, `${path}?case=${encodeURIComponent(name)}`, body, asXml);
+  } finally {
+    await proxy.close();
+    await upstream.close();
+  }
+  for (const file of readdirSync(dir)) {
+    const c = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    recorded.set(c.query.case, { status: c.answer.status, body: c.answer.body, contentType: c.answer.headers['content-type'] });
+  }
+  // A case file whose operation would lead out of the directory if it were a path: skipped.
+  const some = readdirSync(dir)[0]!;
+  writeFileSync(join(dir, '0000000099-other.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, some), 'utf8')), operation: '../../../tmp/x' }));
+  mock = await startMock({ port: 0, log: () => undefined, replay: loadReplay(dir, (line) => replayLog.push(line)) });
+});
+
+afterAll(() => mock?.close());
+
+// Another token and other profile values of the same form: what a CI run sends.
+const again = (body: Record<string, unknown>) => ({ ...body, token: 'another-token-for-ci-0000', data: [{ data: { email: 'brent@example.net', _fname: 'Brent' } }] });
+
+describe('altcraft-mock --replay', () => {
+  it('answers each recorded request with the recorded answer, byte for byte', async () => {
+    for (const [name, path, body, asXml] of EXCHANGES) {
+      const answer = await post(mock.url, path, again(body), asXml);
+      const want = recorded.get(name)!;
+      expect(answer.headers['x-altcraft-mock-source'], name).toBe('replay');
+      expect(answer.status, name).toBe(want.status);
+      expect(answer.headers['content-type'], name).toBe(want.contentType);
+      expect(Buffer.from(answer.body).equals(Buffer.from(want.body)), name).toBe(true);
+    }
+  });
+
+  it('answers as the mock does what matches no case, and says so', async () => {
+    const other = await post(mock.url, BATCH_PATH, batch(9, { matching: 'phone', data: [{ data: { phone: '+79990000000' } }] }));
+    expect(other.headers['x-altcraft-mock-source']).toBe('mock');
+    expect(other.status).toBe(200);
+    // A profile value of another form (one letter more) is another request.
+    const longer = await post(mock.url, BATCH_PATH, { ...batch(1), data: [{ data: { email: 'alicia@example.com', _fname: 'Alice' } }] });
+    expect(longer.headers['x-altcraft-mock-source']).toBe('mock');
+    // The same body asking for XML in the query is another request.
+    const [, , body] = EXCHANGES[0]!;
+    expect((await post(mock.url, `${BATCH_PATH}?format=xml`, again(body))).headers['x-altcraft-mock-source']).toBe('mock');
+  });
+
+  it('skips the case file whose operation is not the contract\'s, saying why', () => {
+    expect(replayLog).toContain('altcraft-mock: --replay: 0000000099-other.json: operation is not one of the contract');
+    expect(replayLog.at(-1)).toMatch(/^altcraft-mock: --replay: 6 recorded answer\(s\) from /);
+  });
+
+  it('altcraft-mock --replay refuses a directory it cannot read, with exit 2', async () => {
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    await expect(promisify(execFile)(process.execPath, [cli, '--port', '0', '--replay', join(dir, 'missing')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
+  });
+
+  it('answers as the mock does a body nested deeper than the stack', async () => {
+    const deep = `{"token":"t","workflow_id":1,"data":[{"data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}`;
+    const answer = await send(mock.url + BATCH_PATH, { headers: { 'Content-Type': 'application/json' }, body: deep });
+    expect(answer.headers['x-altcraft-mock-source']).toBe('mock');
+    expect(answer.status).toBe(400);
+  });
+
+  it('compares bodies without their formatting, key order, token and profile values', () => {
+    const a = normalForm('json', '{"token":"a","matching":"email","data":[{"data":{"email":"ann@x.io"}}]}', 'placeholders');
+    const b = normalForm('json', '{ "data": [ { "data": { "email": "bob@y.ru" } } ], "matching": "email", "token": "zzz" }', 'placeholders');
+    expect(a).toBe(b);
+    expect(normalForm('json', '{"matching":"phone"}', 'placeholders')).not.toBe(normalForm('json', '{"matching":"email"}', 'placeholders'));
+    expect(normalForm('xml', '<xml>\n  <token>a</token>\n  <matching>email</matching>\n</xml>', 'placeholders')).toBe(normalForm('xml', '<xml><token>b</token><matching>email</matching></xml>', 'placeholders'));
+  });
+});
