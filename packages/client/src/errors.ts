@@ -1,11 +1,14 @@
 import type { OperationId, Violation } from '@altcraft-api/contract';
 
+/** The contract's operations, and the task status request (see tasks.ts). */
+export type ClientOperationId = OperationId | 'getTaskStatus';
+
 /** Every error the client throws. `mayHaveReachedServer` tells whether a retry could duplicate work. */
 export abstract class AltcraftError extends Error {
   abstract readonly mayHaveReachedServer: boolean;
   constructor(
     message: string,
-    readonly operation: OperationId,
+    readonly operation: ClientOperationId,
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -20,7 +23,7 @@ export class AltcraftApiError extends AltcraftError {
   override readonly name = 'AltcraftApiError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: OperationId,
+    operation: ClientOperationId,
     /** HTTP status of the answer. */
     readonly status: number,
     /** The body's `error` (the HTTP status when the body is not the API's envelope). */
@@ -46,7 +49,7 @@ export class AltcraftRedirectError extends AltcraftError {
   override readonly name = 'AltcraftRedirectError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: OperationId,
+    operation: ClientOperationId,
     /** HTTP status of the answer (301, 302, 303, 307, 308, ...). */
     readonly status: number,
     /**
@@ -63,7 +66,7 @@ export class AltcraftRedirectError extends AltcraftError {
 export class AltcraftNetworkError extends AltcraftError {
   override readonly name = 'AltcraftNetworkError';
   constructor(
-    operation: OperationId,
+    operation: ClientOperationId,
     /** False when the connection failed before the request was sent (refused, unknown host). */
     readonly mayHaveReachedServer: boolean,
     /** The system error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when known. */
@@ -84,7 +87,7 @@ export class AltcraftTimeoutError extends AltcraftError {
   override readonly name = 'AltcraftTimeoutError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: OperationId,
+    operation: ClientOperationId,
     readonly timeoutMs: number,
   ) {
     super(`${operation} failed: no answer within ${timeoutMs} ms; the request may have reached the server`, operation);
@@ -96,7 +99,7 @@ export class AltcraftResponseError extends AltcraftError {
   override readonly name = 'AltcraftResponseError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: OperationId,
+    operation: ClientOperationId,
     readonly status: number,
     readonly reason: string,
     options?: ErrorOptions,
@@ -110,7 +113,7 @@ export class AltcraftValidationError extends AltcraftError {
   override readonly name = 'AltcraftValidationError';
   readonly mayHaveReachedServer = false;
   constructor(
-    operation: OperationId,
+    operation: ClientOperationId,
     readonly violations: Violation[],
   ) {
     const shown = violations.slice(0, 5).map((v) => `${v.pointer || '/'}: ${v.message}`);
@@ -132,5 +135,22 @@ export class AltcraftConfigError extends TypeError {
     problem: string,
   ) {
     super(`createAltcraftClient: ${option} ${problem}`);
+  }
+}
+
+/**
+ * waitForTask gave up: the task had not reached a final status within `timeoutMs`. The task may
+ * still finish on the platform; `lastStatus` is the last status it reported (none when no status
+ * request was answered).
+ */
+export class AltcraftTaskTimeoutError extends AltcraftError {
+  override readonly name = 'AltcraftTaskTimeoutError';
+  readonly mayHaveReachedServer = true;
+  constructor(
+    readonly taskId: string,
+    readonly timeoutMs: number,
+    readonly lastStatus: string | undefined,
+  ) {
+    super(`getTaskStatus: task ${taskId} did not finish within ${timeoutMs} ms (last status: ${lastStatus ?? 'none'})`, 'getTaskStatus');
   }
 }
