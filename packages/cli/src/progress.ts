@@ -32,6 +32,8 @@ function duration(ms: number): string {
 export class ProgressDisplay {
   private lastDraw = 0;
   private readonly tty: boolean;
+  /** Task mode: lines queued whose task is being followed (shown beside the confirmed counts). */
+  inTasks = 0;
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly total: number | undefined,
@@ -49,7 +51,8 @@ export class ProgressDisplay {
     this.lastDraw = now;
     const settled = settledLines(tally);
     const rate = elapsedMs > 0 ? (settled / elapsedMs) * 1000 : 0;
-    const counts = `${describeTally(tally, { sent: this.sent, total })}; ${grouped(rate)} lines/s`;
+    const queued = this.inTasks > 0 ? `; ${grouped(this.inTasks)} queued, awaiting their tasks` : '';
+    const counts = `${describeTally(tally, { sent: this.sent, total })}${queued}; ${grouped(rate)} lines/s`;
     if (!this.tty) {
       this.stream.write(`altcraft-import: ${counts}\n`);
       return;

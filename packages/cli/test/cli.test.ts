@@ -24,13 +24,13 @@ interface Entry {
   task_id?: string;
   error?: { kind: string; message: string; retryable?: boolean };
 }
-/** The outcome lines of a report (the "sending" records left out). */
+/** The outcome lines of a report (the "sending" and "task" records left out). */
 const readReport = (path: string): Entry[] =>
   readFileSync(path, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as Entry | { sending: [number, number] })
-    .filter((entry): entry is Entry => !('sending' in entry));
+    .map((line) => JSON.parse(line) as Entry | { sending: [number, number] } | { task: string })
+    .filter((entry): entry is Entry => 'line' in entry);
 
 let mock: RunningMock;
 let server: FaultServer | undefined;
@@ -169,9 +169,9 @@ describe('altcraft-import', () => {
     expect(stderr).not.toContain(TOKEN);
   });
 
-  it('queues batches as tasks with --task', async () => {
+  it('queues batches as tasks with --task --no-wait', async () => {
     const report = join(dir, 'report-task.ndjson');
-    const { code } = await runCli(['--base-url', mock.baseUrl, '--workflow', '12', '--task', '--batch-size', '5', '--report', report, file('p.ndjson', ndjson(10))]);
+    const { code } = await runCli(['--base-url', mock.baseUrl, '--workflow', '12', '--task', '--no-wait', '--batch-size', '5', '--report', report, file('p.ndjson', ndjson(10))]);
     expect(code).toBe(0);
     const lines = readReport(report);
     expect(lines.every((l) => l.status === 'queued' && /^[0-9a-f]{24}$/.test(l.task_id!))).toBe(true);

@@ -115,8 +115,9 @@ interface SenderOptions {
   /** Task mode: status requests in flight at once, over all the tasks followed. Default `concurrency`. */
   taskConcurrency?: number;
   /**
-   * Task mode: awaited once a batch is queued, before its task is followed: the input profiles
-   * `first`..`first + count - 1` are task `taskId` (a caller records it to follow it after a crash).
+   * Task mode: awaited once a batch is queued, before its task is followed or its profiles settle
+   * `queued`: the input profiles `first`..`first + count - 1` are task `taskId` (a caller records
+   * it, to follow the task after a crash). If it throws, importProfiles rejects with the error.
    */
   onTaskQueued?: (task: { first: number; count: number; taskId: string }) => void | Promise<void>;
   /** Requests in flight at once. Default 4. */
@@ -234,6 +235,7 @@ interface Run {
   maxSplitRequests: number | undefined;
   onSend: SenderOptions['onSend'];
   onProgress: SenderOptions['onProgress'];
+  onTaskQueued: SenderOptions['onTaskQueued'];
   ledger: Ledger;
   /** Task mode with waiting: the tasks being followed. */
   tasks?: TaskWatch;
@@ -261,14 +263,13 @@ class TaskWatch {
   private readonly limiter: Limiter;
   constructor(
     private readonly run: Run,
-    private readonly settings: { timeoutMs: number; pollInterval: number; concurrency: number; onTaskQueued: SenderOptions['onTaskQueued'] },
+    private readonly settings: { timeoutMs: number; pollInterval: number; concurrency: number },
   ) {
     this.limiter = new Limiter(settings.concurrency);
   }
 
-  /** Records the task (awaited), then follows it in the background: the worker goes on sending. */
-  async queued(first: number, count: number, taskId: string): Promise<void> {
-    await this.settings.onTaskQueued?.({ first, count, taskId });
+  /** Follows the task in the background: the worker goes on sending. */
+  queued(first: number, count: number, taskId: string): void {
     const { run } = this;
     run.ledger.stats.inTasks += count;
     const { timeoutMs, pollInterval } = this.settings;
@@ -331,8 +332,10 @@ async function accept(run: Run, first: number, count: number, answer: unknown): 
   // redacted here as everywhere.
   if (run.operationId !== 'importAndStartBatchTask') return acceptResult(run, first, count, (answer as ImportAndStartBatchResult).result);
   const taskId = taskIdOf(answer)!;
+  const shown = run.internals.redact(taskId);
+  await run.onTaskQueued?.({ first, count, taskId: shown });
   if (run.tasks) return run.tasks.queued(first, count, taskId);
-  return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'queued', taskId: run.internals.redact(taskId) })));
+  return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'queued', taskId: shown })));
 }
 
 function backoff(retry: Required<RetryOptions>, attempt: number, error: unknown): number {
@@ -458,13 +461,12 @@ function prepare(client: AltcraftClient, options: ImportProfilesOptions) {
   const internals = clientInternals(client);
   const fields: Record<string, unknown> = { ...requestFields, ...internals.envelope, ...(format === 'xml' ? { format: 'xml' } : {}) };
   const run: Run = {
-    internals, format, fields, signal, stopSignal, retryAmbiguous, maxSplitRequests, onSend, onProgress,
+    internals, format, fields, signal, stopSignal, retryAmbiguous, maxSplitRequests, onSend, onProgress, onTaskQueued,
     operationId: operation === 'task' ? 'importAndStartBatchTask' : 'importAndStartBatch',
     retry: { maxAttempts, baseDelayMs, maxDelayMs },
     ledger: new Ledger(checkpoint, onOutcome),
   };
-  if (operation === 'task' && waitForTasks) run.tasks = new TaskWatch(run, { timeoutMs: taskTimeoutMs, pollInterval: taskPollInterval, concurrency: taskConcurrency, onTaskQueued });
-  else if (operation === 'task' && onTaskQueued) throw new TypeError('importProfiles: onTaskQueued needs waitForTasks');
+  if (operation === 'task' && waitForTasks) run.tasks = new TaskWatch(run, { timeoutMs: taskTimeoutMs, pollInterval: taskPollInterval, concurrency: taskConcurrency });
   const batches = planBatches((encodedProfiles ?? profiles) as Iterable<Record<string, unknown> | Uint8Array | Uint8Array[]>, {
     encoded: encodedProfiles !== undefined, format, fields, maxProfiles: maxProfilesPerRequest, maxBodyBytes, startIndex: checkpoint,
   });
