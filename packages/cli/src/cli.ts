@@ -203,6 +203,8 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
       `resuming: ${plural(settledLines(carried), 'line')} of ${reportPath.resolved} stand (${grouped(carried.imported + carried.queued)} done, ${grouped(carried.failed + carried.unreadable)} failed, ` +
         `${grouped(carried.unknown)} unknown) and are not sent again; ${plural(resumed.resent, 'line')} the platform never took ${resumed.resent === 1 ? 'is' : 'are'} sent again`,
     );
+    const open = resumed.tasks.reduce((sum, task) => sum + task.open.size, 0);
+    if (open > 0) say(`resuming: ${plural(open, 'line')} of ${plural(resumed.tasks.length, 'task')} queued by the earlier run ${options.task && !options.wait ? 'stay queued' : 'are followed to their end'}, not sent again`);
   }
 
   // The first Ctrl-C stops gently: nothing new is sent, what is in flight is settled and
