@@ -58,7 +58,8 @@ function curl(url: string, mediaType: string, body: string): string {
 function typescript(apiRoot: string, operationId: OperationId, request: Record<string, unknown>): string {
   // The client sends the token itself (in the body, or as Bearer), so the request leaves it out.
   const { token: _token, ...withoutToken } = request;
-  const literal = JSON.stringify(withoutToken, null, 2);
+  // The status request is one task id: the client takes it as its only argument.
+  const literal = operationId === 'getTaskStatus' ? JSON.stringify(request.task_id) : JSON.stringify(withoutToken, null, 2);
   return [
     `import { createAltcraftClient } from '@altcraft-api/client';`,
     '',

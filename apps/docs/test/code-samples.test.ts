@@ -119,7 +119,8 @@ describe('every sample runs against the mock', () => {
     const file = new URL(`${operationId}.run.mjs`, workDir).pathname;
     writeFileSync(file, outputText);
     const { stdout } = await run(process.execPath, [file], { env: env() });
-    expect(stdout).toContain(operationId === 'importAndStartBatch' ? 'profile_id' : 'task_id');
+    const promised: Record<OperationId, string> = { importAndStartBatch: 'profile_id', importAndStartBatchTask: 'task_id', getTaskStatus: 'completed' };
+    expect(stdout).toContain(promised[operationId]);
     expect(stdout).toContain('error: 0');
   });
 

@@ -3,6 +3,7 @@ import {
   XmlEncodeError,
   formatOfMediaType,
   requestXml,
+  responseXml,
   validateRequest,
   type OperationId,
   type Violation,
@@ -17,11 +18,10 @@ import {
   AltcraftTimeoutError,
   AltcraftValidationError,
   type AltcraftError,
-  type ClientOperationId,
 } from './errors.js';
 import type { paths } from './generated/schema.js';
 import { createRedactor } from './redact.js';
-import { responseCodec, statusShapeProblem, taskIdOf, taskMethods, type TaskStatus, type WaitOptions } from './tasks.js';
+import { statusShapeProblem, taskIdOf, taskMethods, type TaskStatus, type WaitOptions } from './tasks.js';
 import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult } from './types.js';
 
 export type Format = 'json' | 'xml';
@@ -97,7 +97,7 @@ export interface SerializedBody {
 export interface ClientInternals {
   /** The fields every body must carry (the token, with body auth). */
   envelope: { token?: string };
-  send(operationId: ClientOperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown>;
+  send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown>;
   /** Removes every piece of the token from a text the server sent (see redact.ts). */
   redact(text: string): string;
 }
@@ -118,7 +118,7 @@ export const PATH = {
   importAndStartBatch: '/api/v1.1/workflows/import_and_start_batch',
   importAndStartBatchTask: '/api/v1.1/workflows/import_and_start_batch_task',
   getTaskStatus: '/api/v1.1/tasks/status',
-} as const satisfies Record<ClientOperationId, string>;
+} as const satisfies Record<OperationId, keyof paths>;
 
 /**
  * Largest answer the client reads, in bytes: 33,554,432 (32 MiB). The largest legal answer is
@@ -243,7 +243,7 @@ async function readCapped(response: Response, limit: number, signal: AbortSignal
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
 /** What the contract requires of a successful answer, as far as the sender relies on it; the problem, or undefined. */
-function shapeProblem(operationId: ClientOperationId, answer: Record<string, unknown>): string | undefined {
+function shapeProblem(operationId: OperationId, answer: Record<string, unknown>): string | undefined {
   if (operationId === 'getTaskStatus') return statusShapeProblem(answer);
   if (operationId === 'importAndStartBatchTask') {
     return taskIdOf(answer) !== undefined ? undefined : 'a successful answer without a task_id string';
@@ -306,7 +306,7 @@ function createTransport(root: string, fetch: typeof globalThis.fetch) {
 }
 
 /** The error a request that did not get an answer throws (never with a `cause`, see below). */
-function unanswered(operationId: ClientOperationId, error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, timeoutMs: number, redact: (text: string) => string): unknown {
+function unanswered(operationId: OperationId, error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, timeoutMs: number, redact: (text: string) => string): unknown {
   if (signal?.aborted) return signal.reason;
   if (timeout.aborted) return new AltcraftTimeoutError(operationId, timeoutMs);
   if (error instanceof AnswerTooLarge) return new AltcraftResponseError(operationId, error.status, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
@@ -316,7 +316,7 @@ function unanswered(operationId: ClientOperationId, error: unknown, signal: Abor
 }
 
 /** The decoded answer when it is a success the contract allows; the error to throw otherwise. */
-function judgeAnswer(operationId: ClientOperationId, response: Response, text: string, answer: unknown, redact: (text: string) => string): { answer: unknown } | { error: AltcraftError } {
+function judgeAnswer(operationId: OperationId, response: Response, text: string, answer: unknown, redact: (text: string) => string): { answer: unknown } | { error: AltcraftError } {
   const requestId = response.headers.get('x-request-id') ?? undefined;
   const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
   if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {
@@ -339,10 +339,10 @@ function judgeAnswer(operationId: ClientOperationId, response: Response, text: s
 }
 
 /** The answer's body as a value: XML or JSON by its Content-Type; undefined for an unreadable failure. */
-function decodeAnswer(operationId: ClientOperationId, response: Response, text: string): unknown {
+function decodeAnswer(operationId: OperationId, response: Response, text: string): unknown {
   const xml = formatOfMediaType(response.headers.get('content-type')) === 'xml';
   try {
-    return xml ? responseCodec(operationId, response.status).decode(text) : JSON.parse(text);
+    return xml ? responseXml(operationId, response.status).decode(text) : JSON.parse(text);
   } catch {
     if (response.status !== 200) return undefined;
     // Neither the parser's message nor a `cause`: both may quote the body, and the body may
@@ -387,7 +387,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
   const { api, rawText } = createTransport(root, options.fetch ?? globalThis.fetch);
   const envelope = auth === 'body' ? { token } : {};
 
-  async function send(operationId: ClientOperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown> {
+  async function send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown> {
     // The deadline bounds the waiting for the answer's bytes (headers and body), not the wall
     // clock after they have all arrived. A received answer is decoded and returned (or its
     // error thrown) even when the decode, or other work on this thread, ends past timeoutMs:

@@ -1,14 +1,11 @@
 import type { OperationId, Violation } from '@altcraft-api/contract';
 
-/** The contract's operations, and the task status request (see tasks.ts). */
-export type ClientOperationId = OperationId | 'getTaskStatus';
-
 /** Every error the client throws. `mayHaveReachedServer` tells whether a retry could duplicate work. */
 export abstract class AltcraftError extends Error {
   abstract readonly mayHaveReachedServer: boolean;
   constructor(
     message: string,
-    readonly operation: ClientOperationId,
+    readonly operation: OperationId,
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -23,7 +20,7 @@ export class AltcraftApiError extends AltcraftError {
   override readonly name = 'AltcraftApiError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: ClientOperationId,
+    operation: OperationId,
     /** HTTP status of the answer. */
     readonly status: number,
     /** The body's `error` (the HTTP status when the body is not the API's envelope). */
@@ -49,7 +46,7 @@ export class AltcraftRedirectError extends AltcraftError {
   override readonly name = 'AltcraftRedirectError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: ClientOperationId,
+    operation: OperationId,
     /** HTTP status of the answer (301, 302, 303, 307, 308, ...). */
     readonly status: number,
     /**
@@ -66,7 +63,7 @@ export class AltcraftRedirectError extends AltcraftError {
 export class AltcraftNetworkError extends AltcraftError {
   override readonly name = 'AltcraftNetworkError';
   constructor(
-    operation: ClientOperationId,
+    operation: OperationId,
     /** False when the connection failed before the request was sent (refused, unknown host). */
     readonly mayHaveReachedServer: boolean,
     /** The system error code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when known. */
@@ -87,7 +84,7 @@ export class AltcraftTimeoutError extends AltcraftError {
   override readonly name = 'AltcraftTimeoutError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: ClientOperationId,
+    operation: OperationId,
     readonly timeoutMs: number,
   ) {
     super(`${operation} failed: no answer within ${timeoutMs} ms; the request may have reached the server`, operation);
@@ -99,7 +96,7 @@ export class AltcraftResponseError extends AltcraftError {
   override readonly name = 'AltcraftResponseError';
   readonly mayHaveReachedServer = true;
   constructor(
-    operation: ClientOperationId,
+    operation: OperationId,
     readonly status: number,
     readonly reason: string,
     options?: ErrorOptions,
@@ -113,7 +110,7 @@ export class AltcraftValidationError extends AltcraftError {
   override readonly name = 'AltcraftValidationError';
   readonly mayHaveReachedServer = false;
   constructor(
-    operation: ClientOperationId,
+    operation: OperationId,
     readonly violations: Violation[],
   ) {
     const shown = violations.slice(0, 5).map((v) => `${v.pointer || '/'}: ${v.message}`);

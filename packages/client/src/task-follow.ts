@@ -44,14 +44,18 @@ function itemsOf(result: unknown): unknown[] | undefined {
   return Array.isArray(inner) ? inner : undefined;
 }
 
-const ERROR_COUNTS = ['errors', 'error_count', 'failed', 'failed_count'] as const;
+const ERROR_FIELDS = ['errors', 'error_count', 'failed', 'failed_count'] as const;
 
-/** A result that says, in numbers, that all `count` profiles went through: a total and a zero error count. */
+/**
+ * A result that says all `count` profiles went through: a `total` of `count` and errors reported
+ * as none, an empty list (`errors: []`, as the page's export result has it) or a zero count.
+ */
 function reportsAllDone(result: unknown, count: number): boolean {
   if (typeof result !== 'object' || result === null) return false;
   const fields = result as Record<string, unknown>;
-  const counts = ERROR_COUNTS.filter((name) => fields[name] !== undefined);
-  return fields.total === count && counts.length > 0 && counts.every((name) => fields[name] === 0);
+  const reported = ERROR_FIELDS.filter((name) => fields[name] !== undefined);
+  const none = (value: unknown) => value === 0 || (Array.isArray(value) && value.length === 0);
+  return fields.total === count && reported.length > 0 && reported.every((name) => none(fields[name]));
 }
 
 /** One verdict per profile of a batch of `count` from its task's final status. */

@@ -4,9 +4,9 @@
 // `completed` and `success` are the statuses the page shows for a finished task. Assumed [?]:
 // `failed`, `error`, `canceled` and `cancelled` end a task without success (the page names no
 // failure status); any other status means "not yet" and is polled again until the time limit.
-import { XmlEncodeError, createXmlCodec, responseXml, type XmlCodec } from '@altcraft-api/contract';
+import { XmlEncodeError, taskStatusRequestXml } from '@altcraft-api/contract';
 import type { CallOptions, ClientInternals, Format, SerializedBody } from './client.js';
-import { AltcraftApiError, AltcraftError, AltcraftTaskTimeoutError, AltcraftValidationError, type ClientOperationId } from './errors.js';
+import { AltcraftApiError, AltcraftError, AltcraftTaskTimeoutError, AltcraftValidationError } from './errors.js';
 
 /** The `data` of a status answer. `result` is whatever the platform reports (unknown for import tasks [?]). */
 export interface TaskStatus {
@@ -56,23 +56,10 @@ export function statusShapeProblem(answer: Record<string, unknown>): string | un
   return typeof status === 'string' && status !== '' ? undefined : 'a status answer whose data has no status string';
 }
 
-const codecs = new Map<string, XmlCodec>();
-function codec(schema: string): XmlCodec {
-  let found = codecs.get(schema);
-  if (!found) codecs.set(schema, (found = createXmlCodec(schema)));
-  return found;
-}
-
-/** The XML codec of an answer of `operationId` with HTTP `status`. */
-export function responseCodec(operationId: ClientOperationId, status: number): XmlCodec {
-  if (operationId !== 'getTaskStatus') return responseXml(operationId, status);
-  return codec(status === 200 ? 'TaskStatusResponse' : 'ErrorEnvelope');
-}
-
 function encodeStatusRequest(internals: ClientInternals, taskId: string, format: Format): SerializedBody {
   const body = { ...internals.envelope, task_id: taskId };
   try {
-    return { format, text: format === 'xml' ? codec('TaskStatusRequest').encode(body) : JSON.stringify(body) };
+    return { format, text: format === 'xml' ? taskStatusRequestXml.encode(body) : JSON.stringify(body) };
   } catch (error) {
     if (error instanceof XmlEncodeError) throw new AltcraftValidationError('getTaskStatus', [{ pointer: internals.redact(error.pointer), message: internals.redact(error.message) }]);
     throw error;

@@ -73,13 +73,16 @@ describe('importProfiles (task mode) follows each task to its end', () => {
   });
 
   it('imported only on evidence: counts with total and no errors, else unknown with the raw status', async () => {
-    const counted = await run(emailsOf(10), { durationMs: 30, resultOf: (emails) => ({ total: emails.length, errors: 0 }) });
-    expect(counted.summary).toMatchObject({ imported: 10 });
-    expect(counted.byIndex(3)).toEqual({ index: 3, status: 'imported', taskId: 'task-1' });
-    await platform!.close();
+    for (const errors of [0, []]) {
+      const counted = await run(emailsOf(10), { durationMs: 30, resultOf: (emails) => ({ total: emails.length, errors }) });
+      expect(counted.summary).toMatchObject({ imported: 10 });
+      expect(counted.byIndex(3)).toEqual({ index: 3, status: 'imported', taskId: 'task-1' });
+      await platform!.close();
+    }
     for (const resultOf of [
       (emails: string[]) => ({ total: emails.length }),
       (emails: string[]) => ({ total: emails.length, errors: 1 }),
+      (emails: string[]) => ({ total: emails.length, errors: [{ error: 1 }] }),
       (emails: string[]) => ({ total: emails.length + 1, errors: 0 }),
       (emails: string[]) => ({ result: emails.slice(1).map(() => ({ profile_id: 'x' })) }),
       () => undefined,

@@ -1,5 +1,6 @@
 // The task status request and waitForTask against a local server: back-off, Retry-After, the
 // abort signal, the time limit, and no piece of the token in any error.
+import { readFileSync, readdirSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAltcraftClient } from '../src/client.js';
@@ -47,6 +48,28 @@ describe('getTaskStatus', () => {
     server = await startServer((_request, res) => answer(res, 200, { error: 0, data: {} }));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
     expect(String(await rejection(client.getTaskStatus('t-1')))).toMatch(/no status string/);
+  });
+});
+
+describe('getTaskStatus in XML', () => {
+  const examples = new URL('../../../spec/examples/responses/', import.meta.url);
+  const names = readdirSync(examples).filter((name) => name.startsWith('task-status-') && name.endsWith('.xml') && !/invalid|unknown/.test(name));
+
+  it.each(names)('%s decodes to the value JSON.parse gives its JSON twin', async (name) => {
+    const xml = readFileSync(new URL(name, examples), 'utf8');
+    const json = JSON.parse(readFileSync(new URL(name.replace(/\.xml$/, '.json'), examples), 'utf8')) as { data: unknown };
+    server = await startServer((_request, res) => answer(res, 200, xml));
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
+    expect(await client.getTaskStatus('t-1', { format: 'xml' })).toEqual(json.data);
+    expect(server.requests[0]!.headers['content-type']).toBe('application/xml');
+  });
+
+  it('sends the task id escaped in an XML body, and reads an XML error envelope', async () => {
+    server = await startServer((_request, res) => answer(res, 400, '<xml><error>400</error><error_text>Task not found</error_text></xml>'));
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
+    const error = await rejection(client.getTaskStatus('a<&>"b', { format: 'xml' }));
+    expect(error).toMatchObject({ name: 'AltcraftApiError', status: 400, text: 'Task not found' });
+    expect(server.requests[0]!.body).toMatch(/<task_id>a&lt;&amp;&gt;("|&quot;)b<\/task_id>/);
   });
 });
 

@@ -6,11 +6,12 @@ export {
   MAX_VIOLATIONS,
   validateRequest,
   validateResponse,
+  validateTaskStatusRequest,
   type ValidateOptions,
   type ValidationResult,
   type Violation,
 } from './validate.js';
-export { XmlDecodeError, XmlEncodeError, createXmlCodec, requestXml, responseXml, type XmlCodec } from './xml.js';
+export { XmlDecodeError, XmlEncodeError, createXmlCodec, requestXml, requestXmlOf, responseXml, taskStatusRequestXml, type XmlCodec } from './xml.js';
 export { MEDIA_TYPES, formatOfMediaType, type BodyFormat } from './media-types.js';
 export { listExamples, type ContractExample, type MediaType } from './examples.js';
 export { createBatchEncoder, type BatchEncoder, type BatchFormat } from './batch.js';

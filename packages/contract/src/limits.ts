@@ -5,7 +5,7 @@ import { operations } from './operations.js';
 const { limits } = operations.importAndStartBatch;
 
 /** Most profiles one request may carry (the length of `data`): 10,000. */
-export const MAX_PROFILES: number = limits.maxProfiles;
+export const MAX_PROFILES: number = limits.maxProfiles!;
 
 /** Largest request body the platform reads, in bytes: 10,485,760 (10 MiB). */
 export const MAX_BODY_BYTES: number = limits.maxBodyBytes;

@@ -1,21 +1,25 @@
 import { document } from './document.js';
 
-/** The two operations of the contract, by operationId. */
-export type OperationId = 'importAndStartBatch' | 'importAndStartBatchTask';
+/** The operations of the contract, by operationId. */
+export type OperationId = 'importAndStartBatch' | 'importAndStartBatchTask' | 'getTaskStatus';
 
 export interface OperationInfo {
   operationId: OperationId;
   method: 'post';
   /** Path including the API prefix, e.g. `/api/v1.1/workflows/import_and_start_batch`. */
   path: string;
+  /** Name of the component schema of the request body. */
+  requestSchema: string;
   /** Name of the component schema of the HTTP 200 body. */
   successSchema: string;
-  limits: { maxProfiles: number; maxBodyBytes: number };
+  /** `maxProfiles` only for a request that carries profiles (the status request has none). */
+  limits: { maxProfiles?: number; maxBodyBytes: number };
 }
 
-const successSchemas: Record<OperationId, string> = {
-  importAndStartBatch: 'ImportAndStartBatchResponse',
-  importAndStartBatchTask: 'ImportAndStartBatchTaskResponse',
+const schemas: Record<OperationId, { request: string; success: string }> = {
+  importAndStartBatch: { request: 'ImportAndStartBatchRequest', success: 'ImportAndStartBatchResponse' },
+  importAndStartBatchTask: { request: 'ImportAndStartBatchRequest', success: 'ImportAndStartBatchTaskResponse' },
+  getTaskStatus: { request: 'TaskStatusRequest', success: 'TaskStatusResponse' },
 };
 
 function findOperation(operationId: OperationId): OperationInfo {
@@ -23,7 +27,8 @@ function findOperation(operationId: OperationId): OperationInfo {
     const operation = item.post;
     if (operation?.operationId === operationId) {
       const limits = operation['x-altcraft-limits'] as OperationInfo['limits'];
-      return { operationId, method: 'post', path, successSchema: successSchemas[operationId], limits };
+      const { request, success } = schemas[operationId];
+      return { operationId, method: 'post', path, requestSchema: request, successSchema: success, limits };
     }
   }
   throw new Error(`operation ${operationId} is not in the bundled contract`);
@@ -32,4 +37,5 @@ function findOperation(operationId: OperationId): OperationInfo {
 export const operations: Record<OperationId, OperationInfo> = {
   importAndStartBatch: findOperation('importAndStartBatch'),
   importAndStartBatchTask: findOperation('importAndStartBatchTask'),
+  getTaskStatus: findOperation('getTaskStatus'),
 };

@@ -513,6 +513,33 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   return out.result(options.strict);
 }
 
+const taskStatusRequest = lazy(() => compile(detailed, 'TaskStatusRequest'));
+const advisingTaskStatusRequest = lazy(() => compile(advisingDetailed, 'TaskStatusRequest'));
+
+/**
+ * Validates a task status request body (the JSON model; decode XML first) against the contract,
+ * with its advice as warnings unless `advice: false`. Never throws on a JSON value.
+ */
+export function validateTaskStatusRequest(body: unknown, options: ValidateOptions = {}): ValidationResult {
+  const out = new Collector(options.maxViolations ?? MAX_VIOLATIONS);
+  const advice = options.advice !== false;
+  const validate = (advice ? advisingTaskStatusRequest : taskStatusRequest)();
+  adviceSink = advice
+    ? {
+        warn: (pointer, message) => out.warn(pointer, message),
+        get full() {
+          return out.warningsTruncated;
+        },
+      }
+    : undefined;
+  try {
+    if (!validate(body)) out.addAjv(validate.errors);
+  } finally {
+    adviceSink = undefined;
+  }
+  return out.result(options.strict);
+}
+
 const fastResponse = new Map<OperationId, () => ValidateFunction>();
 const detailedResponse = new Map<OperationId, () => ValidateFunction>();
 for (const [id, operation] of Object.entries(operations) as [OperationId, (typeof operations)[OperationId]][]) {

@@ -51,8 +51,16 @@ export function createXmlCodec<T = unknown>(schemaName: string): XmlCodec<T> {
   };
 }
 
-/** Codec of the request body shared by both operations. */
+/** Codec of the request body shared by both batch operations. */
 export const requestXml: XmlCodec = createXmlCodec('ImportAndStartBatchRequest');
+
+/** Codec of the task status request's body. */
+export const taskStatusRequestXml: XmlCodec = createXmlCodec('TaskStatusRequest');
+
+/** Codec of the request body of `operationId`. */
+export function requestXmlOf(operationId: OperationId): XmlCodec {
+  return operations[operationId].requestSchema === 'TaskStatusRequest' ? taskStatusRequestXml : requestXml;
+}
 
 const responseCodecs = new Map<string, XmlCodec>();
 

@@ -5,14 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { document, resolveSchemaRef } from '../src/document.js';
 import { listExamples, type ContractExample } from '../src/examples.js';
 import { operations } from '../src/operations.js';
-import { requestXml, responseXml } from '../src/xml.js';
-import { validateRequest, validateResponse } from '../src/validate.js';
+import { requestXmlOf, responseXml } from '../src/xml.js';
+import { validateRequest, validateResponse, validateTaskStatusRequest } from '../src/validate.js';
 
 const examples = listExamples();
 const specDir = fileURLToPath(new URL('../../../spec/', import.meta.url));
 
 const label = (e: ContractExample) => `${e.operationId} ${e.part} ${e.mediaType} ${e.name}`;
-const codecOf = (e: ContractExample) => (e.part === 'request' ? requestXml : responseXml(e.operationId, Number(e.part)));
+const codecOf = (e: ContractExample) => (e.part === 'request' ? requestXmlOf(e.operationId) : responseXml(e.operationId, Number(e.part)));
+const validateRequestOf = (e: ContractExample) => (e.operationId === 'getTaskStatus' ? validateTaskStatusRequest : validateRequest);
 const jsonTwinOf = (e: ContractExample) =>
   examples.find((t) => t.operationId === e.operationId && t.part === e.part && t.name === e.name && t.mediaType === 'application/json')!;
 const modelOf = (e: ContractExample) => (e.mediaType === 'application/xml' ? codecOf(e).decode(e.value as string) : e.value);
@@ -31,7 +32,8 @@ const PAGE_PARAMETERS = [
 const SIBLING_PARAMETERS = ['resource_id', 'custom_data'];
 
 describe('the bundled contract', () => {
-  it('has both operations, each taking and answering JSON and XML', () => {
+  it('has its three operations, each taking and answering JSON and XML', () => {
+    expect(Object.keys(operations).sort()).toEqual(['getTaskStatus', 'importAndStartBatch', 'importAndStartBatchTask']);
     for (const { path } of Object.values(operations)) {
       const operation = document.paths[path]!.post as { requestBody: { $ref: string }; responses: Record<string, { $ref: string }> };
       const body = document.components.requestBodies as Record<string, { content: object }>;
@@ -71,6 +73,17 @@ describe('the bundled contract', () => {
     }
   });
 
+  it('holds the status page examples for both encodings (the request, and both versions of the answer)', () => {
+    const named = (part: string, mediaType: string) =>
+      examples.filter((e) => e.operationId === 'getTaskStatus' && e.part === part && e.mediaType === mediaType);
+    for (const mediaType of ['application/json', 'application/xml']) {
+      expect(named('request', mediaType).map((e) => e.name)).toEqual(['taskStatus']);
+      expect(named('200', mediaType).map((e) => e.name)).toEqual(expect.arrayContaining(['exportCompleted', 'exportSuccess', 'importCompleted']));
+    }
+    const statuses = named('200', 'application/json').map((e) => (e.value as { data: { status: string } }).data.status);
+    expect(statuses).toEqual(expect.arrayContaining(['completed', 'success']));
+  });
+
   it('references every file under spec/examples from the spec, and no missing one', () => {
     const referenced = listFiles(specDir)
       .filter((file) => file.endsWith('.yaml'))
@@ -84,7 +97,7 @@ describe('the bundled contract', () => {
 describe.each(examples.map((e) => [label(e), e] as const))('example %s', (_label, example) => {
   it('is valid against its schema', () => {
     const model = modelOf(example);
-    const result = example.part === 'request' ? validateRequest(model) : validateResponse(example.operationId, Number(example.part), model);
+    const result = example.part === 'request' ? validateRequestOf(example)(model) : validateResponse(example.operationId, Number(example.part), model);
     expect(result.violations).toEqual([]);
     // The contract's own examples show what we recommend, too.
     expect(result.warnings).toEqual([]);

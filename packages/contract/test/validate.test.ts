@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MATCHING_MODES, MAX_VIOLATIONS, validateRequest, validateResponse } from '../src/validate.js';
+import { MATCHING_MODES, MAX_VIOLATIONS, validateRequest, validateResponse, validateTaskStatusRequest } from '../src/validate.js';
 import { requestXml } from '../src/xml.js';
 
 const profile = (data: Record<string, unknown> = {}) => ({ data: { email: 'a@example.com', ...data } });
@@ -322,5 +322,21 @@ describe('validateRequest never throws', () => {
       expect(() => validateRequest(body)).not.toThrow();
       expect(validateRequest(body).valid).toBe(false);
     }
+  });
+});
+
+describe('validateTaskStatusRequest', () => {
+  it('holds the page example, and refuses what the page types otherwise', () => {
+    expect(validateTaskStatusRequest({ token: 'abc', task_id: 'ecd371a8-2229-48bb-bc3e-de7d39cd3051' })).toMatchObject({ valid: true, violations: [], warnings: [] });
+    expect(validateTaskStatusRequest({ token: 'abc' }).violations).toEqual([{ pointer: '/task_id', message: expect.stringContaining('required') }]);
+    expect(validateTaskStatusRequest({ task_id: 12 }).violations.map((v) => v.pointer)).toEqual(['/task_id']);
+    expect(validateTaskStatusRequest([]).valid).toBe(false);
+  });
+
+  it('accepts what the page does not refuse, with warnings: unknown fields, an odd task_id', () => {
+    const result = validateTaskStatusRequest({ task_id: 'a b', workflow_id: 1 });
+    expect(result.violations).toEqual([]);
+    expect(result.warnings.map((w) => w.pointer).sort()).toEqual(['/task_id', '/workflow_id']);
+    expect(validateTaskStatusRequest({ task_id: 'a b' }, { strict: true }).valid).toBe(false);
   });
 });

@@ -60,6 +60,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1.1/tasks/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Task status check
+         * @description The state of a background task: its `status`, its `progress` and, once it has finished, its
+         *     `result`. The vendor documents this request as step 2 of "Uploading profiles to a file", for
+         *     the task a profile export (`profiles/get_all`) creates. Whether it also answers for the task
+         *     `workflows/import_and_start_batch_task` creates, and what `result` then holds, is not stated
+         *     (spec/DECISIONS.md row 25 **[?]**; `pnpm probe --only task-status` asks an installation).
+         *
+         *     **Status values.** The page's two versions show `completed` and `success` for a finished
+         *     task; the values of a task that is still running or that failed are not documented, so
+         *     `status` is a string and no value is refused. The mock answers `queued`, `in_progress` and
+         *     `completed` (its assumption).
+         *
+         *     **Limits**: the request carries no profiles; its body is read under the platform's
+         *     10,485,760-byte (10 MiB) body limit like every request (`x-altcraft-limits`).
+         */
+        post: operations["getTaskStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -549,6 +581,101 @@ export interface components {
          * @description The HTTP 200 answer of the task operation. A 200 whose `error` is not 0 is a failure and carries the error envelope instead.
          */
         ImportAndStartBatchTaskResponse: components["schemas"]["ImportAndStartBatchTaskResult"] | components["schemas"]["ErrorEnvelope"];
+        /**
+         * TaskStatusRequest
+         * @description The task status request. Fields the contract does not know are accepted (a Go backend ignores
+         *     them) with a warning.
+         */
+        TaskStatusRequest: {
+            /**
+             * @description The account's API token. Required unless the same token is sent as
+             *     `Authorization: Bearer <token>`.
+             * @example abcdefghijklmnqrstuvwxyz
+             */
+            token?: string;
+            /**
+             * @description Encoding of the answer. Not in the status page's table; the API interaction page says the
+             *     answer's format is chosen by a header or the request's parameters, and the batch page
+             *     names this parameter (DECISIONS 8). Whether the status request reads it is not stated
+             *     **[?]**; the mock answers in `format`, else in the request's encoding.
+             */
+            format?: string;
+            /**
+             * @description Identifier of the task, as the request that created it answered (`task_id`). The page
+             *     calls it "Export task ID"; for a task of `import_and_start_batch_task` see DECISIONS 25 **[?]**.
+             * @example ecd371a8-2229-48bb-bc3e-de7d39cd3051
+             */
+            task_id: string;
+        };
+        /**
+         * TaskResult
+         * @description What the task produced. For a profile export the page shows `errors`, `source_id`, `total`
+         *     ("Number of profiles"), `type` and `urls` ("Export file link"). For a task of
+         *     `import_and_start_batch_task` the page says nothing **[?]** (DECISIONS 25): the mock answers
+         *     `result`, one item per profile in the order sent, as the synchronous operation's `result`
+         *     (`{profile_id}` or `{error, error_text}`); `pnpm probe --only task-status` asks an
+         *     installation what it sends.
+         */
+        TaskResult: {
+            /** @description Errors of the export (an empty list in the page's example; their form is not shown). */
+            errors?: unknown[];
+            /**
+             * Format: int64
+             * @description Identifier of the exported database or segment.
+             */
+            source_id?: number;
+            /**
+             * Format: int64
+             * @description "Number of profiles".
+             */
+            total?: number;
+            /** @description Type of the exported source (`database` in the example). */
+            type?: string;
+            /** @description "Export file link": paths under the panel, downloaded with a GET. */
+            urls?: string[];
+        };
+        /**
+         * TaskStatus
+         * @description The task's status, progress and, once finished, result.
+         */
+        TaskStatus: {
+            /**
+             * @description "Task status". The page's two versions show `completed` and `success` for a finished
+             *     task; no other value is documented (DECISIONS 26). The mock uses `queued` and
+             *     `in_progress` for a task that has not finished, and `completed` (its assumption **[?]**).
+             * @example completed
+             * @example success
+             */
+            status: string;
+            /**
+             * Format: int32
+             * @description "Task progress": 100 in the page's examples of a finished task (a percentage **[?]**).
+             * @example 100
+             */
+            progress?: number;
+            result?: components["schemas"]["TaskResult"];
+        };
+        /**
+         * TaskStatusResult
+         * @description The task's state. Only the types the page states are checked: an answer with more fields, or
+         *     a `status` value no page shows, is still an answer.
+         */
+        TaskStatusResult: {
+            /**
+             * Format: int32
+             * @description 0 for a task that was found (whatever the task's own outcome).
+             * @constant
+             */
+            error: 0;
+            /** @description Human-readable result text (`Successful operation`). */
+            error_text: string;
+            data: components["schemas"]["TaskStatus"];
+        };
+        /**
+         * TaskStatusResponse
+         * @description The HTTP 200 answer of the task status request. A 200 whose `error` is not 0 is a failure and carries the error envelope instead.
+         */
+        TaskStatusResponse: components["schemas"]["TaskStatusResult"] | components["schemas"]["ErrorEnvelope"];
     };
     responses: {
         /** @description The batch was accepted: one result per profile, in the order sent. Check each item's `error`. */
@@ -632,6 +759,30 @@ export interface components {
                 "application/xml": components["schemas"]["ImportAndStartBatchTaskResponse"];
             };
         };
+        /** @description The task was found; `data` holds its state. */
+        TaskStatusOk: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TaskStatusResponse"];
+                "application/xml": components["schemas"]["TaskStatusResponse"];
+            };
+        };
+        /**
+         * @description The request is invalid as a whole (malformed body, no `task_id`, a body over 10,485,760
+         *     bytes), or names a task the platform does not know (unknown or expired). No page documents
+         *     the answer to an unknown task **[?]**; the mock answers it with 400 (DECISIONS 27).
+         */
+        TaskStatusBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/xml": components["schemas"]["ErrorEnvelope"];
+            };
+        };
     };
     parameters: never;
     requestBodies: {
@@ -644,6 +795,13 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["ImportAndStartBatchRequest"];
                 "application/xml": components["schemas"]["ImportAndStartBatchRequest"];
+            };
+        };
+        /** @description The task to look up, as JSON or as XML; `Content-Type` states which one is sent. */
+        TaskStatusBody: {
+            content: {
+                "application/json": components["schemas"]["TaskStatusRequest"];
+                "application/xml": components["schemas"]["TaskStatusRequest"];
             };
         };
     };
@@ -684,6 +842,24 @@ export interface operations {
         responses: {
             200: components["responses"]["ImportAndStartBatchTaskOk"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getTaskStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["TaskStatusBody"];
+        responses: {
+            200: components["responses"]["TaskStatusOk"];
+            400: components["responses"]["TaskStatusBadRequest"];
             401: components["responses"]["Unauthorized"];
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
