@@ -238,6 +238,12 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
   const temporary = `${path}.${process.pid}.tmp`;
   const out = await open(temporary, 'w');
   try {
+    // Open tasks first: a line's outcome recorded after its task must stay after it.
+    const tasks = scan.openTasks();
+    for (const task of tasks) {
+      kept.push(JSON.stringify({ task: task.taskId, lines: runsOfLines(task.lines) } satisfies TaskRecord));
+      for (const line of task.open) settled.set(line, 1);
+    }
     if (existsSync(path)) {
       let number = 0;
       for await (const { entry, text } of entries(path)) {
@@ -260,11 +266,6 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
     // because the platform never took them) leave the ranges. Open tasks stay for the same reason.
     const inFlight = runsOf(scan.maxSent, (line) => scan.inFlight(line));
     for (const range of inFlight) kept.push(JSON.stringify({ sending: range } satisfies SendingRecord));
-    const tasks = scan.openTasks();
-    for (const task of tasks) {
-      kept.push(JSON.stringify({ task: task.taskId, lines: runsOfLines(task.lines) } satisfies TaskRecord));
-      for (const line of task.open) settled.set(line, 1);
-    }
     if (kept.length > 0) await writeAll(out, `${kept.join('\n')}\n`);
     await out.sync();
     await out.close();
