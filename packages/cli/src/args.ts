@@ -89,7 +89,7 @@ Every profile is checked against the contract before it is sent: a line that bre
 At the end the most frequent failure reasons are printed, grouped, with their line counts.
 
 Exit status: for the whole report (the lines carried over by --resume included), 0 when every
-line was imported (queued with --task), 2 when some failed, are unknown or could not be read,
+line was imported (queued with --task --no-wait), 2 when some failed, are unknown or could not be read,
 1 on a fatal error (bad arguments, no token, refused token, nothing could be sent at all, the
 report cannot be written), 130 when interrupted (the report holds what was settled; run again
 with --resume). A line whose report entry could not be written is printed on standard error.
