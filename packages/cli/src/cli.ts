@@ -405,8 +405,11 @@ async function send(session: Session): Promise<ImportSummary | undefined> {
   };
   let summary: ImportSummary | undefined;
   try {
-    const [sent] = await Promise.all([importProfiles(client, sender), followResumedTasks(client, session)]);
-    summary = sent;
+    // Both settle before the report closes, whichever fails.
+    const [sent, resumedTasks] = await Promise.allSettled([importProfiles(client, sender), followResumedTasks(client, session)]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (resumedTasks.status === 'rejected') throw resumedTasks.reason;
+    summary = sent.value;
     Object.assign(state, { requests: summary.requests, retries: summary.retries, bytes: summary.bytesSent });
   } catch (error) {
     if (!report?.error) throw error;

@@ -320,8 +320,10 @@ async function acceptResult(run: Run, first: number, count: number, result: Impo
       ledger.tally(index, failed ? 'failed' : item.profile_id === undefined ? 'unknown' : 'imported');
       continue;
     }
-    const verdict = itemVerdict(item, item.error !== undefined && item.error !== 0 ? internals.redact : redactId);
-    const pending = ledger.settle({ ...verdict, index } as ProfileOutcome);
+    // The common case builds its outcome directly: one object per profile, as before tasks.
+    const plain = (item.error === undefined || item.error === 0) && item.profile_id !== undefined;
+    const outcome = plain ? { index, status: 'imported' as const, profileId: redactId(item.profile_id!) } : ({ ...itemVerdict(item, internals.redact), index } as ProfileOutcome);
+    const pending = ledger.settle(outcome);
     if (pending) await pending;
   }
 }
