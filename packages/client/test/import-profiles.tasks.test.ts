@@ -125,4 +125,17 @@ describe('importProfiles (task mode) follows each task to its end', () => {
     expect(stopped.summary).toMatchObject({ imported: 10, queued: 10 });
     expect(stopped.byIndex(0)).toEqual({ index: 0, status: 'queued', taskId: 'task-1' });
   });
+
+  it('hostile: a task result echoing the token in profile ids and error texts puts no piece of it in any outcome', async () => {
+    const leaks = (text: string) => {
+      for (let i = 0; i + 8 <= TOKEN.length; i++) if (text.toLowerCase().includes(TOKEN.slice(i, i + 8).toLowerCase())) return true;
+      return false;
+    };
+    const resultOf = (emails: string[]) => ({
+      result: emails.map((_, position) => (position % 2 ? { profile_id: `${TOKEN.slice(2, 20)}-${position}` } : { error: 1, error_text: `bad ${TOKEN.toUpperCase()}` })),
+    });
+    const { outcomes, summary } = await run(emailsOf(20), { durationMs: 30, resultOf });
+    expect(summary).toMatchObject({ imported: 10, failed: 10 });
+    expect(leaks(JSON.stringify(outcomes)), JSON.stringify(outcomes)).toBe(false);
+  });
 });
