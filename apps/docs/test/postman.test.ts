@@ -56,7 +56,7 @@ describe('Postman collection', () => {
     expect(variables).toMatchObject({ baseUrl: 'https://{{host}}/api/v1.1', host: 'example.com' });
     for (const { request } of requests(collection.item)) {
       expect(request?.url.host).toEqual(['{{baseUrl}}']);
-      expect(request?.url.path.join('/')).toMatch(/^workflows\//);
+      expect(request?.url.path.join('/')).toMatch(/^(workflows|tasks)\//);
     }
   });
 

@@ -89,12 +89,16 @@ function matchKey(request: Request, profile: Record<string, unknown>): unknown {
   }
 }
 
+/** The per-item error of a profile the mock refuses (`--faults item:RATE`). */
+export const REFUSED_ITEM = { error: 400, error_text: 'Invalid request' } as const;
+
 /**
  * The answer the platform gives a valid request. Profile ids are deterministic: the same
  * profile (by its matching value) always gets the same id, and a `profile_id` match answers
- * that id, so tests can assert on them.
+ * that id, so tests can assert on them. A profile `refuses` picks (by its id) gets
+ * REFUSED_ITEM instead. The task status request is answered by tasks.ts.
  */
-export function answerFor(operationId: OperationId, request: Request): object {
+export function answerFor(operationId: OperationId, request: Request, refuses?: (profileId: string) => boolean): object {
   if (operationId === 'importAndStartBatchTask') {
     // The same batch gets the same task id, however it was sent (encoding, token).
     const { token: _token, format: _format, ...batch } = request as Request & { token?: unknown; format?: unknown };
@@ -106,7 +110,7 @@ export function answerFor(operationId: OperationId, request: Request): object {
     result: request.data.map(({ data }) => {
       const key = matchKey(request, data);
       const id = request.matching === 'profile_id' && typeof key === 'string' ? key : profileId(request.matching ?? 'email', key ?? data);
-      return { profile_id: id };
+      return refuses?.(id) ? { ...REFUSED_ITEM } : { profile_id: id };
     }),
   };
 }

@@ -6,9 +6,11 @@ import { startProxy, upstreamProblem } from './proxy.js';
 import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
 import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRule } from './faults.js';
+import { taskStoreFromFlags, TASK_USAGE } from './task-flags.js';
+import { shareTasksWithParent } from './tasks.js';
 import { stopWithLaunchers } from './lifetime.js';
 
-const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
+const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [TASKS] [LIMITS]   serve the mock
        altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
 
 The port defaults to $MOCK_PORT, then 4010; the host to $MOCK_HOST, then 127.0.0.1 (0.0.0.0 to
@@ -19,6 +21,7 @@ MOCK_SEED; default 1) makes them reproducible: the same requests get the same fa
 ${FAULTS_SYNTAX.replace(/\n/g, '\n  ')}
 --strict (or MOCK_STRICT=1) refuses bodies with warnings (the contract's advice) with a 400, as
 violations are; by default they are accepted and listed in X-Altcraft-Mock-Warnings.
+${TASK_USAGE}
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
@@ -40,6 +43,10 @@ const { values } = parseArgs({
     'max-uploads': { type: 'string' },
     'request-timeout': { type: 'string' },
     'headers-timeout': { type: 'string' },
+    'task-duration': { type: 'string' },
+    'task-ttl': { type: 'string' },
+    'task-limit': { type: 'string' },
+    'task-profile-limit': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -106,9 +113,20 @@ if (values.upstream && rules.length > 0) {
   process.exit(2);
 }
 
+let tasks;
+try {
+  tasks = taskStoreFromFlags(values);
+} catch (error) {
+  if (!(error instanceof RangeError || error instanceof FaultSpecError)) throw error;
+  console.error(`altcraft-mock: ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+// Under pnpm dev (IPC), tasks outlive this process: the parent keeps them for the next one.
+shareTasksWithParent(tasks);
+
 const running = values.upstream
   ? await startProxy({ port, host, upstream: values.upstream, ...limits })
-  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed } });
+  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, tasks });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 stopWithLaunchers((reason) => {
   if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);
@@ -122,7 +140,7 @@ await running.prismReady;
 console.log(
   values.upstream
     ? `Altcraft proxy ready: ${running.baseUrl} -> ${values.upstream} (violations are reported here)`
-    : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task); health: ${running.url}${HEALTH_PATH}` +
+    : `Altcraft mock ready: ${running.baseUrl}/workflows/import_and_start_batch (and _task, tasks/status); health: ${running.url}${HEALTH_PATH}` +
         (rules.length > 0 ? `; faults: ${faultSpec} (seed ${seed})` : ''),
 );
 

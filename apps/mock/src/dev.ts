@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { TaskKeeper } from './tasks.js';
 
 const USAGE = `usage: pnpm dev [--port N] [--docs-port N] [--no-docs] [--strict]
 
@@ -100,6 +101,9 @@ interface MockProcess {
 const bundleFile = join(root, 'packages/contract/dist/openapi.json');
 let lastGoodBundle: Buffer | undefined;
 
+/** The tasks of every mock process, kept here so a swap or a crash loses none (tasks.ts). */
+const keptTasks = new TaskKeeper();
+
 /** A contract the new mock process could not compile; the message says why. */
 class ContractRefused extends Error {}
 
@@ -124,7 +128,8 @@ function startMockProcess(): Promise<MockProcess> {
       lastGoodBundle = readFileSync(bundleFile);
       const mock: MockProcess = { child, origin: message.listening, agent: new Agent({ keepAlive: true }), inFlight: 0, retiring: false };
       child.once('exit', (code, signal) => replaceIfCurrent(mock, signal ?? `exit code ${code}`));
-      resolve(mock);
+      // It serves once it holds the tasks of the processes before it.
+      keptTasks.handOver(child).then(() => resolve(mock), reject);
     });
     // 'close', not 'exit': it comes after the IPC channel is read out, so a refusal's reason is in.
     child.once('close', (code) => reject(new Error(`the mock exited (${code}) before it listened`)));

@@ -29,7 +29,8 @@ export type Action =
 export type FaultRule =
   | { kind: 'status'; status: number; rate: number; retryAfterMs?: number }
   | { kind: 'reset'; rate: number }
-  | { kind: 'latency'; rate: number; ms: number };
+  | { kind: 'latency'; rate: number; ms: number }
+  | { kind: 'item'; rate: number };
 
 export interface FaultPlan {
   rules: FaultRule[];
@@ -49,13 +50,18 @@ export const FAULTS_SYNTAX = `RULE[,RULE...], where RULE is
   reset:RATE         close the connection without an answer, after reading the request
   latency:DELAY      hold every answer DELAY (e.g. 200ms, 1s; at most ${MAX_TIMER_MS}ms) before answering
   latency:RATE@DELAY hold RATE of the answers DELAY
+  item:RATE          refuse RATE of the profiles one by one: their result item is
+                     {error: 400, error_text: "Invalid request"} instead of a profile_id, the same
+                     in the synchronous answer and in the task's result; a profile is drawn by its
+                     matching value, so it fails in every batch it is sent in
 RATE is a fraction (0.05) or a percentage (5%); CODE and reset rates add up to at most 1.
+Status requests (tasks/status) get CODE, reset and latency faults like the batches.
 Example: 500:0.05,429:0.05@2s,reset:0.01,latency:200ms`;
 
 export class FaultSpecError extends Error {}
 
 /** A duration in ms, refused (not clamped) beyond `maxMs`: a fault that silently differs from its spec tests nothing. */
-function duration(text: string, rule: string, maxMs: number): number {
+export function duration(text: string, rule: string, maxMs: number): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text.trim());
   if (!match) throw new FaultSpecError(`"${rule}": "${text}" is not a duration such as 200ms or 2s`);
   const ms = Math.round(Number(match[1]) * (match[2] === 's' ? 1000 : 1));
@@ -91,13 +97,16 @@ export function parseFaults(spec: string): FaultRule[] {
     } else if (kind === 'reset') {
       if (extra !== undefined) throw new FaultSpecError(`"${rule}": reset takes no @`);
       rules.push({ kind, rate: rate(value, rule) });
+    } else if (kind === 'item') {
+      if (extra !== undefined) throw new FaultSpecError(`"${rule}": item takes no @`);
+      rules.push({ kind, rate: rate(value, rule) });
     } else if (/^[45]\d\d$/.test(kind)) {
       rules.push({ kind: 'status', status: Number(kind), rate: rate(value, rule), ...(extra !== undefined ? { retryAfterMs: wait(extra, rule) } : {}) });
     } else {
-      throw new FaultSpecError(`"${rule}": unknown kind "${kind}" (an HTTP code 400-599, reset or latency)`);
+      throw new FaultSpecError(`"${rule}": unknown kind "${kind}" (an HTTP code 400-599, reset, latency or item)`);
     }
   }
-  const total = rules.reduce((sum, rule) => sum + (rule.kind === 'latency' ? 0 : rule.rate), 0);
+  const total = rules.reduce((sum, rule) => sum + (rule.kind === 'latency' || rule.kind === 'item' ? 0 : rule.rate), 0);
   if (total > 1 + 1e-9) throw new FaultSpecError(`the rates of codes and resets add up to ${total}, more than 1`);
   return rules;
 }
@@ -137,7 +146,7 @@ export class FaultInjector {
     let fault: Action = { answer: 'ok' };
     let u = draw(seed, key, attempt, 'fault');
     for (const rule of rules) {
-      if (rule.kind === 'latency') continue;
+      if (rule.kind === 'latency' || rule.kind === 'item') continue;
       if (u < rule.rate) {
         if (rule.kind === 'reset') fault = { answer: 'reset' };
         else {
@@ -153,6 +162,12 @@ export class FaultInjector {
       if (rule.kind === 'latency' && draw(seed, key, attempt, 'latency') < rule.rate) return { answer: 'delay', ms: rule.ms, then: fault };
     }
     return fault;
+  }
+
+  /** Whether the profile known by `key` (its profile id) gets a per-item error (`item:RATE`). */
+  refusesItem(key: string): boolean {
+    const rate = this.plan.rules.reduce((sum, rule) => sum + (rule.kind === 'item' ? rule.rate : 0), 0);
+    return rate > 0 && draw(this.plan.seed, key, 'item') < rate;
   }
 }
 

@@ -13,3 +13,4 @@ export {
   type FaultServer,
   type Received,
 } from './faults.js';
+export { TASK_DEFAULTS, TaskStore, type TaskOptions, type TaskRecord } from './tasks.js';

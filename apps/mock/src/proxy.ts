@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, type OperationId, type Violation } from '@altcraft-api/contract';
+import { BODY_TOO_LARGE_DEBUG, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, validateTaskStatusRequest, type OperationId, type Violation } from '@altcraft-api/contract';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
@@ -55,8 +55,8 @@ const unreadable = (where: 'request' | 'response', message: string): PrismViolat
  * body built to be slow took the reader 0.4-1.4 s, and on the main thread every other exchange
  * waited for it. `answer` names the operation and status whose answer it is; a request without.
  */
-async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, answer?: { operationId: OperationId; status: number }): Promise<Decoded> {
-  if (format === 'xml') return xml.decode(text, answer).catch((error: Error) => ({ ok: false, refusal: error.message }));
+async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, answer?: { operationId: OperationId; status: number }, request?: OperationId): Promise<Decoded> {
+  if (format === 'xml') return xml.decode(text, answer, request).catch((error: Error) => ({ ok: false, refusal: error.message }));
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -65,11 +65,12 @@ async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, 
 }
 
 /** The contract's own check of a request body: Prism cannot parse XML requests. */
-async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder): Promise<PrismViolation[]> {
-  const body = await bodyValue(format, text, xml);
+async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder, operationId: OperationId): Promise<PrismViolation[]> {
+  const body = await bodyValue(format, text, xml, undefined, operationId);
   if (!body.ok) return unreadable('request', body.refusal);
   // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
-  const { violations, warnings } = validateRequest(body.value);
+  const validate = operationId === 'getTaskStatus' ? validateTaskStatusRequest : validateRequest;
+  const { violations, warnings } = validate(body.value);
   return [...asPrismViolations('request', violations), ...asPrismViolations('request', warnings, 'Warning', 'advice')];
 }
 
@@ -228,7 +229,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     }
     const requestFormat = formatOfMediaType(req.headers['content-type']);
     // Checked while the upstream answers; the check never rejects.
-    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml) : Promise.resolve([]);
+    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId) : Promise.resolve([]);
     const { signal, waited } = upstreamExchange(res, silence);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
     // The path only: an absolute-form request target must not choose where the request goes.

@@ -12,11 +12,12 @@ import {
   operations,
   responseXml,
   validateRequest,
+  validateTaskStatusRequest,
   type OperationId,
   type ValidationResult,
   type Violation,
 } from '@altcraft-api/contract';
-import { answerFor } from './answers.js';
+import { answerWithTasks, TaskStore, UNKNOWN_TASK } from './tasks.js';
 import { createGuardedServer, routeOf, routes, serve, type Format, type ResourceLimits, type RunningMock } from './http.js';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { startPrism, type PrismProcess } from './prism.js';
@@ -37,6 +38,8 @@ export interface MockOptions extends ResourceLimits {
   strict?: boolean;
   /** Faults to inject into the operations' answers (`--faults`, `--seed`); none by default. */
   faults?: FaultPlan;
+  /** Where tasks are kept (`--task-duration`, `--task-ttl`, `--task-limit`); a default store otherwise. */
+  tasks?: TaskStore;
 }
 
 /** What a running mock knows about itself, for `GET /health`. */
@@ -44,6 +47,7 @@ interface State {
   prismUp: boolean;
   xml: XmlDecoder;
   injector?: FaultInjector;
+  tasks: TaskStore;
 }
 
 /** Where readiness is answered (outside the API's root, so it never shadows an operation). */
@@ -121,12 +125,12 @@ function textOf(bytes: Buffer): string | undefined {
   return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
-async function parse(bytes: Buffer, format: Format, xml: XmlDecoder): Promise<unknown> {
+async function parse(bytes: Buffer, format: Format, xml: XmlDecoder, operationId: OperationId): Promise<unknown> {
   if (bytes.length === 0) throw new Failure(400, 'the body is empty');
   const text = textOf(bytes);
   if (text === undefined) throw new Failure(400, 'the body is not valid UTF-8');
   if (format === 'xml') {
-    const decoded = await xml.decode(text.replace(/^\uFEFF/, ''));
+    const decoded = await xml.decode(text.replace(/^\uFEFF/, ''), undefined, operationId);
     if (!decoded.ok) throw new Failure(400, decoded.refusal);
     return decoded.value;
   }
@@ -156,10 +160,11 @@ const describe = (problems: Violation[]) => problems.map((v) => `${v.pointer || 
  * The contract's verdict on a body. Violations refuse it; warnings (the advice tier) do not,
  * unless `strict`, where they refuse it the way violations do.
  */
-function check(body: unknown, strict: boolean): Checked {
+function check(operationId: OperationId, body: unknown, strict: boolean): Checked {
+  const validate = operationId === 'getTaskStatus' ? validateTaskStatusRequest : validateRequest;
   let result: ValidationResult;
   try {
-    result = validateRequest(body, { strict });
+    result = validate(body, { strict });
   } catch (error) {
     // The validator recurses; a body nested deeper than the stack is refused, not a crash.
     if (error instanceof RangeError) return { refusal: '/: nested too deeply to be checked', warnings: [], warningCount: 0 };
@@ -171,7 +176,7 @@ function check(body: unknown, strict: boolean): Checked {
     return { refusal: describe(problems) + (more ? '; and more' : ''), warnings: [], warningCount: 0 };
   }
   // The header states the total: count past the validator's cap only when there is more.
-  const warningCount = result.warningsTruncated ? validateRequest(body, { maxViolations: Number.MAX_SAFE_INTEGER }).warnings.length : result.warnings.length;
+  const warningCount = result.warningsTruncated ? validate(body, { maxViolations: Number.MAX_SAFE_INTEGER }).warnings.length : result.warnings.length;
   return { warnings: result.warnings, warningCount };
 }
 
@@ -289,12 +294,12 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
     if (!requestFormat) {
       throw new Failure(400, `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/json or application/xml`);
     }
-    const body = await parse(read.bytes, requestFormat, state.xml);
+    const body = await parse(read.bytes, requestFormat, state.xml, operationId);
     if (!isJsonObject(body)) throw new Failure(400, '/: must be an object');
     if (body.format === 'json' || body.format === 'xml') format = body.format;
     const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined);
     if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>`');
-    const checked = check(body, options.strict ?? strictFromEnvironment());
+    const checked = check(operationId, body, options.strict ?? strictFromEnvironment());
     if (checked.refusal !== undefined) throw new Failure(400, checked.refusal);
     const prefer = header(req, 'prefer');
     if (wantsExample(prefer)) {
@@ -308,7 +313,10 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
       log(`altcraft-mock: ${req.method} ${path}: valid, ${checked.warningCount} warning(s): ${printable(shown)}${rest}`);
     }
     if (wantsExample(prefer)) return await forwardToPrism(prism, req, res, operationId, body, format, headers);
-    send(res, operationId, 200, answerFor(operationId, body as Parameters<typeof answerFor>[1]), format, headers);
+    const refuses = state.injector ? (id: string) => state.injector!.refusesItem(id) : undefined;
+    const answer = answerWithTasks(operationId, body as Parameters<typeof answerWithTasks>[1], state.tasks, refuses);
+    if (answer === undefined) throw new Failure(400, UNKNOWN_TASK);
+    send(res, operationId, 200, answer, format, headers);
   } catch (error) {
     if (error instanceof Failure) return sendFailure(res, operationId, error, format);
     throw error;
@@ -319,7 +327,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const prism = await startPrism('mock');
-  const state: State = { prismUp: false, xml: new XmlDecoder(), ...(options.faults && options.faults.rules.length > 0 ? { injector: new FaultInjector(options.faults) } : {}) };
+  const state: State = { prismUp: false, xml: new XmlDecoder(), tasks: options.tasks ?? new TaskStore(), ...(options.faults && options.faults.rules.length > 0 ? { injector: new FaultInjector(options.faults) } : {}) };
   prism.ready.then(
     () => (state.prismUp = true),
     () => undefined,

@@ -15,10 +15,10 @@ const contract = pathToFileURL(createRequire(import.meta.url).resolve('@altcraft
 const source = `
 const { parentPort } = require('node:worker_threads');
 const loaded = import(${JSON.stringify(contract)});
-parentPort.on('message', async ({ id, text, answer }) => {
-  const { requestXml, responseXml, XmlDecodeError } = await loaded;
+parentPort.on('message', async ({ id, text, answer, request }) => {
+  const { requestXmlOf, responseXml, XmlDecodeError } = await loaded;
   try {
-    const codec = answer ? responseXml(answer.operationId, answer.status) : requestXml;
+    const codec = answer ? responseXml(answer.operationId, answer.status) : requestXmlOf(request ?? 'importAndStartBatch');
     parentPort.postMessage({ id, value: codec.decode(text) });
   } catch (error) {
     parentPort.postMessage({ id, refusal: error instanceof XmlDecodeError ? error.message : undefined, failure: error instanceof XmlDecodeError ? undefined : String(error && error.stack || error) });
@@ -45,8 +45,11 @@ export class XmlDecoder {
   // sent in between to the fresh worker must not be failed with the old one's.
   private readonly waiting = new WeakMap<Worker, Map<number, Waiter>>();
 
-  /** Decodes a request body, or with `answer` the answer of that operation and status. */
-  decode(text: string, answer?: { operationId: string; status: number }): Promise<Decoded> {
+  /**
+   * Decodes a request body (of `request`, by default the batch's), or with `answer` the answer
+   * of that operation and status.
+   */
+  decode(text: string, answer?: { operationId: string; status: number }, request?: string): Promise<Decoded> {
     const worker = this.start();
     const waiting = this.waiting.get(worker)!;
     const id = this.next++;
@@ -54,7 +57,7 @@ export class XmlDecoder {
       waiting.set(id, { resolve, reject });
       // Referenced only while a body is in it, so an idle decoder never keeps the process alive.
       if (waiting.size === 1) worker.ref();
-      worker.postMessage({ id, text, answer });
+      worker.postMessage({ id, text, answer, request });
     });
   }
 

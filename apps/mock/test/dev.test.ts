@@ -63,6 +63,24 @@ function mockPids(): number[] {
   });
 }
 
+// Tasks live in pnpm dev, outside the mock processes it swaps (tasks.ts's TaskKeeper).
+const jsonHeaders = { 'Content-Type': 'application/json' };
+async function queueTask(base: string, workflowId: number): Promise<string> {
+  const taskBody = JSON.stringify({ workflow_id: workflowId, token: 't', data: [{ data: { email: 'a@example.com' } }, { data: { email: 'b@example.com' } }] });
+  const answer = await within(30_000, 'the task being queued', send(`${base}/api/v1.1/workflows/import_and_start_batch_task`, { headers: jsonHeaders, body: taskBody }));
+  expect(answer.status, answer.body).toBe(200);
+  return JSON.parse(answer.body).task_id;
+}
+async function completedTask(base: string, taskId: string): Promise<{ data: { status: string; result: { result: object[] } } }> {
+  for (;;) {
+    const answer = await within(30_000, 'the task status', send(`${base}/api/v1.1/tasks/status`, { headers: jsonHeaders, body: JSON.stringify({ token: 't', task_id: taskId }) }));
+    expect(answer.status, `${answer.body}\n${devLines()}`).toBe(200);
+    const status = JSON.parse(answer.body);
+    if (status.data.status === 'completed') return status;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 const devLines = () => output.split('\n').filter((line) => !line.startsWith('[mock]')).join('\n');
 const warnsAboutDevFlag = (answer: RawAnswer) => String(answer.headers['x-altcraft-mock-warnings'] ?? '').includes('/dev_flag');
 
@@ -164,6 +182,7 @@ describe('pnpm dev', () => {
     const base = baseUrl();
     const [pid] = mockPids();
     expect(pid, 'the mock process, a child of pnpm dev').toBeDefined();
+    const taskId = await queueTask(base, 901);
     const mark = output.length;
     const inFlight = startSending(base + PATH, body, 10);
     // The request reaches the mock before it dies.
@@ -182,10 +201,13 @@ describe('pnpm dev', () => {
     expect(warnsAboutDevFlag(next)).toBe(false);
     expect(mockPids()).not.toContain(pid);
     expect(output.slice(mark)).toMatch(/\[dev\] the mock process stopped/);
+    // The task queued in the process that died is followed to its end in the new one.
+    expect((await completedTask(base, taskId)).data.result.result).toHaveLength(2);
   }, 240_000);
 
   it('takes the next good edit', async () => {
     const base = baseUrl();
+    const taskId = await queueTask(base, 902);
     const mark = output.length;
     // Back to the repository's contract: no dev_flag, token a string.
     await writeFile(join(copy, SCHEMA), await readFile(join(root, SCHEMA), 'utf8'));
@@ -193,5 +215,7 @@ describe('pnpm dev', () => {
     const answer = await within(30_000, 'the mock answering', send(base + PATH, { headers: { 'Content-Type': 'application/json' }, body }));
     expect(answer.status).toBe(200);
     expect(warnsAboutDevFlag(answer)).toBe(true);
+    // Queued before the swap, followed to its end after it, with both profiles' results.
+    expect((await completedTask(base, taskId)).data.result.result).toHaveLength(2);
   }, 240_000);
 });

@@ -46,6 +46,11 @@ describe('--faults specs', () => {
       { kind: 'latency', rate: 0.5, ms: 1000 },
     ]);
     expect(parseFaults('')).toEqual([]);
+    // Per-item refusals do not count towards the rates of whole answers.
+    expect(parseFaults('item:25%,500:0.9')).toEqual([
+      { kind: 'item', rate: 0.25 },
+      { kind: 'status', status: 500, rate: 0.9 },
+    ]);
     expect(parseFaults('latency:2147483647ms,429:0.1@86400s')).toEqual([
       { kind: 'latency', rate: 1, ms: 2147483647 },
       { kind: 'status', status: 429, rate: 0.1, retryAfterMs: 86_400_000 },
@@ -59,6 +64,8 @@ describe('--faults specs', () => {
     ['latency:fast', /not a duration/],
     ['500:0.6,reset:0.5', /add up to 1\.1/],
     ['reset:0.1@2s', /reset takes no @/],
+    ['item:0.1@2s', /item takes no @/],
+    ['item:1.5', /not a rate/],
     // Node fires a timer longer than 2^31 - 1 ms after 1 ms: refused, not silently shortened.
     ['latency:3000000s', /"3000000s" is longer than the limit of 2147483647ms/],
     ['latency:0.5@2147483648ms', /longer than the limit of 2147483647ms/],

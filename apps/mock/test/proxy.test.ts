@@ -18,6 +18,9 @@ const OK_XML = '<xml><error>0</error><error_text>Successful operation</error_tex
 // A valid answer whose <error_text> carries attributes up to 10 MiB: slow to read by construction.
 const SLOW_XML_ANSWER = OK_XML.replace('<error_text>', `<error_text${Array.from({ length: 900_000 }, (_, i) => ` a${i}="v"`).join('')}>`);
 
+const STATUS_JSON = JSON.stringify({ error: 0, error_text: 'Successful operation', data: { status: 'in_progress', progress: 40 } });
+const STATUS_XML = '<xml><error>0</error><error_text>Successful operation</error_text><data><status>in_progress</status><progress>40</progress></data></xml>';
+
 // An answer with fields the contract does not know, named in Cyrillic and Latin-1.
 const NON_ASCII_ANSWER = '{"error":0,"error_text":"Successful operation","result":[{"profile_id":"6613c4754a5d12bd6cc0915f","café":2}],"поле":1}';
 
@@ -42,6 +45,10 @@ beforeAll(async () => {
       return;
     }
     const xml = String(req.headers['content-type']).includes('xml');
+    if (req.url?.endsWith('/tasks/status')) {
+      res.writeHead(200, { 'Content-Type': xml ? 'application/xml' : 'application/json' });
+      return void res.end(xml ? STATUS_XML : STATUS_JSON);
+    }
     const broken = body.includes('broken-answer');
     res.writeHead(200, { 'Content-Type': xml ? 'application/xml' : 'application/json' });
     if (body.includes('non-ascii-answer')) return void res.end(NON_ASCII_ANSWER);
@@ -88,6 +95,18 @@ describe('proxy mode', () => {
     expect(received.at(-1)).toBe(body);
     expect(answer.body).toBe(OK_XML);
     expect(violationsOf(answer.headers)).toEqual([]);
+  });
+
+  it('checks a task status request and its answer against the status operation, in JSON and XML (not the batch)', async () => {
+    const url = proxy.url + '/api/v1.1/tasks/status';
+    const json = await send(url, { headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t' }, body: JSON.stringify({ task_id: '123' }) });
+    expect([json.status, json.body]).toEqual([200, STATUS_JSON]);
+    expect(violationsOf(json.headers)).toEqual([]);
+    const xml = await send(url, { headers: { 'Content-Type': 'application/xml', Authorization: 'Bearer t' }, body: '<xml><task_id>123</task_id></xml>' });
+    expect([xml.status, xml.body]).toEqual([200, STATUS_XML]);
+    expect(violationsOf(xml.headers)).toEqual([]);
+    const refused = await send(url, { headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t' }, body: JSON.stringify({ task_id: 12 }) });
+    expect(violationsOf(refused.headers).map((v) => v.location.join('.'))).toContain('request.body.task_id');
   });
 
   it('reports an invalid JSON request (Prism) and still forwards it', async () => {

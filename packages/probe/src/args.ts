@@ -10,8 +10,10 @@ THIS IMPORTS REAL PROFILES into the installation: up to ${QUESTIONS.length} (one
 probe+1@example.invalid ... probe+${QUESTIONS.length}@example.invalid, each sent into the scenario ID with
 skip_triggers: true. Use a test scenario; delete the profiles afterwards if you do not want them.
 The 10,001-profile request repeats one profile, the phone probes use fictional numbers
-(+44 7700 900xxx), and the 10 MiB probe is padded with whitespace. It asks for confirmation
-(y/N) on a terminal, and refuses to run without one unless --yes is given.
+(+44 7700 900xxx), and the 10 MiB probe is padded with whitespace. The task-status question
+queues its profile with import_and_start_batch_task and asks tasks/status about the task once a
+second for up to 60 s. It asks for confirmation (y/N) on a terminal, and refuses to run without
+one unless --yes is given.
 
 The API token is read from the environment variable ALTCRAFT_TOKEN, never from the command
 line (--token is refused: every user of the machine can see argv). It is sent only to the

@@ -10,7 +10,8 @@ export type Assumption =
   | { kind: 'acceptance'; accepted: boolean; says: string }
   | { kind: 'encoding'; encoding: Encoding; says: string }
   | { kind: 'refusal'; status: number; text?: string; says: string }
-  | { kind: 'order'; ordered: boolean; says: string };
+  | { kind: 'order'; ordered: boolean; says: string }
+  | { kind: 'task'; finished: string[]; says: string };
 
 const describe = (v: Violation) => `${v.pointer || '/'}: ${v.message}`;
 
@@ -115,4 +116,21 @@ export function bearerAcceptance(operationId = 'importAndStartBatch'): Assumptio
   return bearer
     ? { kind: 'acceptance', accepted: true, says: `accepted (security scheme \`${bearer}\`: HTTP Bearer)` }
     : { kind: 'acceptance', accepted: false, says: 'rejected (no Bearer security scheme)' };
+}
+
+/**
+ * What the contract says the status request answers for a task: a 200 with `error: 0` and a
+ * `data.status`, one of the documented values once finished (TaskStatus's examples). What the
+ * result of an import task holds is the mock's assumption (DECISIONS 28): one item per profile.
+ */
+export function taskStatusAnswer(): Assumption {
+  const taskStatus = resolve(document.components.schemas.TaskStatus);
+  const properties = isNode(taskStatus) && isNode(taskStatus.properties) ? taskStatus.properties : {};
+  const status = resolve(properties.status);
+  const finished = isNode(status) && Array.isArray(status.examples) ? status.examples.filter((value): value is string => typeof value === 'string') : [];
+  return {
+    kind: 'task',
+    finished,
+    says: `HTTP 200, error 0, data.status ${finished.join(' or ')} once finished; result.result one item per profile (assumed, DECISIONS 28)`,
+  };
 }

@@ -2,6 +2,7 @@
 import type { Assumption } from './assumptions.js';
 import { emailOf, selectQuestions, type ProbeContext } from './questions.js';
 import { endpointUrl, isAccepted, send, type Answer } from './send.js';
+import { followTask } from './task.js';
 
 export interface ProbeOptions {
   /** The installation's origin or API root, e.g. https://example.com or https://example.com/api/v1.1 */
@@ -16,6 +17,9 @@ export interface ProbeOptions {
   fileKey?: string;
   /** Time to wait for each answer (default 120 s: the largest probe uploads 10 MiB). */
   timeoutMs?: number;
+  /** How long the task question follows its task (default 60 s), and how often it asks (default 1 s). */
+  taskWaitMs?: number;
+  taskPollMs?: number;
   /** Called with each row as soon as its answer is in. */
   onRow?: (row: Row) => void;
 }
@@ -112,7 +116,21 @@ export function judge(assumption: Assumption, answer: Answer, context: { baselin
       const { words: order, ordered } = orderOf(answer, context.baselineProfileId);
       return { answer: order, agree: ordered === null ? null : ordered === assumption.ordered };
     }
+    case 'task':
+      return judgeTask(assumption.finished, answer, words);
   }
+}
+
+/** The task question: a status answer that finishes with one result item per profile agrees. */
+function judgeTask(finished: readonly string[], answer: Answer, words: string): { answer: string; agree: boolean | null } {
+  if (answer.taskId === undefined) return { answer: `no task to follow: the _task request was ${words}`, agree: null };
+  const task = `task ${clip(answer.taskId, 64)}`;
+  if (!isAccepted(answer)) return { answer: `${task}: the status request was ${words}`, agree: false };
+  const { status, progress, resultItems, resultText } = answer.task ?? {};
+  if (status === undefined) return { answer: `${task}: ${words}, without data.status`, agree: false };
+  const state = `status "${clip(status, 40)}", progress ${progress ?? 'absent'} after ${answer.polls} status request(s)`;
+  if (!finished.includes(status)) return { answer: `${task}: ${state}, not finished (the question stays open)`, agree: null };
+  return { answer: `${task}: ${state}; result holds ${resultText === undefined ? 'nothing' : clip(resultText)}`, agree: resultItems === 1 };
 }
 
 const redactAnswer = (answer: Answer, redact: (text: string) => string): Answer =>
@@ -129,7 +147,11 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     const assumption = question.assumes(request);
     // Redacted before anything is put into words: a clipped text could otherwise cut the token
     // in half and print its first part.
-    const answer = redactAnswer(await send(url, request, options.token, options.timeoutMs ?? 120_000), redact);
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const sent = question.followsTask
+      ? followTask(options.upstream, request, options.token, { timeoutMs, waitMs: options.taskWaitMs, pollMs: options.taskPollMs, finished: assumption.kind === 'task' ? assumption.finished : [] })
+      : send(url, request, options.token, timeoutMs);
+    const answer = redactAnswer(await sent, redact);
     const verdict = judge(assumption, answer, context);
     const row: Row = {
       id: question.id,

@@ -1,6 +1,6 @@
 // The open questions of the contract, each as one small request whose answer settles it.
 import { MAX_BODY_BYTES, MAX_PROFILES } from '@altcraft-api/contract';
-import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, missingTokenRefusal, oversizeRefusal, resultOrder, type Assumption, type Encoding } from './assumptions.js';
+import { acceptanceOf, answerEncodingWithoutFormat, bearerAcceptance, missingTokenRefusal, oversizeRefusal, resultOrder, taskStatusAnswer, type Assumption, type Encoding } from './assumptions.js';
 
 /** One request of the probe, before the token is added. */
 export interface ProbeRequest {
@@ -31,6 +31,8 @@ export interface Question {
   request(n: number, context: ProbeContext): ProbeRequest;
   /** What the contract assumes the platform does with `request`. */
   assumes(request: ProbeRequest): Assumption;
+  /** Sent to import_and_start_batch_task, and its task followed with tasks/status (task.ts). */
+  followsTask?: boolean;
 }
 
 export const emailOf = (n: number) => `probe+${n}@example.invalid`;
@@ -160,6 +162,13 @@ export const QUESTIONS: readonly Question[] = [
     assumes: byValidator,
   },
   ...EXTRA_MATCHING_MODES.map(matchingQuestion),
+  {
+    id: 'task-status',
+    question: 'Does `tasks/status` answer for a task of `import_and_start_batch_task`, and what does its result hold?',
+    request: (n, context) => json(base(n, context)),
+    assumes: () => taskStatusAnswer(),
+    followsTask: true,
+  },
   {
     id: 'body-over-limit',
     question: `How is a body of ${(MAX_BODY_BYTES + 1).toLocaleString('en-US')} bytes (10 MiB + 1, whitespace) answered?`,

@@ -1,6 +1,6 @@
 // Sends one probe request and reads what the installation answered. Plain fetch, so a probe can
 // send what the client would refuse or change (10,001 profiles, no `format`, a padded body).
-import { formatOfMediaType, isJsonObject, operations, requestXml, responseXml } from '@altcraft-api/contract';
+import { formatOfMediaType, isJsonObject, operations, requestXml, responseXml, type OperationId } from '@altcraft-api/contract';
 import type { Encoding } from './assumptions.js';
 import type { ProbeRequest } from './questions.js';
 
@@ -24,18 +24,24 @@ export interface Answer {
   location?: string;
   /** Why no answer came (timeout, connection refused, ...). */
   failure?: string;
+  /** A task's id: `task_id`, or `data.task_id` as the export task answers it. */
+  taskId?: string;
+  /** A status answer's `data`: the task's status, progress, and what its result holds (clipped JSON). */
+  task?: { status?: string; progress?: number; resultItems?: number; resultText?: string };
+  /** How many status requests the probe sent for the task. */
+  polls?: number;
 }
 
 /** The request URL: `--upstream` may be the installation's origin or its API root (`.../api/v1.1`). */
-export function endpointUrl(upstream: string, operationId: 'importAndStartBatch' = 'importAndStartBatch'): URL {
+export function endpointUrl(upstream: string, operationId: OperationId = 'importAndStartBatch'): URL {
   const url = new URL(upstream);
-  const path = operations[operationId].path;
-  const prefix = path.slice(0, path.indexOf('/workflows/'));
+  const batch = operations.importAndStartBatch.path;
+  const prefix = batch.slice(0, batch.indexOf('/workflows/'));
   let root = url.pathname.replace(/\/+$/, '');
-  // The endpoint itself, the API root or the origin: all name the same installation.
-  if (root.endsWith(path)) root = root.slice(0, -path.length);
+  // The batch endpoint itself, the API root or the origin: all name the same installation.
+  if (root.endsWith(batch)) root = root.slice(0, -batch.length);
   else if (root.endsWith(prefix)) root = root.slice(0, -prefix.length);
-  return new URL(root + path, url.origin);
+  return new URL(root + operations[operationId].path, url.origin);
 }
 
 /** The bytes and headers of `request` with `token` placed where the request says. */
@@ -123,6 +129,21 @@ function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefi
     answer.itemError = failed[0];
     answer.itemErrors = failed.length;
   }
+  readTask(answer, envelope);
+}
+
+function readTask(answer: Answer, envelope: Record<string, unknown>): void {
+  const data = isJsonObject(envelope.data) ? envelope.data : undefined;
+  const taskId = envelope.task_id ?? data?.task_id;
+  if (typeof taskId === 'string') answer.taskId = taskId;
+  if (data === undefined || !('status' in data || 'progress' in data || 'result' in data)) return;
+  const inner = isJsonObject(data.result) ? data.result.result : undefined;
+  answer.task = {
+    ...(typeof data.status === 'string' ? { status: data.status } : {}),
+    ...(typeof data.progress === 'number' ? { progress: data.progress } : {}),
+    ...(Array.isArray(inner) ? { resultItems: inner.length } : {}),
+    ...(data.result !== undefined ? { resultText: JSON.stringify(data.result).slice(0, 400) } : {}),
+  };
 }
 
 /** Sends `request` to `url` once; never follows a redirect, never throws. */

@@ -46,9 +46,13 @@ describe('against a fake that does the opposite of the contract', () => {
   it('sends every request with skip_triggers, the given workflow and probe+N profiles only', async () => {
     fake = await startFakePlatform();
     await runProbe({ upstream: fake.baseUrl, workflowId: 4711, token: TOKEN });
-    expect(fake.received.map((r) => r.question)).toEqual(QUESTIONS.map((q) => q.id));
-    fake.received.forEach((request, index) => {
-      expect(request.url).toBe('/api/v1.1/workflows/import_and_start_batch');
+    // The task question's status request carries no profile, only its task's id.
+    const status = fake.received.filter((r) => r.url === '/api/v1.1/tasks/status');
+    expect(status.map((r) => [r.question, r.body])).toEqual([['task-status', { token: TOKEN, task_id: `fake-task-${QUESTIONS.findIndex((q) => q.id === 'task-status') + 1}`, format: 'json' }]]);
+    const batches = fake.received.filter((r) => !status.includes(r));
+    expect(batches.map((r) => r.question)).toEqual(QUESTIONS.map((q) => q.id));
+    batches.forEach((request, index) => {
+      expect(request.url).toBe(request.question === 'task-status' ? '/api/v1.1/workflows/import_and_start_batch_task' : '/api/v1.1/workflows/import_and_start_batch');
       expect(request.body).toMatchObject({ workflow_id: 4711, skip_triggers: true });
       const emails = new Set((request.body!.data as { data: { email: string } }[]).map((item) => item.data.email));
       // The order question adds the baseline's profile as the second item.

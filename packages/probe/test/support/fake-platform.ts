@@ -53,6 +53,11 @@ export function contrarian(received: Received): Reply {
     }
     case 'body-over-limit':
       return ok();
+    case 'task-status':
+      // The task is queued; asked about it, the platform does not know it.
+      return received.url.endsWith('/tasks/status')
+        ? refused(400, 'Invalid request', 'task not found')
+        : { status: 200, body: { error: 0, error_text: 'Successful operation', task_id: taskIdOf(received) } };
     default:
       return validateRequest(body).valid ? refused(400, 'Invalid request', 'not accepted here') : ok();
   }
@@ -67,7 +72,12 @@ function parse(text: string, contentType: string | undefined): Record<string, un
   }
 }
 
+/** The task id the fake gives the question's task: its probe number, so a status request names its question. */
+export const taskIdOf = (received: Received) => `fake-task-${QUESTIONS.findIndex((q) => q.id === received.question) + 1}`;
+
 function questionOf(body: Record<string, unknown> | undefined): string | undefined {
+  const task = /^fake-task-(\d+)$/.exec(String(body?.task_id ?? ''));
+  if (task) return QUESTIONS[Number(task[1]) - 1]?.id;
   const first = Array.isArray(body?.data) ? (body.data[0] as { data?: { email?: unknown } } | undefined) : undefined;
   const match = /^probe\+(\d+)@example\.invalid$/.exec(String(first?.data?.email ?? ''));
   return match ? QUESTIONS[Number(match[1]) - 1]?.id : undefined;
