@@ -178,6 +178,16 @@ describe('altcraft-import', () => {
     expect(new Set(lines.map((l) => l.task_id)).size).toBe(2);
   });
 
+  it('--task follows each task on the mock to its end: every line imported, with its task id', async () => {
+    const report = join(dir, 'report-task-wait.ndjson');
+    const { code, stderr } = await runCli(['--base-url', mock.baseUrl, '--workflow', '12', '--task', '--poll-interval', '100', '--batch-size', '5', '--report', report, file('p.ndjson', ndjson(10))]);
+    expect(code, stderr).toBe(0);
+    const lines = readReport(report);
+    expect(lines).toHaveLength(10);
+    expect(lines.every((l) => l.status === 'imported' && /^[0-9a-f]{24}$/.test(l.task_id!))).toBe(true);
+    expect(stderr).toMatch(/10 lines: 10 imported, 0 failed/);
+  });
+
   it('an interrupted run (SIGINT) resumes from its report without resending settled profiles', async () => {
     const baseUrl = await faultServer(() => ({ answer: 'delay', ms: 100, then: { answer: 'ok' } }));
     const report = join(dir, 'report-resume.ndjson');
