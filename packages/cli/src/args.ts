@@ -46,6 +46,11 @@ Options:
   --field-name NAME       the custom field to match on (custom, custom_sub)
   --format json|xml       encoding of the requests (default json)
   --task                  queue each batch as a background task (import_and_start_batch_task)
+                          and follow it (tasks/status) until each line has its outcome
+  --no-wait               with --task: do not follow the tasks; the lines are queued
+  --task-timeout SECONDS  with --task: how long each task is followed (default 1800); lines of
+                          a task not done by then are unknown, with the task id
+  --poll-interval MS      with --task: first delay between two status requests (default 1000)
   --skip-triggers         do not fire the triggers that imports and updates would fire
   --skip-invalid-subscriptions
                           import profiles whose subscriptions are partly invalid
@@ -58,12 +63,15 @@ Options:
                           the format of INPUT when its name does not say (default for -: ndjson)
   --string-columns A,B    CSV columns kept as text (ids with leading zeros are kept anyway)
   --report FILE           write one NDJSON line per input line: line, status, profile_id or error
-                          (and, before each request, a synced {"sending":[first,last]} line); it
+                          (and, before each request, a synced {"sending":[first,last]} line; with
+                          --task, once a batch is queued, a synced {"task":ID,"lines":[[a,b]]}); it
                           must not be the INPUT
   --resume                continue the run of the --report FILE: lines imported, queued or refused
                           by the platform are not sent again; lines that were never taken (not
                           sent, token or tariff refused, 5xx/429 after the retries, a redirect) are
-                          sent again; lines in flight when a run died are marked unknown
+                          sent again; lines in flight when a run died are marked unknown; with
+                          --task, the tasks an earlier run queued and did not see finish are
+                          followed again (not sent again)
   --retry-ambiguous       also send again the lines whose fate is unknown (timeouts, lost
                           connections, runs killed mid-request): the platform may import them twice
   --strict                treat the contract's warnings (advice, e.g. an email that does not look
@@ -82,7 +90,7 @@ Every profile is checked against the contract before it is sent: a line that bre
 At the end the most frequent failure reasons are printed, grouped, with their line counts.
 
 Exit status: for the whole report (the lines carried over by --resume included), 0 when every
-line was imported (queued with --task), 2 when some failed, are unknown or could not be read,
+line was imported (queued with --task --no-wait), 2 when some failed, are unknown or could not be read,
 1 on a fatal error (bad arguments, no token, refused token, nothing could be sent at all, the
 report cannot be written), 130 when interrupted (the report holds what was settled; run again
 with --resume). A line whose report entry could not be written is printed on standard error.
@@ -109,6 +117,10 @@ export interface CliOptions {
   matching: Matching;
   format: 'json' | 'xml';
   task: boolean;
+  /** With --task: follow each task to its end (not with --no-wait). */
+  wait: boolean;
+  taskTimeoutMs: number;
+  pollIntervalMs: number;
   skipTriggers: boolean;
   skipInvalidSubscriptions: boolean;
   detectGeo: boolean;
@@ -146,6 +158,9 @@ const OPTIONS = {
   'field-name': { type: 'string' },
   format: { type: 'string' },
   task: { type: 'boolean', default: false },
+  'no-wait': { type: 'boolean', default: false },
+  'task-timeout': { type: 'string' },
+  'poll-interval': { type: 'string' },
   'skip-triggers': { type: 'boolean', default: false },
   'skip-invalid-subscriptions': { type: 'boolean', default: false },
   'detect-geo': { type: 'boolean', default: false },
@@ -259,6 +274,10 @@ export function parseCommandLine(argv: string[]): Parsed {
   const concurrency = integer('concurrency', values.concurrency, 4, 64);
   const batchSize = integer('batch-size', values['batch-size'], MAX_PROFILES, MAX_PROFILES);
   const timeoutMs = integer('timeout', values.timeout, 120, 3600) * 1000;
+  const taskTimeoutMs = integer('task-timeout', values['task-timeout'], 1800, 604_800) * 1000;
+  const pollIntervalMs = integer('poll-interval', values['poll-interval'], 1000, 600_000);
+  const taskOnly = (['no-wait', 'task-timeout', 'poll-interval'] as const).find((name) => values[name] !== undefined && values[name] !== false);
+  if (taskOnly && !values.task) throw new UsageError(`--${taskOnly} goes with --task`);
   const missing = [
     ...(baseUrl ? [] : ['--base-url URL']),
     ...(workflow ? [] : ['--workflow ID']),
@@ -278,6 +297,9 @@ export function parseCommandLine(argv: string[]): Parsed {
       matching,
       format: format ?? 'json',
       task: values.task,
+      wait: values.task && !values['no-wait'],
+      taskTimeoutMs,
+      pollIntervalMs,
       skipTriggers: values['skip-triggers'],
       skipInvalidSubscriptions: values['skip-invalid-subscriptions'],
       detectGeo: values['detect-geo'],

@@ -10,16 +10,16 @@ import {
   type ImportProfilesOptions,
   type ImportSummary,
   type OutcomeError,
-  type ProfileOutcome,
 } from '@altcraft-api/client';
 import { MAX_BODY_BYTES } from '@altcraft-api/contract';
 import { SEE_HELP, USAGE, UsageError, parseCommandLine, wantsJson, type CliOptions } from './args.js';
-import { InputReader } from './reader.js';
+import { InputReader, type Note } from './reader.js';
+import { followResumedTasks, taskOptions } from './tasks.js';
 import { EXIT, addTallies, exitStatus, type ExitStatus, type LineTally } from './exit.js';
 import { callerDirectory, describePath, pathOf, type PathOf } from './paths.js';
 import { ProgressDisplay, describeTally, settledLines } from './progress.js';
 import { Reasons, type Reason } from './reasons.js';
-import { ReportWriter, resumeReport, type ReportLine, type ResumeState } from './report.js';
+import { ReportWriter, reportLineOf, resumeReport, type ReportLine, type ResumeState } from './report.js';
 import { fileReason, grouped, plural, size } from './text.js';
 
 class Fatal extends Error {}
@@ -156,17 +156,6 @@ async function checkReportIsNotInput(input: PathOf | '-', report: PathOf): Promi
   }
 }
 
-function reportLineOf(line: number, outcome: ProfileOutcome): ReportLine {
-  switch (outcome.status) {
-    case 'imported':
-      return { line, status: 'imported', profile_id: outcome.profileId };
-    case 'queued':
-      return { line, status: 'queued', task_id: outcome.taskId };
-    default:
-      return { line, status: outcome.status, error: outcome.error };
-  }
-}
-
 /** The first warnings and unreadable lines are printed as they come; the rest are counted. */
 const SHOWN = 5;
 
@@ -216,6 +205,8 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
       `resuming: ${plural(settledLines(carried), 'line')} of ${reportPath.resolved} stand (${grouped(carried.imported + carried.queued)} done, ${grouped(carried.failed + carried.unreadable)} failed, ` +
         `${grouped(carried.unknown)} unknown) and are not sent again; ${plural(resumed.resent, 'line')} the platform never took ${resumed.resent === 1 ? 'is' : 'are'} sent again`,
     );
+    const open = resumed.tasks.reduce((sum, task) => sum + task.open.size, 0);
+    if (open > 0) say(`resuming: ${plural(open, 'line')} of ${plural(resumed.tasks.length, 'task')} queued by the earlier run ${options.task && !options.wait ? 'stay queued' : 'are followed to their end'}, not sent again`);
   }
 
   // The first Ctrl-C stops gently: nothing new is sent, what is in flight is settled and
@@ -255,41 +246,44 @@ async function runOn(options: CliOptions, token: string | undefined, state: RunS
     inputHandle ? undefined : process.stdin,
   );
   try {
-    return await readAndSend(options, token, state, input, resumed, report, fail, () => fatal, reader, common, stop, abort);
+    return await readAndSend({ options, token, state, resumed, report, reader, common, stop, abort }, input, fail, () => fatal);
   } finally {
     await reader.close();
     if (!inputHandle) process.stdin.destroy();
   }
 }
 
-async function readAndSend(
-  options: CliOptions,
-  token: string | undefined,
-  state: RunState,
-  input: PathOf | '-',
-  resumed: ResumeState | undefined,
-  report: ReportWriter | undefined,
-  fail: (reason: string) => void,
-  fatalReason: () => string | undefined,
-  reader: InputReader,
-  common: CommonFields,
-  stop: AbortController,
-  abort: AbortController,
-): Promise<ExitStatus> {
-  const { tally, reasons } = state;
-  const sent = options.dryRun ? 'to send' : options.task ? 'queued' : 'imported';
-  const total = input === '-' ? undefined : await countLines(input.resolved, options.inputFormat === 'csv');
-  const progress = (progressBar = new ProgressDisplay(process.stderr, total, options.task ? 'queued' : 'imported'));
-  if (resumed) progress.carryOver(resumed.carried);
-  const elapsed = () => performance.now() - state.startedAt;
-  const redraw = () => {
-    if (!options.dryRun) progress.update(tally, elapsed());
-  };
-
+/** One run's reading, sending and reporting, shared by the steps of readAndSend. */
+interface Session {
+  options: CliOptions;
+  token: string | undefined;
+  state: RunState;
+  resumed: ResumeState | undefined;
+  report: ReportWriter | undefined;
+  reader: InputReader;
+  common: CommonFields;
+  stop: AbortController;
+  abort: AbortController;
+  /** The input line of each profile sent (by importProfiles' index), until it has an outcome. */
+  lineOf: Map<number, number>;
+  progress: ProgressDisplay;
+  redraw(): void;
   /**
    * Every line's outcome goes through here: the counters, the reasons and the report agree.
    * A promise only when the report makes the run wait (no microtask per line otherwise).
    */
+  settle(entry: ReportLine): void | Promise<void>;
+  requestWarnings?: string;
+}
+
+function openSession(base: Omit<Session, 'lineOf' | 'progress' | 'redraw' | 'settle'>, total: number | undefined): Session {
+  const { options, state, report } = base;
+  const { tally, reasons } = state;
+  const progress = (progressBar = new ProgressDisplay(process.stderr, total, options.task && !options.wait ? 'queued' : 'imported'));
+  if (base.resumed) progress.carryOver(base.resumed.carried);
+  const redraw = () => {
+    if (!options.dryRun) progress.update(tally, performance.now() - state.startedAt);
+  };
   function settle(entry: ReportLine): void | Promise<void> {
     if (entry.status === 'failed' || entry.status === 'unknown') {
       reasons.add(entry.line, entry.error);
@@ -300,116 +294,143 @@ async function readAndSend(
     if (written) return written.then(redraw);
     redraw();
   }
+  return { ...base, lineOf: new Map(), progress, redraw, settle };
+}
 
-  const warned = state.warnings;
-  let requestWarnings: string | undefined;
-
-  const lineOf = new Map<number, number>();
-  let index = 0;
-  /**
-   * The profiles to send, encoded by the reading thread, a run of consecutive ones at a time
-   * (one step for many profiles); the lines not to send are settled on the way, in input order.
-   */
-  async function* encodedProfiles(): AsyncGenerator<Uint8Array[]> {
-    for await (const group of reader) {
-      requestWarnings ??= group.requestWarnings;
-      const { lines, ends, data, notes } = group;
-      let run: Uint8Array[] = [];
-      let next = 0;
-      let start = 0;
-      for (let at = 0; at < lines.length; at++) {
-        const line = lines[at]!;
-        const end = ends[at]!;
-        const note = notes[next]?.at === at ? notes[next++] : undefined;
-        if (note && (note.unreadable !== undefined || note.interrupted || note.refused || note.unsendable !== undefined)) {
-          // The profiles before it go first, as they came.
-          if (run.length > 0) yield run;
-          run = [];
-        }
-        if (note) {
-          if (note.unreadable !== undefined) {
-            if (tally.unreadable < SHOWN * 2) say(`line ${line}: ${note.unreadable}; skipped`);
-            await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false, ...(note.pointer === undefined ? {} : { pointer: note.pointer }) } });
-            continue;
-          }
-          if (note.interrupted) {
-            const message = 'sent by a run that stopped before the answer was recorded: the platform may have imported it (--retry-ambiguous sends it again)';
-            await settle({ line, status: 'unknown', error: { kind: 'interrupted', message, retryable: false } });
-            continue;
-          }
-          if (note.warnings) {
-            warned.lines++;
-            warned.total += note.warnings.count;
-            if (warned.lines <= SHOWN) say(`line ${line}: warning: ${note.warnings.text}${options.strict ? ' (--strict: not sent)' : ''}`);
-          }
-          if (note.refused) {
-            await settle({ line, status: 'failed', error: { kind: 'invalid', message: note.refused.message, pointer: note.refused.pointer, retryable: false } });
-            continue;
-          }
-          if (note.unsendable !== undefined) {
-            await settle({ line, status: 'failed', error: { kind: 'local', message: `not sent: ${note.unsendable}`, retryable: false } as OutcomeError });
-            continue;
-          }
-        }
-        lineOf.set(index++, line);
-        run.push(data.subarray(start, end));
-        start = end;
-      }
-      if (run.length > 0) yield run;
-      if (group.fatal) throw new Fatal(group.fatal);
-      if (group.error) throw Object.assign(new Error(group.error.message), group.error.code ? { code: group.error.code } : {});
-    }
-  }
-
+async function readAndSend(base: Omit<Session, 'lineOf' | 'progress' | 'redraw' | 'settle'>, input: PathOf | '-', fail: (reason: string) => void, fatalReason: () => string | undefined): Promise<ExitStatus> {
+  const { options, resumed } = base;
+  const total = input === '-' ? undefined : await countLines(input.resolved, options.inputFormat === 'csv');
+  const session = openSession(base, total);
   let summary: ImportSummary | undefined;
-  if (options.dryRun) {
-    await plan(options, token, common, encodedProfiles(), state, lineOf, settle);
-  } else {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (!stop.signal.aborted) {
-        say(`${signal}: finishing the requests in flight (again to cancel them)`);
-        stop.abort();
-      } else abort.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  if (options.dryRun) await plan(options, session.token, session.common, encodedProfiles(session), session.state, session.lineOf, session.settle);
+  else summary = await send(session);
+  sayTotals(session, summary);
+  return conclude(session, summary, fail, fatalReason);
+}
 
-    const client = createAltcraftClient({ baseUrl: options.baseUrl, token: token!, timeoutMs: options.timeoutMs });
-    const sender: ImportProfilesOptions = {
-      ...common,
-      encodedProfiles: encodedProfiles(),
-      format: options.format,
-      operation: options.task ? 'task' : 'sync',
-      concurrency: options.concurrency,
-      maxProfilesPerRequest: options.batchSize,
-      retryAmbiguous: options.retryAmbiguous,
-      signal: abort.signal,
-      stopSignal: stop.signal,
-      ...(report ? { onSend: async ({ first, count }) => report.sending(lineOf.get(first)!, lineOf.get(first + count - 1)!) } : {}),
-      onOutcome: (outcome) => {
-        const line = lineOf.get(outcome.index)!;
-        lineOf.delete(outcome.index);
-        return settle(reportLineOf(line, outcome));
-      },
-      onProgress: ({ requests, retries, bytesSent }) => {
-        Object.assign(state, { requests, retries, bytes: bytesSent });
-        redraw();
-      },
-    };
-    try {
-      summary = await importProfiles(client, sender);
-      Object.assign(state, { requests: summary.requests, retries: summary.retries, bytes: summary.bytesSent });
-    } catch (error) {
-      if (!report?.error) throw error;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await report?.close();
-    }
-    if (summary) progress.end(tally, elapsed(), summary.stopped === undefined);
+/** A line the reading thread noted, settled (true) or to be sent after its warnings are counted (false). */
+async function settleNoted(session: Session, line: number, note: Note): Promise<boolean> {
+  const { state, options, settle } = session;
+  if (note.unreadable !== undefined) {
+    if (state.tally.unreadable < SHOWN * 2) say(`line ${line}: ${note.unreadable}; skipped`);
+    await settle({ line, status: 'failed', error: { kind: 'input', message: note.unreadable, retryable: false, ...(note.pointer === undefined ? {} : { pointer: note.pointer }) } });
+    return true;
   }
+  if (note.interrupted) {
+    const message = 'sent by a run that stopped before the answer was recorded: the platform may have imported it (--retry-ambiguous sends it again)';
+    await settle({ line, status: 'unknown', error: { kind: 'interrupted', message, retryable: false } });
+    return true;
+  }
+  if (note.warnings) {
+    const warned = state.warnings;
+    warned.lines++;
+    warned.total += note.warnings.count;
+    if (warned.lines <= SHOWN) say(`line ${line}: warning: ${note.warnings.text}${options.strict ? ' (--strict: not sent)' : ''}`);
+  }
+  if (note.refused) {
+    await settle({ line, status: 'failed', error: { kind: 'invalid', message: note.refused.message, pointer: note.refused.pointer, retryable: false } });
+    return true;
+  }
+  if (note.unsendable !== undefined) {
+    await settle({ line, status: 'failed', error: { kind: 'local', message: `not sent: ${note.unsendable}`, retryable: false } as OutcomeError });
+    return true;
+  }
+  return false;
+}
 
-  const seconds = elapsed() / 1000;
+/**
+ * The profiles to send, encoded by the reading thread, a run of consecutive ones at a time
+ * (one step for many profiles); the lines not to send are settled on the way, in input order.
+ */
+async function* encodedProfiles(session: Session): AsyncGenerator<Uint8Array[]> {
+  const { lineOf } = session;
+  let index = 0;
+  for await (const group of session.reader) {
+    session.requestWarnings ??= group.requestWarnings;
+    const { lines, ends, data, notes } = group;
+    let run: Uint8Array[] = [];
+    let next = 0;
+    let start = 0;
+    for (let at = 0; at < lines.length; at++) {
+      const line = lines[at]!;
+      const end = ends[at]!;
+      const note = notes[next]?.at === at ? notes[next++] : undefined;
+      if (note && (note.unreadable !== undefined || note.interrupted || note.refused || note.unsendable !== undefined)) {
+        // The profiles before it go first, as they came.
+        if (run.length > 0) yield run;
+        run = [];
+      }
+      if (note && (await settleNoted(session, line, note))) continue;
+      lineOf.set(index++, line);
+      run.push(data.subarray(start, end));
+      start = end;
+    }
+    if (run.length > 0) yield run;
+    if (group.fatal) throw new Fatal(group.fatal);
+    if (group.error) throw Object.assign(new Error(group.error.message), group.error.code ? { code: group.error.code } : {});
+  }
+}
+
+/** Sends the profiles (and follows the tasks an earlier run left open); the summary, unless the report failed first. */
+async function send(session: Session): Promise<ImportSummary | undefined> {
+  const { options, state, report, stop, abort, lineOf } = session;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) {
+      say(`${signal}: finishing the requests in flight (again to cancel them)`);
+      stop.abort();
+    } else abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const client = createAltcraftClient({ baseUrl: options.baseUrl, token: session.token!, timeoutMs: options.timeoutMs });
+  const sender: ImportProfilesOptions = {
+    ...session.common,
+    encodedProfiles: encodedProfiles(session),
+    format: options.format,
+    operation: options.task ? 'task' : 'sync',
+    concurrency: options.concurrency,
+    maxProfilesPerRequest: options.batchSize,
+    retryAmbiguous: options.retryAmbiguous,
+    signal: abort.signal,
+    stopSignal: stop.signal,
+    ...(report ? { onSend: async ({ first, count }) => report.sending(lineOf.get(first)!, lineOf.get(first + count - 1)!) } : {}),
+    ...taskOptions(session),
+    onOutcome: (outcome) => {
+      const line = lineOf.get(outcome.index)!;
+      lineOf.delete(outcome.index);
+      return session.settle(reportLineOf(line, outcome));
+    },
+    onProgress: ({ requests, retries, bytesSent, inTasks }) => {
+      Object.assign(state, { requests, retries, bytes: bytesSent });
+      session.progress.inTasks = inTasks;
+      session.redraw();
+    },
+  };
+  let summary: ImportSummary | undefined;
+  try {
+    // Both settle before the report closes, whichever fails.
+    const [sent, resumedTasks] = await Promise.allSettled([importProfiles(client, sender), followResumedTasks(client, session)]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (resumedTasks.status === 'rejected') throw resumedTasks.reason;
+    summary = sent.value;
+    Object.assign(state, { requests: summary.requests, retries: summary.retries, bytes: summary.bytesSent });
+  } catch (error) {
+    if (!report?.error) throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await report?.close();
+  }
+  if (summary) session.progress.end(state.tally, performance.now() - state.startedAt, summary.stopped === undefined);
+  return summary;
+}
+
+/** The summary lines on standard error: counts for the whole file, warnings, failure reasons. */
+function sayTotals(session: Session, summary: ImportSummary | undefined): void {
+  const { options, state, resumed, report } = session;
+  const { tally } = state;
+  const sent = options.dryRun ? 'to send' : options.task && !options.wait ? 'queued' : 'imported';
+  const seconds = (performance.now() - state.startedAt) / 1000;
   // The summary counts the whole file, as the exit status does: the lines carried over included.
   const carried = resumed?.carried ?? noLines();
   const whole = addTallies(carried, tally);
@@ -426,18 +447,24 @@ async function readAndSend(
     );
   }
   if (tally.unreadable > SHOWN * 2) say(`${plural(tally.unreadable, 'unreadable line')} (the first ${SHOWN * 2} above)`);
-  if (requestWarnings !== undefined && !options.strict) say(`warning, for every request: ${requestWarnings}`);
+  if (session.requestWarnings !== undefined && !options.strict) say(`warning, for every request: ${session.requestWarnings}`);
+  const warned = state.warnings;
   if (warned.lines > 0) {
     say(
       `${plural(warned.total, 'warning')} on ${plural(warned.lines, 'line')}${warned.lines > SHOWN ? ` (the first ${SHOWN} above)` : ''}: ` +
         (options.strict ? 'with --strict those lines failed' : `${options.dryRun ? 'they would be sent' : 'sent'} anyway (advice, not the contract); --strict makes them failures`),
     );
   }
-  for (const line of reasons.lines({ top: SHOWN, report: state.report, reportFailed: report?.error !== undefined, dryRun: options.dryRun })) say(line);
+  for (const line of state.reasons.lines({ top: SHOWN, report: state.report, reportFailed: report?.error !== undefined, dryRun: options.dryRun })) say(line);
   if (report?.error && report.unwritten.length > 0) {
     say(`the ${plural(report.unwritten.length, 'report line')} that could not be written to ${state.report} ${report.unwritten.length === 1 ? 'follows' : 'follow'} (NDJSON): keep ${report.unwritten.length === 1 ? 'it' : 'them'}`);
     process.stderr.write(`${report.unwritten.join('\n')}\n`);
   }
+}
+
+/** Says why the run stopped, if it did, and gives its exit status (or throws the fatal error). */
+function conclude(session: Session, summary: ImportSummary | undefined, fail: (reason: string) => void, fatalReason: () => string | undefined): ExitStatus {
+  const { options, state, report, resumed } = session;
   const stopped = summary?.stopped;
   if (stopped) state.stopped = stopped.reason;
   if (stopped && stopped.reason !== 'aborted' && stopped.reason !== 'stopped') {
@@ -450,8 +477,7 @@ async function readAndSend(
   if (interrupted) say(`interrupted: ${state.report ? `run again with --resume --report ${options.report} to continue` : 'use --report FILE to be able to resume'}`);
   if (fatal && state.report && !report?.error) say(`the lines not sent can be sent later with --resume --report ${options.report}`);
   if (fatal) throw new Fatal(fatal, { cause: 'said' });
-
-  return exitStatus({ fatal: false, interrupted, tally: whole });
+  return exitStatus({ fatal: false, interrupted, tally: addTallies(resumed?.carried ?? noLines(), state.tally) });
 }
 
 /**

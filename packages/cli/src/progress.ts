@@ -87,6 +87,8 @@ export class ProgressDisplay {
   private drawn: string | undefined;
   private carried: LineTally = { imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 };
   private readonly rate = new RateEstimate();
+  /** Task mode: lines queued whose task is being followed (shown beside the confirmed counts). */
+  inTasks = 0;
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly total: number | undefined,
@@ -119,7 +121,8 @@ export class ProgressDisplay {
     const whole = addTallies(this.carried, tally);
     const settled = settledLines(whole);
     const rate = elapsedMs > 0 ? (thisRun / elapsedMs) * 1000 : 0;
-    const counts = `${describeTally(whole, { sent: this.sent, total })}; ${grouped(rate)} lines/s`;
+    const queued = this.inTasks > 0 ? `; ${grouped(this.inTasks)} queued, awaiting their tasks` : '';
+    const counts = `${describeTally(whole, { sent: this.sent, total })}${queued}; ${grouped(rate)} lines/s`;
     if (!this.tty) {
       this.stream.write(`altcraft-import: ${counts}\n`);
       return;

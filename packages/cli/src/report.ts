@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { OutcomeError } from '@altcraft-api/client';
+import type { OutcomeError, ProfileOutcome } from '@altcraft-api/client';
 import type { LineTally } from './exit.js';
 import { rawLines } from './lines.js';
 import { fileReason } from './text.js';
@@ -19,16 +19,56 @@ export interface LocalError {
 
 /** One line of the report: an input line and what became of it. */
 export type ReportLine =
-  | { line: number; status: 'imported'; profile_id: string }
+  /** `profile_id` is missing only for a task whose result counts the profiles without naming them. */
+  | { line: number; status: 'imported'; profile_id?: string; task_id?: string }
   | { line: number; status: 'queued'; task_id: string }
   | { line: number; status: 'failed' | 'unknown'; error: OutcomeError | LocalError };
+
+/** The report line of a profile's outcome. */
+export function reportLineOf(line: number, outcome: ProfileOutcome): ReportLine {
+  switch (outcome.status) {
+    case 'imported':
+      return {
+        line,
+        status: 'imported',
+        ...(outcome.profileId === undefined ? {} : { profile_id: outcome.profileId }),
+        ...(outcome.taskId === undefined ? {} : { task_id: outcome.taskId }),
+      };
+    case 'queued':
+      return { line, status: 'queued', task_id: outcome.taskId };
+    default:
+      return { line, status: outcome.status, error: outcome.error };
+  }
+}
 
 /** Written (and synced) before each request: the input lines it carries, first and last. */
 export interface SendingRecord {
   sending: [number, number];
 }
 
-type Entry = ReportLine | SendingRecord;
+/**
+ * Written (and synced) once a batch is queued as a task, before its task is followed: the task
+ * and the input lines of the batch, in the batch's order (sorted runs). A resume follows the task
+ * again for the lines that have no outcome after it, instead of sending them again.
+ */
+export interface TaskRecord {
+  task: string;
+  lines: [number, number][];
+}
+
+/** A task an earlier run queued and did not see settled, as --resume finds it. */
+export interface ResumedTask {
+  taskId: string;
+  /** Every line of the task's batch, in the batch's order (a profile's position in the task's result). */
+  lines: number[];
+  /** The lines still without an outcome: the ones to settle from the task. */
+  open: Set<number>;
+}
+
+type Entry = ReportLine | SendingRecord | TaskRecord;
+
+const isRuns = (runs: unknown): runs is [number, number][] =>
+  Array.isArray(runs) && runs.every((run) => Array.isArray(run) && run.length === 2 && run.every((n) => Number.isInteger(n) && (n as number) > 0) && run[0] <= run[1]);
 
 /** A growable array of small integers indexed by line number (a million lines take 4 MB). */
 class LineTable {
@@ -71,11 +111,14 @@ export interface ResumeState {
   carried: LineTally;
   /** Lines the report had as failed-but-retryable (or unknown, with --retry-ambiguous): sent again. */
   resent: number;
+  /** Tasks queued by an earlier run whose lines have no final outcome: followed, not sent again. */
+  tasks: ResumedTask[];
 }
 
 function isEntry(value: unknown): value is Entry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
+  if (typeof entry.task === 'string') return entry.task !== '' && isRuns(entry.lines) && entry.lines.length > 0;
   if (Array.isArray(entry.sending)) return entry.sending.length === 2 && entry.sending.every((n) => Number.isInteger(n) && (n as number) > 0) && entry.sending[0] <= entry.sending[1];
   const line = entry.line;
   if (!Number.isInteger(line) || (line as number) < 1) return false;
@@ -123,40 +166,89 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
   for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
 }
 
+/** Where each line was last recorded, by record number (0: never), from a first pass over the report. */
+class Scan {
+  readonly last = new LineTable();
+  /** Where each line was last recorded as sending (a line may be sent again after an answer). */
+  readonly sent = new LineTable();
+  /** The last task record holding each line, and whether the line's last outcome was `queued`. */
+  readonly taskAt = new LineTable();
+  readonly queued = new LineTable();
+  readonly tasks = new Map<number, TaskRecord>();
+  maxSent = 0;
+
+  static async of(path: string): Promise<Scan> {
+    const scan = new Scan();
+    if (!existsSync(path)) return scan;
+    let number = 0;
+    for await (const { entry } of entries(path)) scan.add(entry, ++number);
+    return scan;
+  }
+
+  private add(entry: Entry, number: number): void {
+    if ('sending' in entry) {
+      for (let line = entry.sending[0]; line <= entry.sending[1]; line++) this.sent.set(line, number);
+      this.maxSent = Math.max(this.maxSent, entry.sending[1]);
+    } else if ('task' in entry) {
+      this.tasks.set(number, entry);
+      for (const [first, last] of entry.lines) for (let line = first; line <= last; line++) this.taskAt.set(line, number);
+    } else {
+      this.last.set(entry.line, number);
+      this.queued.set(entry.line, entry.status === 'queued' ? 1 : 0);
+    }
+  }
+
+  /** Queued as a task after its last sending, and no final outcome since: its task is followed again. */
+  inTask(line: number): boolean {
+    const task = this.taskAt.get(line);
+    return task > 0 && task > this.sent.get(line) && (this.last.get(line) < task || this.queued.get(line) === 1);
+  }
+
+  /** Sent with no outcome nor task recorded after it: in flight when a run died. */
+  inFlight(line: number): boolean {
+    const sent = this.sent.get(line);
+    return sent > 0 && this.last.get(line) < sent && this.taskAt.get(line) < sent;
+  }
+
+  /** The tasks that still hold lines to settle, each with its record's own lines. */
+  openTasks(): ResumedTask[] {
+    const found: ResumedTask[] = [];
+    for (const [number, record] of this.tasks) {
+      const lines = record.lines.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, i) => first + i));
+      const open = new Set(lines.filter((line) => this.taskAt.get(line) === number && this.inTask(line)));
+      if (open.size > 0) found.push({ taskId: record.task, lines, open });
+    }
+    return found;
+  }
+}
+
 /**
  * Reads the report of an earlier run and rewrites it in place (atomically: a new file renamed
  * over it) with one line per input line whose outcome stands, plus the ranges that were in
- * flight and are still open. Lines to send again lose their line, so that the report keeps one
- * line per input line; a torn last line is dropped, so that appending after it is safe.
+ * flight and the tasks that are still open. Lines to send again lose their line, so that the
+ * report keeps one line per input line; a torn last line is dropped, so that appending after it
+ * is safe. The lines of an open task are neither carried nor sent: the caller follows the task.
  */
 export async function resumeReport(path: string, options: { retryAmbiguous: boolean }): Promise<ResumeState> {
-  const last = new LineTable();
+  const scan = await Scan.of(path);
   const settled = new LineTable();
-  // Where each line was last recorded as sending (a line may be sent again after an answer).
-  const sent = new LineTable();
-  let maxSent = 0;
-  if (existsSync(path)) {
-    let number = 0;
-    for await (const { entry } of entries(path)) {
-      number++;
-      if ('sending' in entry) {
-        for (let line = entry.sending[0]; line <= entry.sending[1]; line++) sent.set(line, number);
-        maxSent = Math.max(maxSent, entry.sending[1]);
-      }
-      else last.set(entry.line, number);
-    }
-  }
   const carried: LineTally = { imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 };
   let resent = 0;
   const kept: string[] = [];
   const temporary = `${path}.${process.pid}.tmp`;
   const out = await open(temporary, 'w');
   try {
+    // Open tasks first: a line's outcome recorded after its task must stay after it.
+    const tasks = scan.openTasks();
+    for (const task of tasks) {
+      kept.push(JSON.stringify({ task: task.taskId, lines: runsOfLines(task.lines) } satisfies TaskRecord));
+      for (const line of task.open) settled.set(line, 1);
+    }
     if (existsSync(path)) {
       let number = 0;
       for await (const { entry, text } of entries(path)) {
         number++;
-        if ('sending' in entry || last.get(entry.line) !== number) continue;
+        if ('sending' in entry || 'task' in entry || scan.last.get(entry.line) !== number || scan.inTask(entry.line)) continue;
         if (resend(entry, options.retryAmbiguous)) {
           resent++;
           continue;
@@ -171,8 +263,8 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
     // Lines sent with no outcome recorded after it were in flight when a run died. Their ranges
     // stay in the report until each line has an outcome: a run killed again before reaching them
     // must still not resend them silently. Lines with an outcome (kept, or to be sent again
-    // because the platform never took them) leave the ranges.
-    const inFlight = runsOf(maxSent, (line) => sent.get(line) > 0 && last.get(line) < sent.get(line));
+    // because the platform never took them) leave the ranges. Open tasks stay for the same reason.
+    const inFlight = runsOf(scan.maxSent, (line) => scan.inFlight(line));
     for (const range of inFlight) kept.push(JSON.stringify({ sending: range } satisfies SendingRecord));
     if (kept.length > 0) await writeAll(out, `${kept.join('\n')}\n`);
     await out.sync();
@@ -186,12 +278,24 @@ export async function resumeReport(path: string, options: { retryAmbiguous: bool
       wasInFlight: (line) => wasInFlightIn(lines, line),
       carried,
       resent,
+      tasks,
     };
   } catch (error) {
     await out.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** Lines in order as runs of consecutive lines: [1,2,3,7] is [[1,3],[7,7]]. */
+export function runsOfLines(lines: number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const line of lines) {
+    const previous = runs.at(-1);
+    if (previous && previous[1] === line - 1) previous[1] = line;
+    else runs.push([line, line]);
+  }
+  return runs;
 }
 
 /** The maximal runs of lines for which `inFlight` holds, from 1 to `max`, sorted and disjoint. */
@@ -282,6 +386,14 @@ export class ReportWriter {
     if (this.error) throw this.error;
   }
 
+  /** Records, durably, that the batch of these lines (in its order) is queued as task `taskId`. */
+  async task(taskId: string, lines: [number, number][]): Promise<void> {
+    if (this.error) throw this.error;
+    this.buffer.push(JSON.stringify({ task: taskId, lines } satisfies TaskRecord));
+    await this.flush(true);
+    if (this.error) throw this.error;
+  }
+
   private flush(sync: boolean): Promise<void> {
     this.flushQueued = true;
     this.queue = this.queue.then(async () => {
@@ -298,7 +410,7 @@ export class ReportWriter {
         this.error = new Error(`cannot write the report ${this.path}: ${reasonOf(error)}`, { cause: error });
         // A line may have reached the file in part: all of the batch is handed back, and a
         // line present twice settles the same way both times.
-        this.unwritten.push(...lines.filter((line) => !line.startsWith('{"sending"')));
+        this.unwritten.push(...lines.filter((line) => line.startsWith('{"line"')));
         this.onError(this.error);
       }
     });
@@ -307,7 +419,7 @@ export class ReportWriter {
 
   async close(): Promise<void> {
     await this.flush(true);
-    if (this.error) this.unwritten.push(...this.buffer.splice(0).filter((line) => !line.startsWith('{"sending"')));
+    if (this.error) this.unwritten.push(...this.buffer.splice(0).filter((line) => line.startsWith('{"line"')));
     await this.handle.close().catch(() => undefined);
   }
 }

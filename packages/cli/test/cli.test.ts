@@ -24,13 +24,13 @@ interface Entry {
   task_id?: string;
   error?: { kind: string; message: string; retryable?: boolean };
 }
-/** The outcome lines of a report (the "sending" records left out). */
+/** The outcome lines of a report (the "sending" and "task" records left out). */
 const readReport = (path: string): Entry[] =>
   readFileSync(path, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as Entry | { sending: [number, number] })
-    .filter((entry): entry is Entry => !('sending' in entry));
+    .map((line) => JSON.parse(line) as Entry | { sending: [number, number] } | { task: string })
+    .filter((entry): entry is Entry => 'line' in entry);
 
 let mock: RunningMock;
 let server: FaultServer | undefined;
@@ -169,13 +169,23 @@ describe('altcraft-import', () => {
     expect(stderr).not.toContain(TOKEN);
   });
 
-  it('queues batches as tasks with --task', async () => {
+  it('queues batches as tasks with --task --no-wait', async () => {
     const report = join(dir, 'report-task.ndjson');
-    const { code } = await runCli(['--base-url', mock.baseUrl, '--workflow', '12', '--task', '--batch-size', '5', '--report', report, file('p.ndjson', ndjson(10))]);
+    const { code } = await runCli(['--base-url', mock.baseUrl, '--workflow', '12', '--task', '--no-wait', '--batch-size', '5', '--report', report, file('p.ndjson', ndjson(10))]);
     expect(code).toBe(0);
     const lines = readReport(report);
     expect(lines.every((l) => l.status === 'queued' && /^[0-9a-f]{24}$/.test(l.task_id!))).toBe(true);
     expect(new Set(lines.map((l) => l.task_id)).size).toBe(2);
+  });
+
+  it('--task follows each task on the mock to its end: every line imported, with its task id', async () => {
+    const report = join(dir, 'report-task-wait.ndjson');
+    const { code, stderr } = await runCli(['--base-url', mock.baseUrl, '--workflow', '12', '--task', '--poll-interval', '100', '--batch-size', '5', '--report', report, file('p.ndjson', ndjson(10))]);
+    expect(code, stderr).toBe(0);
+    const lines = readReport(report);
+    expect(lines).toHaveLength(10);
+    expect(lines.every((l) => l.status === 'imported' && /^[0-9a-f]{24}$/.test(l.task_id!))).toBe(true);
+    expect(stderr).toMatch(/10 lines: 10 imported, 0 failed/);
   });
 
   it('an interrupted run (SIGINT) resumes from its report without resending settled profiles', async () => {

@@ -90,7 +90,61 @@ describe('resumeReport', () => {
   });
 });
 
+describe('resumeReport with task records', () => {
+  const task = (id: string, runs: [number, number][]) => ({ task: id, lines: runs });
+  const queued = (line: number, id: string) => ({ line, status: 'queued', task_id: id });
+
+  it('a task recorded after its sending and not settled is open: its lines are neither in flight, carried nor sent, and its record stays', async () => {
+    const path = reportFile([{ sending: [1, 3] }, { sending: [5, 6] }, task('t1', [[1, 2]]), task('t2', [[3, 3], [5, 6]]), imported(5)]);
+    const state = await resumeReport(path, { retryAmbiguous: false });
+    expect(state.tasks).toEqual([
+      { taskId: 't1', lines: [1, 2], open: new Set([1, 2]) },
+      { taskId: 't2', lines: [3, 5, 6], open: new Set([3, 6]) },
+    ]);
+    expect([1, 2, 3, 4, 5, 6].map((line) => state.isSettled(line))).toEqual([true, true, true, false, true, true]);
+    expect([1, 2, 3, 5, 6].some((line) => state.wasInFlight(line))).toBe(false);
+    expect(state.carried).toMatchObject({ imported: 1 });
+    // A resume killed at once resumes the same way: the records are kept.
+    const again = await resumeReport(path, { retryAmbiguous: false });
+    expect(again.tasks).toEqual(state.tasks);
+    // The records come first: an outcome recorded after its task keeps its precedence.
+    expect(lines(path)).toEqual([task('t1', [[1, 2]]), task('t2', [[3, 3], [5, 6]]), imported(5)]);
+  });
+
+  it('queued lines (--no-wait) of a recorded task are open too; a settled task is dropped; a task before a later sending is not open', async () => {
+    const path = reportFile([{ sending: [1, 2] }, task('t1', [[1, 2]]), queued(1, 't1'), queued(2, 't1'), { sending: [3, 4] }, task('t2', [[3, 4]]), failed(3, true), imported(4), { sending: [3, 3] }]);
+    const state = await resumeReport(path, { retryAmbiguous: false });
+    expect(state.tasks).toEqual([{ taskId: 't1', lines: [1, 2], open: new Set([1, 2]) }]);
+    expect(state.carried).toMatchObject({ imported: 1, queued: 0 });
+    expect(state.wasInFlight(3)).toBe(true);
+    expect(lines(path).filter((l) => 'task' in l)).toEqual([task('t1', [[1, 2]])]);
+  });
+
+  it('queued lines without a task record (a report of an older version) are carried as before', async () => {
+    const path = reportFile([queued(1, 't1'), queued(2, 't1')]);
+    const state = await resumeReport(path, { retryAmbiguous: false });
+    expect(state.tasks).toEqual([]);
+    expect(state.carried).toMatchObject({ queued: 2 });
+  });
+
+  it('hostile records: a task without lines, with reversed or zero lines, is not a report line', async () => {
+    for (const bad of [{ task: 't', lines: [] }, { task: 't', lines: [[3, 2]] }, { task: 't', lines: [[0, 1]] }, { task: '', lines: [[1, 1]] }, { task: 't', lines: [[1]] }]) {
+      const path = reportFile([bad, imported(1)]);
+      await expect(resumeReport(path, { retryAmbiguous: false })).rejects.toThrow(/not a report line/);
+    }
+  });
+});
+
 describe('ReportWriter', () => {
+  it('writes a task record synced, and hands back only outcome lines after a write error', async () => {
+    const path = join(dir, `${counter++}.ndjson`);
+    const writer = await ReportWriter.open(path, false, () => undefined);
+    writer.write({ line: 1, status: 'imported', profile_id: 'a' });
+    await writer.task('t1', [[1, 2]]);
+    expect(readFileSync(path, 'utf8')).toBe('{"line":1,"status":"imported","profile_id":"a"}\n{"task":"t1","lines":[[1,2]]}\n');
+    await writer.close();
+  });
+
   it('writes the sending record (and every outcome before it) to the file before it resolves', async () => {
     const path = join(dir, 'writer.ndjson');
     const writer = await ReportWriter.open(path, false, () => undefined);

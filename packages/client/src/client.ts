@@ -1,5 +1,4 @@
 import {
-  MAX_ANSWER_BYTES,
   MEDIA_TYPES,
   XmlEncodeError,
   formatOfMediaType,
@@ -18,10 +17,12 @@ import {
   AltcraftResponseError,
   AltcraftTimeoutError,
   AltcraftValidationError,
+  type AltcraftError,
 } from './errors.js';
 import type { paths } from './generated/schema.js';
 import { checkAnswer } from './answer-check.js';
 import { createRedactor } from './redact.js';
+import { taskMethods, type TaskStatus, type WaitOptions } from './tasks.js';
 import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult } from './types.js';
 
 export type Format = 'json' | 'xml';
@@ -80,6 +81,13 @@ export interface AltcraftClient {
   importAndStartBatch(request: ImportAndStartBatchRequest, options?: CallOptions): Promise<ImportAndStartBatchResult>;
   /** The same request, queued as a background task; answers the task's id. */
   importAndStartBatchTask(request: ImportAndStartBatchRequest, options?: CallOptions): Promise<ImportAndStartBatchTaskResult>;
+  /** One status request for a task (`POST /tasks/status`); answers the `data` of the answer. */
+  getTaskStatus(taskId: string, options?: CallOptions): Promise<TaskStatus>;
+  /**
+   * Polls the task until its status is final (see tasks.ts for which are), with back-off and
+   * `Retry-After` honoured on failures; rejects with AltcraftTaskTimeoutError after `timeoutMs`.
+   */
+  waitForTask(taskId: string, options?: WaitOptions): Promise<TaskStatus>;
 }
 
 /** A request body already encoded, as the batch sender builds them. */
@@ -120,9 +128,8 @@ export const PATH = {
  * 10,000 result items; with a profile id and an error text of a few hundred bytes each that is
  * about 5 MB, so the cap is several times that. A longer answer is not read further
  * (AltcraftResponseError): a broken or hostile server cannot make the client buffer gigabytes.
- * Defined with the contract, so the mock's proxy holds and records no more than the client reads.
  */
-export { MAX_ANSWER_BYTES };
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 // Connection failures that happen before a byte of the request is written: safe to retry. TLS
 // failures of the handshake (certificate checks, protocol mismatch) are among them: the request
@@ -251,22 +258,20 @@ function describeLocation(location: string | null, requestUrl: string, redact: (
   return redact(`${url.origin}${url.pathname}${dropped ? ' (query or credentials dropped)' : ''}`);
 }
 
-export function createAltcraftClient(options: AltcraftClientOptions): AltcraftClient {
-  const { token, auth = 'body', timeoutMs = 120_000, validate = false, onWarnings } = options;
-  checkToken(token, auth);
-  if (validate !== true && validate !== false && validate !== 'warn') throw new AltcraftConfigError('validate', "must be true, false or 'warn'");
-  const root = checkBaseUrl(options.baseUrl);
-  const redact = createRedactor(token);
+/**
+ * The openapi-fetch client, with every answer read here, capped, once: openapi-fetch then parses
+ * the copy, and `rawText` keeps the bytes received (for `debug`), not a re-serialisation of what
+ * it parsed.
+ */
+function createTransport(root: string, fetch: typeof globalThis.fetch) {
   const rawText = new WeakMap<Response, string>();
   const api = createClient<paths>({
     baseUrl: root.slice(0, -API_PREFIX.length),
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch,
     // Never follow a redirect: the body (token included) or the Authorization header would go
     // wherever the Location points. A 3xx becomes AltcraftRedirectError.
     redirect: 'manual',
   });
-  // Every answer is read here, capped, once: openapi-fetch then parses the copy, and `rawText`
-  // keeps the bytes received (for `debug`), not a re-serialisation of what it parsed.
   api.use({
     async onResponse({ request, response }) {
       const text = await readCapped(response, MAX_ANSWER_BYTES, request.signal);
@@ -276,6 +281,97 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
       return copy;
     },
   });
+  return { api, rawText };
+}
+
+/** The error a request that did not get an answer throws (never with a `cause`, see below). */
+function unanswered(operationId: OperationId, error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, timeoutMs: number, redact: (text: string) => string): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (timeout.aborted) return new AltcraftTimeoutError(operationId, timeoutMs);
+  if (error instanceof AnswerTooLarge) return new AltcraftResponseError(operationId, error.status, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
+  const code = causeCode(error);
+  // No `cause`: undici's errors can quote a header value, and a header may carry the token.
+  return new AltcraftNetworkError(operationId, !notSent(code), code === undefined ? undefined : redact(code));
+}
+
+/** The decoded answer when it is a success the contract allows; the error to throw otherwise. */
+function judgeAnswer(
+  operationId: OperationId,
+  response: Response,
+  text: string,
+  answer: unknown,
+  { redact, onWarnings }: Pick<EncodeSettings, 'redact' | 'onWarnings'>,
+): { answer: unknown } | { error: AltcraftError } {
+  const requestId = response.headers.get('x-request-id') ?? undefined;
+  const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
+  if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {
+    const checked = checkAnswer(operationId, answer as Record<string, unknown>, onWarnings !== undefined, redact);
+    if (checked.problem) return { error: new AltcraftResponseError(operationId, 200, checked.problem) };
+    if (checked.warnings.length > 0) onWarnings?.(checked.warnings, { operation: operationId, truncated: checked.truncated, answer: true });
+    return { answer };
+  }
+  if (!isEnvelope && response.status === 200) return { error: new AltcraftResponseError(operationId, 200, 'the body is not the API envelope') };
+  const failure = (isEnvelope ? answer : {}) as { error?: number; error_text?: unknown; error_debug?: unknown };
+  return {
+    error: new AltcraftApiError(
+      operationId,
+      response.status,
+      failure.error ?? response.status,
+      redact(typeof failure.error_text === 'string' ? failure.error_text : response.statusText || `HTTP ${response.status}`),
+      typeof failure.error_debug === 'string' ? redact(failure.error_debug) : isEnvelope ? undefined : redact(text.slice(0, 500)) || undefined,
+      requestId === undefined ? undefined : redact(requestId),
+      retryAfterSeconds(response),
+    ),
+  };
+}
+
+/** The answer's body as a value: XML or JSON by its Content-Type; undefined for an unreadable failure. */
+function decodeAnswer(operationId: OperationId, response: Response, text: string): unknown {
+  const xml = formatOfMediaType(response.headers.get('content-type')) === 'xml';
+  try {
+    return xml ? responseXml(operationId, response.status).decode(text) : JSON.parse(text);
+  } catch {
+    if (response.status !== 200) return undefined;
+    // Neither the parser's message nor a `cause`: both may quote the body, and the body may
+    // echo a piece of the token too short to be recognised.
+    throw new AltcraftResponseError(operationId, response.status, `the answer is not ${xml ? 'XML' : 'JSON'} (${Buffer.byteLength(text)} bytes)`);
+  }
+}
+
+interface EncodeSettings {
+  envelope: { token?: string };
+  validate: boolean | 'warn';
+  onWarnings: AltcraftClientOptions['onWarnings'];
+  redact: (text: string) => string;
+}
+
+/** A batch request as the bytes to send, checked against the contract as `validate` asks. */
+function encodeBatch(operationId: OperationId, request: ImportAndStartBatchRequest, format: Format, settings: EncodeSettings): SerializedBody {
+  const { envelope, validate, onWarnings, redact } = settings;
+  const body = { ...request, ...envelope };
+  if (format === 'xml' && !('format' in request)) Object.assign(body, { format: 'xml' });
+  if (validate !== false) {
+    const strict = validate === true;
+    const result = validateRequest(body, { advice: strict || onWarnings !== undefined, strict });
+    const clean = (list: Violation[]) => list.map((v) => ({ pointer: redact(v.pointer), message: redact(v.message) }));
+    if (!result.valid) throw new AltcraftValidationError(operationId, clean(strict ? [...result.violations, ...result.warnings] : result.violations));
+    if (result.warnings.length > 0) onWarnings?.(clean(result.warnings), { operation: operationId, truncated: result.warningsTruncated });
+  }
+  try {
+    return { format, text: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body) };
+  } catch (error) {
+    if (error instanceof XmlEncodeError) throw new AltcraftValidationError(operationId, [{ pointer: redact(error.pointer), message: redact(error.message) }]);
+    throw error;
+  }
+}
+
+export function createAltcraftClient(options: AltcraftClientOptions): AltcraftClient {
+  const { token, auth = 'body', timeoutMs = 120_000, validate = false, onWarnings } = options;
+  checkToken(token, auth);
+  if (validate !== true && validate !== false && validate !== 'warn') throw new AltcraftConfigError('validate', "must be true, false or 'warn'");
+  const root = checkBaseUrl(options.baseUrl);
+  const redact = createRedactor(token);
+  const { api, rawText } = createTransport(root, options.fetch ?? globalThis.fetch);
   const envelope = auth === 'body' ? { token } : {};
 
   async function send(operationId: OperationId, body: SerializedBody, signal?: AbortSignal): Promise<unknown> {
@@ -293,7 +389,7 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
     if (auth === 'bearer') headers.Authorization = `Bearer ${token}`;
     let result;
     try {
-      result = await api.POST(PATH[operationId], {
+      result = await api.POST(PATH[operationId] as (typeof PATH)[OperationId], {
         // The one cast: the body is already encoded (exactly once, and measured against the byte
         // limit by the batch planner), while openapi-fetch types `body` as the decoded request.
         // The serializer then hands over those bytes untouched.
@@ -304,81 +400,32 @@ export function createAltcraftClient(options: AltcraftClientOptions): AltcraftCl
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw new AltcraftTimeoutError(operationId, timeoutMs);
-      if (error instanceof AnswerTooLarge) throw new AltcraftResponseError(operationId, error.status, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; not read further`);
-      const code = causeCode(error);
-      // No `cause`: undici's errors can quote a header value, and a header may carry the token.
-      throw new AltcraftNetworkError(operationId, !notSent(code), code === undefined ? undefined : redact(code));
+      throw unanswered(operationId, error, signal, timeout, timeoutMs, redact);
     }
     const { response } = result;
     if (response.status >= 300 && response.status < 400) {
       throw new AltcraftRedirectError(operationId, response.status, describeLocation(response.headers.get('location'), response.url || root, redact));
     }
     const text = rawText.get(response) ?? '';
-    const answer = decodeAnswer(operationId, response, text);
-    const requestId = response.headers.get('x-request-id') ?? undefined;
-    const isEnvelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) && typeof (answer as { error?: unknown }).error === 'number';
-    if (response.status === 200 && isEnvelope && (answer as { error: number }).error === 0) {
-      const checked = checkAnswer(operationId, answer as Record<string, unknown>, onWarnings !== undefined, redact);
-      if (checked.problem) throw new AltcraftResponseError(operationId, 200, checked.problem);
-      if (checked.warnings.length > 0) onWarnings?.(checked.warnings, { operation: operationId, truncated: checked.truncated, answer: true });
-      return answer;
-    }
-    if (!isEnvelope && response.status === 200) throw new AltcraftResponseError(operationId, 200, 'the body is not the API envelope');
-    const failure = (isEnvelope ? answer : {}) as { error?: number; error_text?: unknown; error_debug?: unknown };
-    throw new AltcraftApiError(
-        operationId,
-        response.status,
-        failure.error ?? response.status,
-        redact(typeof failure.error_text === 'string' ? failure.error_text : response.statusText || `HTTP ${response.status}`),
-        typeof failure.error_debug === 'string' ? redact(failure.error_debug) : isEnvelope ? undefined : redact(text.slice(0, 500)) || undefined,
-        requestId === undefined ? undefined : redact(requestId),
-        retryAfterSeconds(response),
-    );
+    const judged = judgeAnswer(operationId, response, text, decodeAnswer(operationId, response, text), { redact, onWarnings });
+    if ('error' in judged) throw judged.error;
+    return judged.answer;
   }
 
-  function decodeAnswer(operationId: OperationId, response: Response, text: string): unknown {
-    const xml = formatOfMediaType(response.headers.get('content-type')) === 'xml';
-    try {
-      return xml ? responseXml(operationId, response.status).decode(text) : JSON.parse(text);
-    } catch {
-      if (response.status !== 200) return undefined;
-      // Neither the parser's message nor a `cause`: both may quote the body, and the body may
-      // echo a piece of the token too short to be recognised.
-      throw new AltcraftResponseError(operationId, response.status, `the answer is not ${xml ? 'XML' : 'JSON'} (${Buffer.byteLength(text)} bytes)`);
-    }
-  }
-
-  function encode(operationId: OperationId, request: ImportAndStartBatchRequest, format: Format): SerializedBody {
-    const body = { ...request, ...envelope };
-    if (format === 'xml' && !('format' in request)) Object.assign(body, { format: 'xml' });
-    if (validate !== false) {
-      const strict = validate === true;
-      const result = validateRequest(body, { advice: strict || onWarnings !== undefined, strict });
-      const clean = (list: Violation[]) => list.map((v) => ({ pointer: redact(v.pointer), message: redact(v.message) }));
-      if (!result.valid) throw new AltcraftValidationError(operationId, clean(strict ? [...result.violations, ...result.warnings] : result.violations));
-      if (result.warnings.length > 0) onWarnings?.(clean(result.warnings), { operation: operationId, truncated: result.warningsTruncated });
-    }
-    try {
-      return { format, text: format === 'xml' ? requestXml.encode(body) : JSON.stringify(body) };
-    } catch (error) {
-      if (error instanceof XmlEncodeError) throw new AltcraftValidationError(operationId, [{ pointer: redact(error.pointer), message: redact(error.message) }]);
-      throw error;
-    }
-  }
-
+  const settings: EncodeSettings = { envelope, validate, onWarnings, redact };
   async function call<T>(operationId: OperationId, request: ImportAndStartBatchRequest, callOptions: CallOptions) {
-    const answer = (await send(operationId, encode(operationId, request, callOptions.format ?? 'json'), callOptions.signal)) as T;
+    const answer = (await send(operationId, encodeBatch(operationId, request, callOptions.format ?? 'json', settings), callOptions.signal)) as T;
     return answer;
   }
 
+  const own: ClientInternals = { envelope, send, redact };
   const client: AltcraftClient = {
     importAndStartBatch: (request, callOptions = {}) =>
       call<ImportAndStartBatchResult>('importAndStartBatch', request, callOptions),
     importAndStartBatchTask: (request, callOptions = {}) =>
       call<ImportAndStartBatchTaskResult>('importAndStartBatchTask', request, callOptions),
+    ...taskMethods(own),
   };
-  internals.set(client, { envelope, send, redact });
+  internals.set(client, own);
   return client;
 }

@@ -134,3 +134,20 @@ export class AltcraftConfigError extends TypeError {
     super(`createAltcraftClient: ${option} ${problem}`);
   }
 }
+
+/**
+ * waitForTask gave up: the task had not reached a final status within `timeoutMs`. The task may
+ * still finish on the platform; `lastStatus` is the last status it reported (none when no status
+ * request was answered).
+ */
+export class AltcraftTaskTimeoutError extends AltcraftError {
+  override readonly name = 'AltcraftTaskTimeoutError';
+  readonly mayHaveReachedServer = true;
+  constructor(
+    readonly taskId: string,
+    readonly timeoutMs: number,
+    readonly lastStatus: string | undefined,
+  ) {
+    super(`getTaskStatus: task ${taskId} did not finish within ${timeoutMs} ms (last status: ${lastStatus ?? 'none'})`, 'getTaskStatus');
+  }
+}

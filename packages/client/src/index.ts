@@ -8,6 +8,8 @@ export {
 } from './client.js';
 export { planBatches, type Body, type PlannedBatch, type PlannerOptions, type Unsendable } from './batch-planner.js';
 export type { StopReason } from './policy.js';
+export { finalState, taskIdOf, type TaskStatus, type WaitOptions } from './tasks.js';
+export { followTask, type FollowOptions, type Verdict } from './task-follow.js';
 export {
   importProfiles,
   type ImportProfilesOptions,
@@ -24,6 +26,7 @@ export {
   AltcraftNetworkError,
   AltcraftRedirectError,
   AltcraftResponseError,
+  AltcraftTaskTimeoutError,
   AltcraftTimeoutError,
   AltcraftValidationError,
 } from './errors.js';

@@ -19,7 +19,7 @@ afterEach(async () => {
 
 type Warned = { warnings: Violation[]; context: { operation: string; truncated: boolean; answer?: boolean } };
 
-async function run(operation: 'sync' | 'task', odd: (count: number) => unknown) {
+async function run(operation: 'sync' | 'task', odd: (count: number) => unknown, waitForTasks = false) {
   let number = 0;
   server = await startServer((req, res) => {
     const count = (JSON.parse(req.body) as { data: unknown[] }).data.length;
@@ -36,6 +36,7 @@ async function run(operation: 'sync' | 'task', odd: (count: number) => unknown) 
     profiles: Array.from({ length: 30 }, (_, i) => ({ email: `p${i}@example.com` })),
     maxProfilesPerRequest: 10,
     concurrency: 1,
+    waitForTasks,
     onOutcome: (o) => void outcomes.push(o),
   });
   return { summary, outcomes, warned };
@@ -69,6 +70,20 @@ describe('an answer the contract allows but advice finds odd', () => {
     const { summary, warned } = await run('task', () => ({ error: 0, error_text: 'ok', task_id: '' }));
     expect(summary).toMatchObject({ queued: 30, unknown: 0 });
     expect(warned[0]!.warnings).toEqual([{ pointer: '/task_id', message: expect.stringMatching(/^is not 1 to 64/) }]);
+  });
+
+  it('an empty task_id, followed: its batch is unknown (no task can be asked about by it), the others are not sent again', async () => {
+    let sent = 0;
+    server = await startServer((req, res) => {
+      const body = JSON.parse(req.body) as { data?: unknown[]; task_id?: string };
+      if (body.task_id !== undefined) return answer(res, 200, { error: 0, error_text: 'ok', data: { status: 'completed', result: { total: 10, errors: [] } } });
+      return answer(res, 200, { error: 0, error_text: 'ok', task_id: sent++ === 1 ? '' : `t${sent}` });
+    });
+    const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
+    const profiles = Array.from({ length: 30 }, (_, i) => ({ email: `p${i}@example.com` }));
+    const summary = await importProfiles(client, { workflow_id: 12, operation: 'task', profiles, maxProfilesPerRequest: 10, concurrency: 1, taskPollInterval: 10 });
+    expect(summary).toMatchObject({ imported: 20, unknown: 10 });
+    expect(sent).toBe(3);
   });
 
   it('hostile: a warning that would quote the token (a field named after it) is redacted', async () => {

@@ -229,11 +229,11 @@ describe('importProfiles', () => {
     expect(outcomes).toHaveLength(10);
   });
 
-  it('queues batches with the task operation: each outcome carries its batch task_id', async () => {
+  it('queues batches with the task operation (waitForTasks: false): each outcome carries its batch task_id', async () => {
     server = await startFaultServer((request) => ({ answer: 'status', status: 200, body: { error: 0, error_text: 'ok', task_id: `task-${request.number}` } }));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: 'abcdefghijklmnqrstuvwxyz' });
     const outcomes: ProfileOutcome[] = [];
-    const summary = await importProfiles(client, { workflow_id: 1, operation: 'task', profiles: profiles(15), maxProfilesPerRequest: 10, concurrency: 1, onOutcome: (o) => void outcomes.push(o) });
+    const summary = await importProfiles(client, { workflow_id: 1, operation: 'task', waitForTasks: false, profiles: profiles(15), maxProfilesPerRequest: 10, concurrency: 1, onOutcome: (o) => void outcomes.push(o) });
     expectAccounted(outcomes, summary, 15);
     expect(summary.queued).toBe(15);
     expect(outcomes.find((o) => o.index === 12)).toEqual({ index: 12, status: 'queued', taskId: 'task-1' });
