@@ -7,9 +7,10 @@ import { HEALTH_PATH, startMock, strictFromEnvironment } from './server.js';
 import { DEFAULT_LIMITS, type ResourceLimits } from './http.js';
 import { FAULTS_SYNTAX, FaultSpecError, MAX_TIMER_MS, parseFaults, type FaultRule } from './faults.js';
 import { stopWithLaunchers } from './lifetime.js';
+import { DEFAULT_JOURNAL_SIZE } from './journal.js';
 
-const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [LIMITS]   serve the mock
-       altcraft-mock --proxy --upstream URL [--port N] [--host H] [LIMITS]   validate traffic to URL against the contract
+const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [--journal-size N] [LIMITS]   serve the mock
+       altcraft-mock --proxy --upstream URL [--port N] [--host H] [--journal [--journal-size N]] [LIMITS]   validate traffic to URL against the contract
 
 The port defaults to $MOCK_PORT, then 4010; the host to $MOCK_HOST, then 127.0.0.1 (0.0.0.0 to
 serve other machines or containers). GET ${HEALTH_PATH} answers 200 with the contract's version once
@@ -19,6 +20,10 @@ MOCK_SEED; default 1) makes them reproducible: the same requests get the same fa
 ${FAULTS_SYNTAX.replace(/\n/g, '\n  ')}
 --strict (or MOCK_STRICT=1) refuses bodies with warnings (the contract's advice) with a 400, as
 violations are; by default they are accepted and listed in X-Altcraft-Mock-Warnings.
+--journal-size N keeps the last N requests (default ${DEFAULT_JOURNAL_SIZE}; 0 turns the journal off) for
+GET /__mock/requests and GET /__mock/profiles?workflow_id=ID (DELETE /__mock/requests clears
+it; GET /__mock/openapi.json describes them). Tokens are never kept. The proxy keeps no journal
+unless --journal is given.
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
@@ -36,6 +41,8 @@ const { values } = parseArgs({
     proxy: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     upstream: { type: 'string' },
+    journal: { type: 'boolean', default: false },
+    'journal-size': { type: 'string' },
     'max-connections': { type: 'string' },
     'max-uploads': { type: 'string' },
     'request-timeout': { type: 'string' },
@@ -85,6 +92,13 @@ const limits: ResourceLimits = {
   headersTimeoutMs: positive('headers-timeout', MAX_TIMER_MS),
 };
 
+const journalText = values['journal-size'];
+const journalSize = journalText === undefined ? undefined : Number(journalText);
+if (journalSize !== undefined && !(Number.isSafeInteger(journalSize) && journalSize >= 0 && /^\d+$/.test(journalText!))) {
+  console.error(`altcraft-mock: --journal-size must be an integer of 0 or more, not "${journalText}"\n${USAGE}`);
+  process.exit(2);
+}
+
 const host = values.host ?? process.env.MOCK_HOST ?? '127.0.0.1';
 const faultSpec = values.faults ?? process.env.MOCK_FAULTS ?? '';
 let rules: FaultRule[] = [];
@@ -107,8 +121,8 @@ if (values.upstream && rules.length > 0) {
 }
 
 const running = values.upstream
-  ? await startProxy({ port, host, upstream: values.upstream, ...limits })
-  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed } });
+  ? await startProxy({ port, host, upstream: values.upstream, ...limits, journalSize: values.journal ? (journalSize ?? DEFAULT_JOURNAL_SIZE) : 0 })
+  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, journalSize });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 stopWithLaunchers((reason) => {
   if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);

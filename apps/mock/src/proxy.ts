@@ -6,6 +6,8 @@ import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
 import { XmlDecoder, type Decoded } from './xml-decoder.js';
+import { Journal, noteAnswerText, noteCheck, noteRequest } from './journal.js';
+import { handleAdmin } from './admin.js';
 
 /**
  * The most of an upstream answer the proxy holds to validate it, the client's own cap
@@ -22,6 +24,8 @@ export interface ProxyOptions extends ResourceLimits {
   report?: (line: string) => void;
   /** The longest answer validated; MAX_ANSWER_BYTES by default. */
   maxAnswerBytes?: number;
+  /** Exchanges the request journal keeps (`--journal`); by default 0, none: the proxy keeps no journal unless asked. */
+  journalSize?: number;
 }
 
 /** Prism's `sl-violations` entry. */
@@ -65,11 +69,13 @@ async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, 
 }
 
 /** The contract's own check of a request body: Prism cannot parse XML requests. */
-async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder): Promise<PrismViolation[]> {
+async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder, res: ServerResponse): Promise<PrismViolation[]> {
   const body = await bodyValue(format, text, xml);
   if (!body.ok) return unreadable('request', body.refusal);
   // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
   const { violations, warnings } = validateRequest(body.value);
+  noteRequest(res, format, body.value, text.length);
+  noteCheck(res, violations, warnings, warnings.length);
   return [...asPrismViolations('request', violations), ...asPrismViolations('request', warnings, 'Warning', 'advice')];
 }
 
@@ -214,6 +220,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   const cap = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const silence = options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
   const xml = new XmlDecoder();
+  const journal = options.journalSize ? new Journal(options.journalSize) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { path, operationId } = routeOf(req.url);
@@ -228,7 +235,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     }
     const requestFormat = formatOfMediaType(req.headers['content-type']);
     // Checked while the upstream answers; the check never rejects.
-    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml) : Promise.resolve([]);
+    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, res) : Promise.resolve([]);
     const { signal, waited } = upstreamExchange(res, silence);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
     // The path only: an absolute-form request target must not choose where the request goes.
@@ -258,6 +265,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
     if (violations.length > 0) report(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
     const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(violations) };
+    if (complete && operationId && responseFormat) noteAnswerText(res, operationId, answer.status, Buffer.concat(head.chunks).toString('utf8'), answer.headers.get('content-type')!);
     if (complete) {
       res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(Buffer.concat(head.chunks));
       return;
@@ -278,6 +286,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   }
 
   const server = createGuardedServer((req, res) => {
+    // Without a journal, /__mock/ goes upstream like any path.
+    if (journal && handleAdmin(req, res, journal)) return;
+    journal?.begin(req, res);
     handle(req, res).catch((error: Error) => {
       if (error instanceof ClientGone) return;
       const silent = error instanceof UpstreamSilent;

@@ -1,0 +1,280 @@
+// The request journal: what the mock answered, kept so that a team's tests can assert on what
+// their service sent (WireMock's journal is the model). Bounded in entries and in the bytes of
+// the bodies it keeps, and it never keeps a token: the body's `token`, the bearer token and a
+// `?token=` of the URL are taken out (and any string that carries one) before an entry is kept.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatOfMediaType, responseXml, type OperationId, type Violation } from '@altcraft-api/contract';
+import { routeOf } from './http.js';
+
+/** Entries kept by default (`--journal-size`). */
+export const DEFAULT_JOURNAL_SIZE = 1000;
+/**
+ * Request bytes the kept entries may add up to: a body may be 10 MiB, and 1000 of them would
+ * hold gigabytes. Past it the oldest entries go, as past the entry count.
+ */
+export const JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
+/** What stands where a token was. */
+export const REDACTED = '[redacted]';
+/** Nesting kept in an entry; deeper values are replaced, so the entry serialises without recursion limits. */
+export const JOURNAL_MAX_DEPTH = 64;
+const TOO_DEEP = `[nested deeper than ${JOURNAL_MAX_DEPTH} levels: not kept]`;
+/**
+ * Tokens shorter than this are taken out only where a whole string equals them: as a substring
+ * `t` would cut every value with a t in it. Longer ones are cut out of any string.
+ */
+const SUBSTRING_MIN = 6;
+
+export interface JournalEntry {
+  /** Order of arrival, from 1; never reused, also after a reset. */
+  id: number;
+  /** When the request arrived (ISO 8601, UTC). */
+  time: string;
+  method: string;
+  /** The path, without the query (which may hold a token). */
+  path: string;
+  operation: OperationId | null;
+  /** How the body was encoded, when it was read as JSON or XML. */
+  encoding: 'json' | 'xml' | null;
+  workflow_id: number | null;
+  /** The parsed body without its token, or null when it could not be read. */
+  body: unknown;
+  violations: Violation[];
+  warnings: Violation[];
+  /** All the warnings, where `warnings` lists the first ones. */
+  warning_count: number;
+  /** The status answered, or null when the connection closed without an answer (a `reset` fault). */
+  status: number | null;
+  /** The answer's body as an object (XML answers as their JSON twin), or null. */
+  answer: unknown;
+}
+
+interface Draft {
+  entry: JournalEntry;
+  bytes: number;
+  secrets: string[];
+}
+
+const drafts = new WeakMap<ServerResponse, Draft>();
+
+/** What the mock read of a request: its encoding and value (called by the server once parsed). */
+export function noteRequest(res: ServerResponse, encoding: 'json' | 'xml', body: unknown, bytes: number): void {
+  const draft = drafts.get(res);
+  if (!draft) return;
+  draft.entry.encoding = encoding;
+  draft.entry.body = body;
+  draft.bytes = bytes;
+  const record = body as { workflow_id?: unknown; token?: unknown } | null;
+  if (typeof record === 'object' && record !== null) {
+    if (Number.isSafeInteger(record.workflow_id)) draft.entry.workflow_id = record.workflow_id as number;
+    if (typeof record.token === 'string') draft.secrets.push(record.token);
+  }
+}
+
+/** The contract's verdict on the body. */
+export function noteCheck(res: ServerResponse, violations: Violation[], warnings: Violation[], warningCount: number): void {
+  const draft = drafts.get(res);
+  if (!draft) return;
+  draft.entry.violations = violations;
+  draft.entry.warnings = warnings;
+  draft.entry.warning_count = warningCount;
+}
+
+/** The answer's body, before it is encoded. */
+export function noteAnswer(res: ServerResponse, answer: unknown): void {
+  const draft = drafts.get(res);
+  if (draft) draft.entry.answer = answer;
+}
+
+/** An answer that arrived as text (Prism's examples): its value, read only when it is journalled. */
+export function noteAnswerText(res: ServerResponse, operationId: OperationId, status: number, text: string, contentType: string): void {
+  const draft = drafts.get(res);
+  if (!draft) return;
+  try {
+    const format = formatOfMediaType(contentType);
+    draft.entry.answer = format === 'xml' ? responseXml(operationId, status === 200 ? 200 : 400).decode(text) : JSON.parse(text);
+  } catch {
+    draft.entry.answer = text;
+  }
+}
+
+/** The tokens a request carries outside its body: `Authorization` (whole and its bearer part) and `?token=`. */
+function secretsOf(req: IncomingMessage): string[] {
+  const secrets: string[] = [];
+  const authorization = req.headers.authorization;
+  if (authorization) {
+    secrets.push(authorization.trim());
+    const bearer = /^\s*\S+\s+(\S+)\s*$/.exec(authorization)?.[1];
+    if (bearer) secrets.push(bearer);
+  }
+  try {
+    for (const value of new URL(req.url ?? '/', 'http://mock').searchParams.getAll('token')) secrets.push(value);
+  } catch {
+    // An unparsable target has no query to take a token from.
+  }
+  return secrets;
+}
+
+/** `text` with every secret taken out. */
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (out === secret) return REDACTED;
+    if (secret.length >= SUBSTRING_MIN && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * A copy of `value` with the secrets out of every string (keys included), the body's `token`
+ * field gone, and nesting cut at JOURNAL_MAX_DEPTH. Iterative: a profile may nest far deeper
+ * than the stack allows a recursion to go.
+ */
+export function redact(value: unknown, secrets: string[], dropToken = false): unknown {
+  const live = secrets.filter((secret) => secret !== '');
+  const clean = (v: unknown): unknown => (typeof v === 'string' && live.length > 0 ? scrub(v, live) : v);
+  if (typeof value !== 'object' || value === null) return clean(value);
+  const root: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  const stack: { from: object; to: Record<string, unknown> | unknown[]; depth: number }[] = [{ from: value, to: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { from, to, depth } = stack.pop()!;
+    for (const [key, item] of Object.entries(from)) {
+      if (dropToken && depth === 1 && key === 'token' && !Array.isArray(from)) continue;
+      let copy: unknown = clean(item);
+      if (typeof item === 'object' && item !== null) {
+        if (depth >= JOURNAL_MAX_DEPTH) copy = TOO_DEEP;
+        else {
+          copy = Array.isArray(item) ? [] : {};
+          stack.push({ from: item, to: copy as object as Record<string, unknown>, depth: depth + 1 });
+        }
+      }
+      if (Array.isArray(to)) to.push(copy);
+      else to[Array.isArray(from) ? key : (clean(key) as string)] = copy;
+    }
+  }
+  return root;
+}
+
+export interface RequestFilter {
+  operation?: string;
+  workflowId?: number;
+  /** Entries whose time is at or after this (ms since the epoch). */
+  since?: number;
+  /** Entries after this id (paging). */
+  after?: number;
+  limit?: number;
+}
+
+export interface ProfileRecord {
+  workflow_id: number;
+  request_id: number;
+  operation: OperationId;
+  /** Position of the profile in its request's `data`. */
+  index: number;
+  /** The id the mock answered for it; null when the answer had none (a task, an example). */
+  profile_id: string | null;
+  /** The profile's fields as sent (its `data` object). */
+  fields: Record<string, unknown>;
+}
+
+/** A ring of the last `size` answered requests. */
+export class Journal {
+  private entries: (JournalEntry & { bytes: number })[] = [];
+  private bytes = 0;
+  private nextId = 1;
+
+  constructor(readonly size: number = DEFAULT_JOURNAL_SIZE, readonly maxBytes: number = JOURNAL_MAX_BYTES) {
+    if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`journal size must be a positive integer, not ${size}`);
+  }
+
+  /** Starts an entry for a request; it is kept once the answer is sent or the connection closes. */
+  begin(req: IncomingMessage, res: ServerResponse): void {
+    const { path, operationId } = routeOf(req.url);
+    const entry: JournalEntry = {
+      id: 0, time: new Date().toISOString(), method: req.method ?? 'GET', path, operation: operationId ?? null, encoding: null,
+      workflow_id: null, body: null, violations: [], warnings: [], warning_count: 0, status: null, answer: null,
+    };
+    const draft: Draft = { entry, bytes: 0, secrets: secretsOf(req) };
+    drafts.set(res, draft);
+    let done = false;
+    const keep = () => {
+      if (done) return;
+      done = true;
+      drafts.delete(res);
+      entry.status = res.headersSent ? res.statusCode : null;
+      this.keep(draft);
+    };
+    res.once('finish', keep);
+    res.once('close', keep);
+  }
+
+  private keep({ entry, bytes, secrets }: Draft): void {
+    entry.id = this.nextId++;
+    entry.body = entry.body === null ? null : redact(entry.body, secrets, true);
+    entry.answer = entry.answer === null ? null : redact(entry.answer, secrets);
+    const texts = (list: Violation[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
+    entry.violations = texts(entry.violations);
+    entry.warnings = texts(entry.warnings);
+    entry.path = scrub(entry.path, secrets);
+    this.entries.push({ ...entry, bytes });
+    this.bytes += bytes;
+    // Drop from the front in one splice: shift() per entry would be linear in the ring each time.
+    let drop = Math.max(0, this.entries.length - this.size);
+    let left = this.bytes;
+    for (let i = 0; i < drop; i++) left -= this.entries[i]!.bytes;
+    while (left > this.maxBytes && drop < this.entries.length - 1) left -= this.entries[drop++]!.bytes;
+    if (drop > 0) {
+      this.entries.splice(0, drop);
+      this.bytes = left;
+    }
+  }
+
+  /** How many entries are kept now. */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** The entries that pass `filter`, oldest first, up to `limit`, and how many pass in all. */
+  list(filter: RequestFilter = {}): { requests: JournalEntry[]; total: number } {
+    const matching = this.entries.filter(
+      (e) =>
+        (filter.operation === undefined || e.operation === filter.operation) &&
+        (filter.workflowId === undefined || e.workflow_id === filter.workflowId) &&
+        (filter.since === undefined || Date.parse(e.time) >= filter.since),
+    );
+    const page = matching.filter((e) => filter.after === undefined || e.id > filter.after).slice(0, filter.limit ?? matching.length);
+    return { requests: page.map(({ bytes: _bytes, ...entry }) => entry), total: matching.length };
+  }
+
+  /** Forgets every entry; returns how many there were. */
+  clear(): number {
+    const count = this.entries.length;
+    this.entries = [];
+    this.bytes = 0;
+    return count;
+  }
+
+  /** The profiles of the requests answered 200, oldest first, of one workflow or of all. */
+  profiles(workflowId?: number): ProfileRecord[] {
+    const out: ProfileRecord[] = [];
+    for (const e of this.entries) {
+      if (e.status !== 200 || e.operation === null || e.workflow_id === null) continue;
+      if (workflowId !== undefined && e.workflow_id !== workflowId) continue;
+      const data = (e.body as { data?: unknown }).data;
+      if (!Array.isArray(data)) continue;
+      const result = (e.answer as { result?: unknown } | null)?.result;
+      data.forEach((item: unknown, index) => {
+        const fields = (item as { data?: unknown } | null)?.data;
+        const answered = Array.isArray(result) ? (result[index] as { profile_id?: unknown } | undefined)?.profile_id : undefined;
+        out.push({
+          workflow_id: e.workflow_id!,
+          request_id: e.id,
+          operation: e.operation!,
+          index,
+          profile_id: typeof answered === 'string' ? answered : null,
+          fields: typeof fields === 'object' && fields !== null && !Array.isArray(fields) ? (fields as Record<string, unknown>) : {},
+        });
+      });
+    }
+    return out;
+  }
+}
