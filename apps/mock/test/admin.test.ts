@@ -162,15 +162,15 @@ describe('GET /__mock/requests', () => {
 describe('GET /__mock/profiles', () => {
   it('lists what each workflow received, with the ids the mock answered and the fields sent', async () => {
     const into12 = [{ data: { email: 'a@example.com', name: 'A' } }, { data: { email: 'b@example.com', city: 'Riga' } }];
-    const answer = await (await post(JSON.stringify({ token: 't', workflow_id: 12, data: into12 }))).json();
+    const answer = (await (await post(JSON.stringify({ token: 't', workflow_id: 12, data: into12 }))).json()) as { result: { profile_id: string }[] };
     await post(JSON.stringify({ token: 't', workflow_id: 13, data: [{ data: { email: 'c@example.com' } }] }));
     await post(JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'bad' } }], matching: 'nope' }));
     await post(JSON.stringify({ token: 't', workflow_id: 12, data: [{ data: { email: 'd@example.com' } }] }), { Authorization: 'Bearer x' }, '/api/v1.1/workflows/import_and_start_batch_task');
     const { json } = await admin('GET', '/__mock/profiles?workflow_id=12');
     const profiles = json.profiles as ProfileRecord[];
     expect(profiles.map((p) => [p.operation, p.profile_id, p.fields])).toEqual([
-      ['importAndStartBatch', answer.result[0].profile_id, into12[0]!.data],
-      ['importAndStartBatch', answer.result[1].profile_id, into12[1]!.data],
+      ['importAndStartBatch', answer.result[0]!.profile_id, into12[0]!.data],
+      ['importAndStartBatch', answer.result[1]!.profile_id, into12[1]!.data],
       ['importAndStartBatchTask', null, { email: 'd@example.com' }],
     ]);
     expect((await admin('GET', '/__mock/profiles?workflow_id=14')).json.profiles).toEqual([]);
