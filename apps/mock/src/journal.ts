@@ -49,10 +49,15 @@ export interface JournalEntry {
 }
 
 interface Draft {
-  entry: JournalEntry;
+  /** The entry; its time is kept as ms since the epoch until it is listed. */
+  entry: Omit<JournalEntry, 'time'> & { time: number };
   bytes: number;
   secrets: string[];
 }
+
+type Stored = Draft['entry'] & { bytes: number };
+
+const scrubbed = (list: Violation[], secrets: string[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
 
 const drafts = new WeakMap<ServerResponse, Draft>();
 
@@ -106,10 +111,12 @@ function secretsOf(req: IncomingMessage): string[] {
     const bearer = /^\s*\S+\s+(\S+)\s*$/.exec(authorization)?.[1];
     if (bearer) secrets.push(bearer);
   }
-  try {
-    for (const value of new URL(req.url ?? '/', 'http://mock').searchParams.getAll('token')) secrets.push(value);
-  } catch {
-    // An unparsable target has no query to take a token from.
+  if (req.url?.includes('?')) {
+    try {
+      for (const value of new URL(req.url, 'http://mock').searchParams.getAll('token')) secrets.push(value);
+    } catch {
+      // An unparsable target has no query to take a token from.
+    }
   }
   return secrets;
 }
@@ -125,33 +132,44 @@ function scrub(text: string, secrets: string[]): string {
 }
 
 /**
- * A copy of `value` with the secrets out of every string (keys included), the body's `token`
- * field gone, and nesting cut at JOURNAL_MAX_DEPTH. Iterative: a profile may nest far deeper
- * than the stack allows a recursion to go.
+ * Takes the secrets out of every string of `value` (keys included), in place, drops the body's
+ * `token` field and cuts nesting at JOURNAL_MAX_DEPTH; returns the value. In place: the server
+ * is done with a body once its answer is sent, and a copy of each body cost the mock a third of
+ * its small-request throughput. Iterative: a profile may nest far deeper than a recursion can go.
  */
 export function redact(value: unknown, secrets: string[], dropToken = false): unknown {
   const live = secrets.filter((secret) => secret !== '');
-  const clean = (v: unknown): unknown => (typeof v === 'string' && live.length > 0 ? scrub(v, live) : v);
-  if (typeof value !== 'object' || value === null) return clean(value);
-  const root: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
-  const stack: { from: object; to: Record<string, unknown> | unknown[]; depth: number }[] = [{ from: value, to: root, depth: 1 }];
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' && live.length > 0 ? scrub(value, live) : value;
+  if (dropToken && !Array.isArray(value)) delete (value as Record<string, unknown>).token;
+  const stack: { node: Record<string, unknown> | unknown[]; depth: number }[] = [{ node: value as Record<string, unknown>, depth: 1 }];
+  const visit = (item: unknown, depth: number): unknown => {
+    if (typeof item === 'string') return live.length > 0 ? scrub(item, live) : item;
+    if (typeof item !== 'object' || item === null) return item;
+    if (depth >= JOURNAL_MAX_DEPTH) return TOO_DEEP;
+    stack.push({ node: item as Record<string, unknown>, depth: depth + 1 });
+    return item;
+  };
   while (stack.length > 0) {
-    const { from, to, depth } = stack.pop()!;
-    for (const [key, item] of Object.entries(from)) {
-      if (dropToken && depth === 1 && key === 'token' && !Array.isArray(from)) continue;
-      let copy: unknown = clean(item);
-      if (typeof item === 'object' && item !== null) {
-        if (depth >= JOURNAL_MAX_DEPTH) copy = TOO_DEEP;
-        else {
-          copy = Array.isArray(item) ? [] : {};
-          stack.push({ from: item, to: copy as object as Record<string, unknown>, depth: depth + 1 });
-        }
-      }
-      if (Array.isArray(to)) to.push(copy);
-      else to[Array.isArray(from) ? key : (clean(key) as string)] = copy;
+    const { node, depth } = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) node[i] = visit(node[i], depth);
+      continue;
+    }
+    let renamed: [string, string][] | undefined;
+    for (const key in node) {
+      const item = node[key];
+      const kept = visit(item, depth);
+      if (kept !== item) node[key] = kept;
+      const name = live.length === 0 ? key : scrub(key, live);
+      if (name !== key) (renamed ??= []).push([key, name]);
+    }
+    // Renamed after the walk: a for-in must not meet the keys it adds.
+    for (const [key, name] of renamed ?? []) {
+      node[name] = node[key];
+      delete node[key];
     }
   }
-  return root;
+  return value;
 }
 
 export interface RequestFilter {
@@ -178,7 +196,9 @@ export interface ProfileRecord {
 
 /** A ring of the last `size` answered requests. */
 export class Journal {
-  private entries: (JournalEntry & { bytes: number })[] = [];
+  private ring: Stored[] = [];
+  /** Where the kept entries start in `ring`. */
+  private head = 0;
   private bytes = 0;
   private nextId = 1;
 
@@ -187,10 +207,10 @@ export class Journal {
   }
 
   /** Starts an entry for a request; it is kept once the answer is sent or the connection closes. */
-  begin(req: IncomingMessage, res: ServerResponse): void {
-    const { path, operationId } = routeOf(req.url);
-    const entry: JournalEntry = {
-      id: 0, time: new Date().toISOString(), method: req.method ?? 'GET', path, operation: operationId ?? null, encoding: null,
+  begin(req: IncomingMessage, res: ServerResponse, route: { path: string; operationId: OperationId | undefined } = routeOf(req.url)): void {
+    const { path, operationId } = route;
+    const entry: Draft['entry'] = {
+      id: 0, time: Date.now(), method: req.method ?? 'GET', path, operation: operationId ?? null, encoding: null,
       workflow_id: null, body: null, violations: [], warnings: [], warning_count: 0, status: null, answer: null,
     };
     const draft: Draft = { entry, bytes: 0, secrets: secretsOf(req) };
@@ -203,7 +223,7 @@ export class Journal {
       entry.status = res.headersSent ? res.statusCode : null;
       this.keep(draft);
     };
-    res.once('finish', keep);
+    // 'close' follows 'finish', and comes alone when the connection ends without an answer.
     res.once('close', keep);
   }
 
@@ -211,26 +231,30 @@ export class Journal {
     entry.id = this.nextId++;
     entry.body = entry.body === null ? null : redact(entry.body, secrets, true);
     entry.answer = entry.answer === null ? null : redact(entry.answer, secrets);
-    const texts = (list: Violation[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
-    entry.violations = texts(entry.violations);
-    entry.warnings = texts(entry.warnings);
+    if (entry.violations.length > 0) entry.violations = scrubbed(entry.violations, secrets);
+    if (entry.warnings.length > 0) entry.warnings = scrubbed(entry.warnings, secrets);
     entry.path = scrub(entry.path, secrets);
-    this.entries.push({ ...entry, bytes });
+    this.ring.push(Object.assign(entry, { bytes }));
     this.bytes += bytes;
-    // Drop from the front in one splice: shift() per entry would be linear in the ring each time.
-    let drop = Math.max(0, this.entries.length - this.size);
-    let left = this.bytes;
-    for (let i = 0; i < drop; i++) left -= this.entries[i]!.bytes;
-    while (left > this.maxBytes && drop < this.entries.length - 1) left -= this.entries[drop++]!.bytes;
-    if (drop > 0) {
-      this.entries.splice(0, drop);
-      this.bytes = left;
+    while (this.ring.length - this.head > this.size || (this.bytes > this.maxBytes && this.ring.length - this.head > 1)) {
+      this.bytes -= this.ring[this.head]!.bytes;
+      this.ring[this.head++] = undefined as never;
     }
+    // The dropped slots are let go now and then, not on each drop: a splice per request would
+    // move the whole ring each time.
+    if (this.head > 1024 && this.head * 2 > this.ring.length) {
+      this.ring = this.ring.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private get entries(): Stored[] {
+    return this.ring.slice(this.head);
   }
 
   /** How many entries are kept now. */
   get length(): number {
-    return this.entries.length;
+    return this.ring.length - this.head;
   }
 
   /** The entries that pass `filter`, oldest first, up to `limit`, and how many pass in all. */
@@ -239,16 +263,17 @@ export class Journal {
       (e) =>
         (filter.operation === undefined || e.operation === filter.operation) &&
         (filter.workflowId === undefined || e.workflow_id === filter.workflowId) &&
-        (filter.since === undefined || Date.parse(e.time) >= filter.since),
+        (filter.since === undefined || e.time >= filter.since),
     );
     const page = matching.filter((e) => filter.after === undefined || e.id > filter.after).slice(0, filter.limit ?? matching.length);
-    return { requests: page.map(({ bytes: _bytes, ...entry }) => entry), total: matching.length };
+    return { requests: page.map(({ bytes: _bytes, ...entry }) => ({ ...entry, time: new Date(entry.time).toISOString() })), total: matching.length };
   }
 
   /** Forgets every entry; returns how many there were. */
   clear(): number {
-    const count = this.entries.length;
-    this.entries = [];
+    const count = this.length;
+    this.ring = [];
+    this.head = 0;
     this.bytes = 0;
     return count;
   }

@@ -269,7 +269,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
   const { path, operationId } = routeOf(req.url);
   const requestFormat = formatOfMediaType(req.headers['content-type']);
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
-  state.journal?.begin(req, res);
+  state.journal?.begin(req, res, { path, operationId });
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
   }

@@ -88,7 +88,7 @@ describe('the GitHub Action (action/action.yml)', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ strict: true });
     // The args reached the mock: its journal holds 7.
-    expect((await (await fetch(`${main.outputs.url}/__mock/requests`)).json()).capacity).toBe(7);
+    expect(((await (await fetch(`${main.outputs.url}/__mock/requests`)).json()) as { capacity: number }).capacity).toBe(7);
     const pid = Number(main.state.pid);
     expect(alive(pid)).toBe(true);
     const prism = await childrenOf(pid);

@@ -72,8 +72,6 @@ describe('Journal', () => {
       data: [{ data: { email: 'a@example.com', note: `mine: ${REDACTED}`, [`key-${REDACTED}`]: REDACTED, nested: [[{ deep: REDACTED }]] } }],
     });
     expect(entry.path).toBe('/api/v1.1/workflows/import_and_start_batch');
-    // The journal's copy: the value the server still holds is not changed under it.
-    expect(body.token).toBe(secrets.body);
   });
 
   it('takes a short token out only where a whole string is the token', () => {
@@ -81,9 +79,9 @@ describe('Journal', () => {
     expect(value).toEqual({ a: REDACTED, b: 'text' });
   });
 
-  it('copies any JSON value as JSON.parse(JSON.stringify()) does when there is nothing to take out', () => {
+  it('leaves any JSON value as JSON.parse(JSON.stringify()) makes it when there is nothing to take out', () => {
     const values = [null, 0, 'x', [], {}, { a: [1, 'b', null, { c: true }], 'd e': { f: [[[]]] } }, [{ email: 'ü@example.com', phones: ['+1'] }]];
-    for (const value of values) expect(redact(value, [])).toEqual(JSON.parse(JSON.stringify(value)));
+    for (const value of values) expect(redact(structuredClone(value), ['absent-secret'])).toEqual(JSON.parse(JSON.stringify(value)));
   });
 
   it('cuts nesting deeper than it keeps, without a recursion that a 100,000-deep body would overflow', () => {
