@@ -49,6 +49,7 @@ export interface JournalEntry {
 }
 
 interface Draft {
+  journal: Journal;
   /** The entry; its time is kept as ms since the epoch until it is listed. */
   entry: Omit<JournalEntry, 'time'> & { time: number };
   bytes: number;
@@ -59,11 +60,24 @@ type Stored = Draft['entry'] & { bytes: number };
 
 const scrubbed = (list: Violation[], secrets: string[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
 
-const drafts = new WeakMap<ServerResponse, Draft>();
+// The draft rides on the answer object itself: a WeakMap entry per request (an ephemeron the
+// collector must trace) cost more than the rest of the bookkeeping.
+const DRAFT = Symbol('altcraft-mock journal draft');
+type Tracked = ServerResponse & { [DRAFT]?: Draft };
+const draftOf = (res: ServerResponse) => (res as Tracked)[DRAFT];
+
+/** Keeps a request's entry once its answer is done ('close' follows 'finish', or comes alone). */
+function onClose(this: Tracked): void {
+  const draft = this[DRAFT];
+  if (!draft) return;
+  this[DRAFT] = undefined;
+  draft.entry.status = this.headersSent ? this.statusCode : null;
+  draft.journal.keep(draft);
+}
 
 /** What the mock read of a request: its encoding and value (called by the server once parsed). */
 export function noteRequest(res: ServerResponse, encoding: 'json' | 'xml', body: unknown, bytes: number): void {
-  const draft = drafts.get(res);
+  const draft = draftOf(res);
   if (!draft) return;
   draft.entry.encoding = encoding;
   draft.entry.body = body;
@@ -77,7 +91,7 @@ export function noteRequest(res: ServerResponse, encoding: 'json' | 'xml', body:
 
 /** The contract's verdict on the body. */
 export function noteCheck(res: ServerResponse, violations: Violation[], warnings: Violation[], warningCount: number): void {
-  const draft = drafts.get(res);
+  const draft = draftOf(res);
   if (!draft) return;
   draft.entry.violations = violations;
   draft.entry.warnings = warnings;
@@ -86,13 +100,13 @@ export function noteCheck(res: ServerResponse, violations: Violation[], warnings
 
 /** The answer's body, before it is encoded. */
 export function noteAnswer(res: ServerResponse, answer: unknown): void {
-  const draft = drafts.get(res);
+  const draft = draftOf(res);
   if (draft) draft.entry.answer = answer;
 }
 
 /** An answer that arrived as text (Prism's examples): its value, read only when it is journalled. */
 export function noteAnswerText(res: ServerResponse, operationId: OperationId, status: number, text: string, contentType: string): void {
-  const draft = drafts.get(res);
+  const draft = draftOf(res);
   if (!draft) return;
   try {
     const format = formatOfMediaType(contentType);
@@ -213,21 +227,12 @@ export class Journal {
       id: 0, time: Date.now(), method: req.method ?? 'GET', path, operation: operationId ?? null, encoding: null,
       workflow_id: null, body: null, violations: [], warnings: [], warning_count: 0, status: null, answer: null,
     };
-    const draft: Draft = { entry, bytes: 0, secrets: secretsOf(req) };
-    drafts.set(res, draft);
-    let done = false;
-    const keep = () => {
-      if (done) return;
-      done = true;
-      drafts.delete(res);
-      entry.status = res.headersSent ? res.statusCode : null;
-      this.keep(draft);
-    };
-    // 'close' follows 'finish', and comes alone when the connection ends without an answer.
-    res.once('close', keep);
+    (res as Tracked)[DRAFT] = { journal: this, entry, bytes: 0, secrets: secretsOf(req) };
+    res.on('close', onClose);
   }
 
-  private keep({ entry, bytes, secrets }: Draft): void {
+  /** Called once per request, by onClose. */
+  keep({ entry, bytes, secrets }: Draft): void {
     entry.id = this.nextId++;
     entry.body = entry.body === null ? null : redact(entry.body, secrets, true);
     entry.answer = entry.answer === null ? null : redact(entry.answer, secrets);
