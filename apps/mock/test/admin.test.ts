@@ -48,10 +48,14 @@ describe('GET /__mock/requests', () => {
     await post(JSON.stringify({ workflow_id: 1, data: profiles }), {}, `${OPERATION}?token=${token}`);
     // Refused: the violation quotes the field name that holds the token.
     await post(JSON.stringify({ token, workflow_id: 1, data: [{ data: { email: 'a@example.com', [token]: 1 } }] }), { Prefer: 'code=400' });
-    const xml = requestXml.encode({ token, workflow_id: 1, data: profiles });
-    await fetch(mock.url + OPERATION, { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: xml });
+    const xml = (withToken: boolean) => requestXml.encode({ ...(withToken ? { token } : {}), workflow_id: 1, data: profiles });
+    const postXml = (body: string, headers: Record<string, string> = {}, target = OPERATION) =>
+      fetch(mock.url + target, { method: 'POST', headers: { 'Content-Type': 'application/xml', ...headers }, body });
+    await postXml(xml(true));
+    await postXml(xml(false), { Authorization: `Bearer ${token}` });
+    await postXml(xml(false), {}, `${OPERATION}?token=${token}`);
     const listed = await admin('GET', '/__mock/requests');
-    expect(listed.json.requests.map((r: JournalEntry) => r.encoding)).toEqual(['json', 'json', 'json', 'json', 'xml']);
+    expect(listed.json.requests.map((r: JournalEntry) => r.encoding)).toEqual(['json', 'json', 'json', 'json', 'xml', 'xml', 'xml']);
     expect(listed.json.requests[0].answer.result[0].profile_id).toBe('[redacted]');
     expect(listed.text).not.toContain(token);
     expect((await admin('GET', '/__mock/profiles')).text).not.toContain(token);
