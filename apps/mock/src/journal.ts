@@ -51,18 +51,20 @@ export interface JournalEntry {
 interface Draft {
   journal: Journal;
   /** The entry; its time is kept as ms since the epoch until it is listed. */
-  entry: Omit<JournalEntry, 'time'> & { time: number };
+  entry: Omit<JournalEntry, 'time'> & { time: number; bytes: number };
   bytes: number;
   secrets: string[];
 }
 
-type Stored = Draft['entry'] & { bytes: number };
+type Stored = Draft['entry'];
 
 const scrubbed = (list: Violation[], secrets: string[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
 
 // The draft rides on the answer object itself: a WeakMap entry per request (an ephemeron the
 // collector must trace) cost more than the rest of the bookkeeping.
 const DRAFT = Symbol('altcraft-mock journal draft');
+/** The one empty list every entry without violations (or warnings) shares. */
+const NONE: Violation[] = Object.freeze([]) as unknown as Violation[];
 type Tracked = ServerResponse & { [DRAFT]?: Draft };
 const draftOf = (res: ServerResponse) => (res as Tracked)[DRAFT];
 
@@ -93,8 +95,8 @@ export function noteRequest(res: ServerResponse, encoding: 'json' | 'xml', body:
 export function noteCheck(res: ServerResponse, violations: Violation[], warnings: Violation[], warningCount: number): void {
   const draft = draftOf(res);
   if (!draft) return;
-  draft.entry.violations = violations;
-  draft.entry.warnings = warnings;
+  draft.entry.violations = violations.length > 0 ? violations : NONE;
+  draft.entry.warnings = warnings.length > 0 ? warnings : NONE;
   draft.entry.warning_count = warningCount;
 }
 
@@ -152,30 +154,38 @@ function scrub(text: string, secrets: string[]): string {
  * its small-request throughput. Iterative: a profile may nest far deeper than a recursion can go.
  */
 export function redact(value: unknown, secrets: string[], dropToken = false): unknown {
-  const live = secrets.filter((secret) => secret !== '');
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' && live.length > 0 ? scrub(value, live) : value;
-  if (dropToken && !Array.isArray(value)) delete (value as Record<string, unknown>).token;
-  const stack: { node: Record<string, unknown> | unknown[]; depth: number }[] = [{ node: value as Record<string, unknown>, depth: 1 }];
-  const visit = (item: unknown, depth: number): unknown => {
-    if (typeof item === 'string') return live.length > 0 ? scrub(item, live) : item;
-    if (typeof item !== 'object' || item === null) return item;
-    if (depth >= JOURNAL_MAX_DEPTH) return TOO_DEEP;
-    stack.push({ node: item as Record<string, unknown>, depth: depth + 1 });
-    return item;
-  };
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) node[i] = visit(node[i], depth);
-      continue;
-    }
+  const live = secrets.includes('') ? secrets.filter((secret) => secret !== '') : secrets;
+  const any = live.length > 0;
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' && any ? scrub(value, live) : value;
+  // Set to undefined, not deleted (JSON leaves it out all the same): a delete turns the object
+  // into a dictionary, bigger and slower for the collector to copy, kept as it is for long.
+  if (dropToken && !Array.isArray(value) && 'token' in value) (value as Record<string, unknown>).token = undefined;
+  // Two parallel stacks (nodes and their depths): this runs for every request the mock answers.
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    const array = Array.isArray(node);
     let renamed: [string, string][] | undefined;
     for (const key in node) {
       const item = node[key];
-      const kept = visit(item, depth);
-      if (kept !== item) node[key] = kept;
-      const name = live.length === 0 ? key : scrub(key, live);
-      if (name !== key) (renamed ??= []).push([key, name]);
+      if (typeof item === 'string') {
+        if (any) {
+          const kept = scrub(item, live);
+          if (kept !== item) node[key] = kept;
+        }
+      } else if (typeof item === 'object' && item !== null) {
+        if (depth >= JOURNAL_MAX_DEPTH) node[key] = TOO_DEEP;
+        else {
+          nodes.push(item);
+          depths.push(depth + 1);
+        }
+      }
+      if (any && !array) {
+        const name = scrub(key, live);
+        if (name !== key) (renamed ??= []).push([key, name]);
+      }
     }
     // Renamed after the walk: a for-in must not meet the keys it adds.
     for (const [key, name] of renamed ?? []) {
@@ -225,7 +235,7 @@ export class Journal {
     const { path, operationId } = route;
     const entry: Draft['entry'] = {
       id: 0, time: Date.now(), method: req.method ?? 'GET', path, operation: operationId ?? null, encoding: null,
-      workflow_id: null, body: null, violations: [], warnings: [], warning_count: 0, status: null, answer: null,
+      workflow_id: null, body: null, violations: NONE, warnings: NONE, warning_count: 0, status: null, answer: null, bytes: 0,
     };
     (res as Tracked)[DRAFT] = { journal: this, entry, bytes: 0, secrets: secretsOf(req) };
     res.on('close', onClose);
@@ -239,7 +249,8 @@ export class Journal {
     if (entry.violations.length > 0) entry.violations = scrubbed(entry.violations, secrets);
     if (entry.warnings.length > 0) entry.warnings = scrubbed(entry.warnings, secrets);
     entry.path = scrub(entry.path, secrets);
-    this.ring.push(Object.assign(entry, { bytes }));
+    entry.bytes = bytes;
+    this.ring.push(entry);
     this.bytes += bytes;
     while (this.ring.length - this.head > this.size || (this.bytes > this.maxBytes && this.ring.length - this.head > 1)) {
       this.bytes -= this.ring[this.head]!.bytes;
