@@ -196,6 +196,39 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
   return value;
 }
 
+/** Whether any string of `value` (or key) carries a secret, or it nests past JOURNAL_MAX_DEPTH; reads only. */
+function needsRedaction(value: unknown, secrets: string[]): boolean {
+  const live = secrets.filter((secret) => secret !== '');
+  const carries = (text: string) => live.length > 0 && scrub(text, live) !== text;
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' && carries(value);
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    for (const key in node) {
+      const item = node[key];
+      if (!Array.isArray(node) && carries(key)) return true;
+      if (typeof item === 'string' && carries(item)) return true;
+      if (typeof item === 'object' && item !== null) {
+        if (depth >= JOURNAL_MAX_DEPTH) return true;
+        nodes.push(item);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * An answer without secrets. Answers may share parts with what the mock keeps (a task's results),
+ * so one that carries a secret is redacted in a copy, never in place; the rest are kept as they are.
+ */
+function redactedAnswer(answer: unknown, secrets: string[]): unknown {
+  if (!needsRedaction(answer, secrets)) return answer;
+  return redact(JSON.parse(JSON.stringify(answer)), secrets);
+}
+
 export interface RequestFilter {
   operation?: string;
   workflowId?: number;
@@ -245,7 +278,7 @@ export class Journal {
   keep({ entry, bytes, secrets }: Draft): void {
     entry.id = this.nextId++;
     entry.body = entry.body === null ? null : redact(entry.body, secrets, true);
-    entry.answer = entry.answer === null ? null : redact(entry.answer, secrets);
+    entry.answer = entry.answer === null ? null : redactedAnswer(entry.answer, secrets);
     if (entry.violations.length > 0) entry.violations = scrubbed(entry.violations, secrets);
     if (entry.warnings.length > 0) entry.warnings = scrubbed(entry.warnings, secrets);
     entry.path = scrub(entry.path, secrets);

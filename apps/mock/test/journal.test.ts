@@ -120,3 +120,17 @@ describe('Journal', () => {
     expect(journal.profiles().length).toBe(4);
   });
 });
+
+describe('the answer kept in an entry', () => {
+  it('is redacted in a copy: what the mock keeps and shares with an answer (a task\'s results) is not changed', () => {
+    const journal = new Journal(5);
+    const secret = 'shared-secret-123';
+    const results = [{ profile_id: secret }];
+    const { req, res, answer } = exchange('/api/v1.1/workflows/import_and_start_batch', { authorization: `Bearer ${secret}` });
+    journal.begin(req, res);
+    noteAnswer(res, { error: 0, data: { result: { result: results } } });
+    answer(200);
+    expect(journal.list().requests[0]!.answer).toEqual({ error: 0, data: { result: { result: [{ profile_id: REDACTED }] } } });
+    expect(results[0]!.profile_id).toBe(secret);
+  });
+});
