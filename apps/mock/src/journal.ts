@@ -196,21 +196,29 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
   return value;
 }
 
+/** Whether `text` carries one of `secrets` as scrub() would take it out. */
+function carriesSecret(text: string, secrets: string[]): boolean {
+  for (const secret of secrets) {
+    if (secret !== '' && (text === secret || (secret.length >= SUBSTRING_MIN && text.includes(secret)))) return true;
+  }
+  return false;
+}
+
 /** Whether any string of `value` (or key) carries a secret, or it nests past JOURNAL_MAX_DEPTH; reads only. */
 function needsRedaction(value: unknown, secrets: string[]): boolean {
-  const live = secrets.filter((secret) => secret !== '');
-  const carries = (text: string) => live.length > 0 && scrub(text, live) !== text;
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' && carries(value);
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' && carriesSecret(value, secrets);
   const nodes: object[] = [value];
   const depths: number[] = [1];
   while (nodes.length > 0) {
     const node = nodes.pop() as Record<string, unknown>;
     const depth = depths.pop()!;
+    const array = Array.isArray(node);
     for (const key in node) {
       const item = node[key];
-      if (!Array.isArray(node) && carries(key)) return true;
-      if (typeof item === 'string' && carries(item)) return true;
-      if (typeof item === 'object' && item !== null) {
+      if (!array && carriesSecret(key, secrets)) return true;
+      if (typeof item === 'string') {
+        if (carriesSecret(item, secrets)) return true;
+      } else if (typeof item === 'object' && item !== null) {
         if (depth >= JOURNAL_MAX_DEPTH) return true;
         nodes.push(item);
         depths.push(depth + 1);
@@ -225,7 +233,7 @@ function needsRedaction(value: unknown, secrets: string[]): boolean {
  * so one that carries a secret is redacted in a copy, never in place; the rest are kept as they are.
  */
 function redactedAnswer(answer: unknown, secrets: string[]): unknown {
-  if (!needsRedaction(answer, secrets)) return answer;
+  if (secrets.length === 0 || !needsRedaction(answer, secrets)) return answer;
   return redact(JSON.parse(JSON.stringify(answer)), secrets);
 }
 
