@@ -11,9 +11,10 @@ import { shareTasksWithParent } from './tasks.js';
 import { stopWithLaunchers } from './lifetime.js';
 import { DEFAULT_STORE_LIMITS } from './record/store.js';
 import { loadReplay, type Replay } from './replay.js';
+import { DEFAULT_JOURNAL_SIZE } from './journal.js';
 
-const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [TASKS] [LIMITS]   serve the mock
-       altcraft-mock --proxy --upstream URL [--port N] [--host H] [RECORD] [LIMITS]   validate traffic to URL against the contract
+const USAGE = `usage: altcraft-mock [--port N] [--host H] [--strict] [--faults SPEC [--seed N]] [--journal-size N] [TASKS] [LIMITS]   serve the mock
+       altcraft-mock --proxy --upstream URL [--port N] [--host H] [--journal [--journal-size N]] [RECORD] [LIMITS]   validate traffic to URL against the contract
 
 The port defaults to $MOCK_PORT, then 4010; the host to $MOCK_HOST, then 127.0.0.1 (0.0.0.0 to
 serve other machines or containers). GET ${HEALTH_PATH} answers 200 with the contract's version once
@@ -32,6 +33,10 @@ RECORD (proxy only; report with \`pnpm contract:report DIR\`):
   --record-max-files N    case files kept, the oldest dropped first (default ${DEFAULT_STORE_LIMITS.maxFiles})
   --record-max-bytes N    bytes of case files kept, the oldest dropped first (default ${DEFAULT_STORE_LIMITS.maxBytes})
 ${TASK_USAGE}
+--journal-size N keeps the last N requests (default ${DEFAULT_JOURNAL_SIZE}; 0 turns the journal off) for
+GET /__mock/requests and GET /__mock/profiles?workflow_id=ID (DELETE /__mock/requests clears
+it; GET /__mock/openapi.json describes them). Tokens are never kept. The proxy keeps no journal
+unless --journal is given.
 LIMITS (what one client can hold; beyond a cap the answer is 503 with Retry-After):
   --max-connections N     connections open at once (default ${DEFAULT_LIMITS.maxConnections})
   --max-uploads N         request bodies read at once, up to 10 MiB each (default ${DEFAULT_LIMITS.maxUploads})
@@ -54,6 +59,8 @@ const { values } = parseOptionsOrExit('altcraft-mock', {
     'record-max-files': { type: 'string' },
     'record-max-bytes': { type: 'string' },
     replay: { type: 'string' },
+    journal: { type: 'boolean', default: false },
+    'journal-size': { type: 'string' },
     'max-connections': { type: 'string' },
     'max-uploads': { type: 'string' },
     'request-timeout': { type: 'string' },
@@ -106,6 +113,13 @@ const limits: ResourceLimits = {
   requestTimeoutMs: positive('request-timeout', MAX_TIMER_MS),
   headersTimeoutMs: positive('headers-timeout', MAX_TIMER_MS),
 };
+
+const journalText = values['journal-size'];
+const journalSize = journalText === undefined ? undefined : Number(journalText);
+if (journalSize !== undefined && !(Number.isSafeInteger(journalSize) && journalSize >= 0 && /^\d+$/.test(journalText!))) {
+  console.error(`altcraft-mock: --journal-size must be an integer of 0 or more, not "${journalText}"\n${USAGE}`);
+  process.exit(2);
+}
 
 const host = values.host ?? process.env.MOCK_HOST ?? '127.0.0.1';
 const faultSpec = values.faults ?? process.env.MOCK_FAULTS ?? '';
@@ -161,8 +175,8 @@ try {
 shareTasksWithParent(tasks);
 
 const running = values.upstream
-  ? await startProxy({ port, host, upstream: values.upstream, ...limits, ...(recording ? { record: recording } : {}) })
-  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, tasks, ...(replay ? { replay } : {}) });
+  ? await startProxy({ port, host, upstream: values.upstream, ...limits, ...(recording ? { record: recording } : {}), journalSize: values.journal ? (journalSize ?? DEFAULT_JOURNAL_SIZE) : 0 })
+  : await startMock({ port, host, ...limits, strict: values.strict || strictFromEnvironment(), faults: { rules, seed }, tasks, journalSize, ...(replay ? { replay } : {}) });
 // Before anything else is awaited: a signal during Prism's start must still stop Prism.
 stopWithLaunchers((reason) => {
   if (!reason.startsWith('SIG')) console.error(`altcraft-mock: stopping: ${reason}`);

@@ -34,7 +34,8 @@ const canConnect = (port: number) =>
 async function waitForPort(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Prism exited with code ${child.exitCode}`);
+    // A child killed by a signal (stop() during the start) has a signalCode and no exitCode.
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Prism exited (${child.exitCode ?? child.signalCode})`);
     if (await canConnect(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

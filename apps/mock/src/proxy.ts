@@ -9,6 +9,8 @@ import { XmlDecoder, type Decoded } from './xml-decoder.js';
 import { lineScrubber, Recorder, type RecordOptions } from './record/recorder.js';
 import type { Exchange } from './record/case.js';
 import type { Scrubber } from './record/scrub.js';
+import { Journal, noteAnswerText, noteCheck, noteRequest } from './journal.js';
+import { handleAdmin } from './admin.js';
 
 /**
  * The most of an upstream answer the proxy holds to validate and record it, the client's own cap
@@ -27,6 +29,8 @@ export interface ProxyOptions extends ResourceLimits {
   maxAnswerBytes?: number;
   /** Record each exchange as a case file (`--record DIR`); see record/recorder.ts. */
   record?: RecordOptions;
+  /** Exchanges the request journal keeps (`--journal`); by default 0, none: the proxy keeps no journal unless asked. */
+  journalSize?: number;
 }
 
 /** Prism's `sl-violations` entry. */
@@ -70,12 +74,14 @@ async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, 
 }
 
 /** The contract's own check of a request body: Prism cannot parse XML requests. */
-async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder, operationId: OperationId): Promise<PrismViolation[]> {
+async function checkRequest(format: 'json' | 'xml', text: string, xml: XmlDecoder, operationId: OperationId, res: ServerResponse): Promise<PrismViolation[]> {
   const body = await bodyValue(format, text, xml, undefined, operationId);
   if (!body.ok) return unreadable('request', body.refusal);
   // The advice tier's warnings go along as Prism's 'Warning' severity: the platform accepts those bodies.
   const validate = operationId === 'getTaskStatus' ? validateTaskStatusRequest : validateRequest;
   const { violations, warnings } = validate(body.value);
+  noteRequest(res, format, body.value, text.length);
+  noteCheck(res, violations, warnings, warnings.length);
   return [...asPrismViolations('request', violations), ...asPrismViolations('request', warnings, 'Warning', 'advice')];
 }
 
@@ -224,6 +230,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   const silence = options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs;
   const xml = new XmlDecoder();
   const recorder = options.record ? new Recorder(options.record, report) : undefined;
+  const journal = options.journalSize ? new Journal(options.journalSize) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const { path, operationId } = routeOf(req.url);
@@ -244,7 +251,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const scrub = (line: string) => (scrubber ??= lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, recorder?.mode ?? 'kept')).text(line);
     const say = (line: string) => report(scrub(line));
     // Checked while the upstream answers; the check never rejects.
-    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId) : Promise.resolve([]);
+    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId, res) : Promise.resolve([]);
     const { signal, waited } = upstreamExchange(res, silence);
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
     // The path only: an absolute-form request target must not choose where the request goes.
@@ -282,6 +289,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     if (violations.length > 0) say(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
     const shown = violations.map((v) => ({ ...v, location: v.location.map(scrub), message: scrub(v.message) }));
     const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(shown) };
+    if (complete && operationId && responseFormat) noteAnswerText(res, operationId, answer.status, Buffer.concat(head.chunks).toString('utf8'), answer.headers.get('content-type')!);
     if (complete) {
       const body = Buffer.concat(head.chunks);
       res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(body);
@@ -311,6 +319,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   }
 
   const server = createGuardedServer((req, res) => {
+    // Without a journal, /__mock/ goes upstream like any path.
+    if (journal && handleAdmin(req, res, journal)) return;
+    journal?.begin(req, res);
     handle(req, res).catch((error: Error) => {
       if (error instanceof ClientGone) return;
       const silent = error instanceof UpstreamSilent;

@@ -26,6 +26,8 @@ import { FaultInjector, perform, type FaultPlan } from './faults.js';
 import { XmlDecoder } from './xml-decoder.js';
 import { outsideBody } from './request-url.js';
 import { Replay, SOURCE_HEADER } from './replay.js';
+import { DEFAULT_JOURNAL_SIZE, Journal, noteAnswer, noteAnswerText, noteCheck, noteRequest } from './journal.js';
+import { handleAdmin } from './admin.js';
 
 export interface MockOptions extends ResourceLimits {
   /** Port on 127.0.0.1; 0 picks a free one. Default 4010. */
@@ -44,6 +46,11 @@ export interface MockOptions extends ResourceLimits {
   tasks?: TaskStore;
   /** Recorded cases (`--replay DIR`): a request that matches one gets its recorded answer. */
   replay?: Replay;
+  /**
+   * Requests the journal keeps (`GET /__mock/requests`), the oldest dropped first; 0 turns it
+   * off. Default 1000 (`--journal-size`).
+   */
+  journalSize?: number;
 }
 
 /** What a running mock knows about itself, for `GET /health`. */
@@ -52,6 +59,7 @@ interface State {
   xml: XmlDecoder;
   injector?: FaultInjector;
   tasks: TaskStore;
+  journal?: Journal;
 }
 
 /** Where readiness is answered (outside the API's root, so it never shadows an operation). */
@@ -97,6 +105,7 @@ function send(res: ServerResponse, operationId: OperationId, status: number, bod
     if (!(error instanceof XmlEncodeError) || status >= 400) throw error;
     return sendFailure(res, operationId, new Failure(400, `the answer cannot be written as XML: ${error.message}`), format);
   }
+  noteAnswer(res, body);
   res.writeHead(status, { ...headers, 'Content-Type': `${MEDIA_TYPES[format]}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -153,6 +162,7 @@ function bearerToken(header: string | undefined): string | undefined {
 interface Checked {
   /** The error_debug of a refused body. */
   refusal?: string;
+  violations: Violation[];
   /** The first warnings of an accepted body, and how many there are in all. */
   warnings: Violation[];
   warningCount: number;
@@ -171,17 +181,17 @@ function check(operationId: OperationId, body: unknown, strict: boolean): Checke
     result = validate(body, { strict });
   } catch (error) {
     // The validator recurses; a body nested deeper than the stack is refused, not a crash.
-    if (error instanceof RangeError) return { refusal: '/: nested too deeply to be checked', warnings: [], warningCount: 0 };
+    if (error instanceof RangeError) return { refusal: '/: nested too deeply to be checked', violations: [], warnings: [], warningCount: 0 };
     throw error;
   }
   if (!result.valid) {
     const problems = strict ? [...result.violations, ...result.warnings] : result.violations;
     const more = result.truncated || (strict && result.warningsTruncated);
-    return { refusal: describe(problems) + (more ? '; and more' : ''), warnings: [], warningCount: 0 };
+    return { refusal: describe(problems) + (more ? '; and more' : ''), violations: problems, warnings: [], warningCount: 0 };
   }
   // The header states the total: count past the validator's cap only when there is more.
   const warningCount = result.warningsTruncated ? validate(body, { maxViolations: Number.MAX_SAFE_INTEGER }).warnings.length : result.warnings.length;
-  return { warnings: result.warnings, warningCount };
+  return { violations: [], warnings: result.warnings, warningCount };
 }
 
 /** `Prefer: code=...` / `example=...` ask for one of the spec's examples: Prism's job. */
@@ -241,6 +251,7 @@ async function forwardToPrism(
     throw new Failure(400, `Prefer: ${header(req, 'prefer')} cannot be served for this request`);
   }
   // Prism makes the header from its schema's minimum, 0: a client that honours it retries at once.
+  noteAnswerText(res, operationId, answer.status, text, contentType);
   const extra: Record<string, string> = answer.status === 429 ? { 'Retry-After': retryAfterOf(answer.headers.get('retry-after')) } : {};
   res.writeHead(answer.status, { ...warnings, ...extra, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
@@ -269,6 +280,7 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
   const outside = outsideBody(req);
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) return health(req, res, state, options.strict ?? strictFromEnvironment());
   if (options.replay) res.setHeader(SOURCE_HEADER, 'mock');
+  state.journal?.begin(req, res, { path, operationId });
   if (!operationId) {
     return sendFailure(res, 'importAndStartBatch', new Failure(404, `no operation at ${path}; this mock serves ${[...routes.keys()].join(' and ')}`), requestFormat ?? 'json');
   }
@@ -304,11 +316,13 @@ async function handle(prism: PrismProcess, state: State, req: IncomingMessage, r
       throw new Failure(400, `unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/json or application/xml`);
     }
     const body = await parse(read.bytes, requestFormat, state.xml, operationId);
+    noteRequest(res, requestFormat, body, read.bytes.length);
     if (!isJsonObject(body)) throw new Failure(400, '/: must be an object');
     if (body.format === 'json' || body.format === 'xml') format = body.format;
     const token = bearerToken(header(req, 'authorization')) ?? (typeof body.token === 'string' && body.token !== '' ? body.token : undefined) ?? outside.token;
     if (!token) throw new Failure(401, 'no API token: send it as the body field `token` or as `Authorization: Bearer <token>` (the URL query also works, deprecated: URLs end up in logs)');
     const checked = check(operationId, body, options.strict ?? strictFromEnvironment());
+    noteCheck(res, checked.violations, checked.warnings, checked.warningCount);
     if (checked.refusal !== undefined) throw new Failure(400, checked.refusal);
     const prefer = header(req, 'prefer');
     if (wantsExample(prefer)) {
@@ -337,11 +351,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const prism = await startPrism('mock');
   const state: State = { prismUp: false, xml: new XmlDecoder(), tasks: options.tasks ?? new TaskStore(), ...(options.faults && options.faults.rules.length > 0 ? { injector: new FaultInjector(options.faults) } : {}) };
+  if (options.journalSize !== 0) state.journal = new Journal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
   prism.ready.then(
     () => (state.prismUp = true),
     () => undefined,
   );
   const server: Server = createGuardedServer((req, res) => {
+    if (handleAdmin(req, res, state.journal)) return;
     handle(prism, state, req, res, options, log).catch((error: Error) => {
       // A bug of the mock: its details go to the log, never to the client (they name files
       // and Prism's port); the client gets the API's envelope.

@@ -33,3 +33,21 @@ describe('altcraft-mock refuses durations it cannot honour, with exit 2 and the 
     expect(stderr).toMatch(message);
   }, 60_000);
 });
+
+describe('altcraft-mock --journal-size', () => {
+  it.each([['-1'], ['1.5'], ['ten'], ['']])('refuses "%s" with exit 2', async (size) => {
+    const { code, stderr } = await run(`--journal-size=${size}`);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--journal-size must be an integer of 0 or more/);
+  }, 60_000);
+
+  it('is explained in --help, with the proxy\'s --journal', async () => {
+    const child = spawn(process.execPath, [cli, '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    await within(30_000, 'altcraft-mock --help', new Promise((resolve) => child.once('exit', resolve)));
+    expect(stdout).toMatch(/--journal-size N keeps the last N requests \(default 1000; 0 turns the journal off\)/);
+    expect(stdout).toMatch(/GET \/__mock\/requests/);
+    expect(stdout).toMatch(/--proxy --upstream URL .*\[--journal/);
+  }, 60_000);
+});

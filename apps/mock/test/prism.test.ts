@@ -33,3 +33,15 @@ describe('the Prism child', () => {
     expect(alive(prism[0]!)).toBe(false);
   }, 300_000);
 });
+
+describe('startPrism', () => {
+  it('settles `ready` soon after stop() during the start, and leaves nothing that keeps the process alive', async () => {
+    const { startPrism } = await import('../src/prism.js');
+    const prism = await startPrism('mock');
+    await prism.stop();
+    // Killed by a signal, the child has a signalCode and no exitCode: the wait for its port
+    // polled on for its full 180 s (a jest run that stopped the mock early hung that long).
+    const settled = await Promise.race([prism.ready.then(() => 'ready', () => 'rejected'), new Promise((resolve) => setTimeout(resolve, 5_000, 'still waiting'))]);
+    expect(settled).not.toBe('still waiting');
+  }, 60_000);
+});

@@ -1,0 +1,136 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { Journal, JOURNAL_MAX_DEPTH, noteAnswer, noteRequest, redact, REDACTED } from '../src/journal.js';
+
+/** A request and its answer as far as the journal looks at them. */
+function exchange(url = '/api/v1.1/workflows/import_and_start_batch', headers: Record<string, string> = {}) {
+  const req = { url, method: 'POST', headers } as unknown as IncomingMessage;
+  const res = Object.assign(new EventEmitter(), { headersSent: false, statusCode: 200 }) as unknown as ServerResponse & EventEmitter;
+  const answer = (status: number) => {
+    Object.assign(res, { headersSent: true, statusCode: status });
+    res.emit('finish');
+    res.emit('close');
+  };
+  return { req, res, answer };
+}
+
+describe('Journal', () => {
+  it('keeps the last N of 10,000 requests, in order, with ids that go on', () => {
+    const journal = new Journal(50);
+    for (let i = 0; i < 10_000; i++) {
+      const { req, res, answer } = exchange();
+      journal.begin(req, res);
+      noteRequest(res, 'json', { workflow_id: i, data: [] }, 40);
+      answer(200);
+      expect(journal.length).toBeLessThanOrEqual(50);
+    }
+    const { requests, total } = journal.list({ limit: 1000 });
+    expect(total).toBe(50);
+    expect(requests.map((r) => r.id)).toEqual(Array.from({ length: 50 }, (_, i) => 9951 + i));
+    expect(requests.map((r) => r.workflow_id)).toEqual(Array.from({ length: 50 }, (_, i) => 9950 + i));
+  });
+
+  it('drops the oldest entries once the bodies it keeps pass its byte budget', () => {
+    const journal = new Journal(1000, 10_000);
+    for (let i = 0; i < 300; i++) {
+      const { req, res, answer } = exchange();
+      journal.begin(req, res);
+      noteRequest(res, 'json', { workflow_id: i }, 1_000);
+      answer(200);
+    }
+    expect(journal.length).toBe(10);
+    expect(journal.list().requests[0]!.workflow_id).toBe(290);
+  });
+
+  it('records a connection closed without an answer with status null', () => {
+    const journal = new Journal(5);
+    const { req, res } = exchange();
+    journal.begin(req, res);
+    res.emit('close');
+    expect(journal.list().requests[0]).toMatchObject({ status: null, body: null, operation: 'importAndStartBatch' });
+  });
+
+  it('keeps no token: the body field, the bearer token and ?token=, wherever a string carries them', () => {
+    const journal = new Journal(5);
+    const secrets = { body: 'body-token-123456', bearer: 'bearer-token-abcdef', query: 'query-token-XYZ789' };
+    const { req, res, answer } = exchange(`/api/v1.1/workflows/import_and_start_batch?token=${secrets.query}&x=1`, { authorization: `Bearer ${secrets.bearer}` });
+    journal.begin(req, res);
+    const body = {
+      token: secrets.body,
+      workflow_id: 3,
+      data: [{ data: { email: 'a@example.com', note: `mine: ${secrets.body}`, [`key-${secrets.bearer}`]: secrets.query, nested: [[{ deep: secrets.bearer }]] } }],
+    };
+    noteRequest(res, 'json', body, 300);
+    noteAnswer(res, { error: 400, error_text: 'Invalid request', error_debug: `/data/0/data/x: "${secrets.query}" is not allowed` });
+    answer(400);
+    const text = JSON.stringify(journal.list());
+    for (const secret of Object.values(secrets)) expect(text).not.toContain(secret);
+    const entry = journal.list().requests[0]!;
+    expect(entry.body).toEqual({
+      workflow_id: 3,
+      data: [{ data: { email: 'a@example.com', note: `mine: ${REDACTED}`, [`key-${REDACTED}`]: REDACTED, nested: [[{ deep: REDACTED }]] } }],
+    });
+    expect(entry.path).toBe('/api/v1.1/workflows/import_and_start_batch');
+  });
+
+  it('takes a short token out only where a whole string is the token', () => {
+    const value = redact({ token: 't', a: 't', b: 'text' }, ['t'], true);
+    expect(value).toEqual({ a: REDACTED, b: 'text' });
+  });
+
+  it('leaves any JSON value as JSON.parse(JSON.stringify()) makes it when there is nothing to take out', () => {
+    const values = [null, 0, 'x', [], {}, { a: [1, 'b', null, { c: true }], 'd e': { f: [[[]]] } }, [{ email: 'ü@example.com', phones: ['+1'] }]];
+    for (const value of values) expect(redact(structuredClone(value), ['absent-secret'])).toEqual(JSON.parse(JSON.stringify(value)));
+  });
+
+  it('cuts nesting deeper than it keeps, without a recursion that a 100,000-deep body would overflow', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const copy = redact({ data: deep }, []) as { data: unknown };
+    let depth = 1;
+    let at: unknown = copy.data;
+    while (Array.isArray(at)) {
+      at = at[0];
+      depth++;
+    }
+    expect(depth).toBe(JOURNAL_MAX_DEPTH);
+    expect(at).toMatch(/^\[nested deeper than/);
+    expect(() => JSON.stringify(copy)).not.toThrow();
+  });
+
+  it('lists the profiles of answered requests per workflow with the ids answered', () => {
+    const journal = new Journal(10);
+    const send = (workflowId: number, emails: string[], status: number) => {
+      const { req, res, answer } = exchange();
+      journal.begin(req, res);
+      noteRequest(res, 'json', { token: 'x', workflow_id: workflowId, data: emails.map((email) => ({ data: { email } })) }, 100);
+      noteAnswer(res, status === 200 ? { error: 0, result: emails.map((e) => ({ profile_id: `id-${e}` })) } : { error: status });
+      answer(status);
+    };
+    send(12, ['a@x.io', 'b@x.io'], 200);
+    send(13, ['c@x.io'], 200);
+    send(12, ['d@x.io'], 400);
+    send(12, ['e@x.io'], 200);
+    expect(journal.profiles(12).map((p) => [p.request_id, p.index, p.profile_id, p.fields.email])).toEqual([
+      [1, 0, 'id-a@x.io', 'a@x.io'],
+      [1, 1, 'id-b@x.io', 'b@x.io'],
+      [4, 0, 'id-e@x.io', 'e@x.io'],
+    ]);
+    expect(journal.profiles().length).toBe(4);
+  });
+});
+
+describe('the answer kept in an entry', () => {
+  it('is redacted in a copy: what the mock keeps and shares with an answer (a task\'s results) is not changed', () => {
+    const journal = new Journal(5);
+    const secret = 'shared-secret-123';
+    const results = [{ profile_id: secret }];
+    const { req, res, answer } = exchange('/api/v1.1/workflows/import_and_start_batch', { authorization: `Bearer ${secret}` });
+    journal.begin(req, res);
+    noteAnswer(res, { error: 0, data: { result: { result: results } } });
+    answer(200);
+    expect(journal.list().requests[0]!.answer).toEqual({ error: 0, data: { result: { result: [{ profile_id: REDACTED }] } } });
+    expect(results[0]!.profile_id).toBe(secret);
+  });
+});
