@@ -9,8 +9,57 @@ import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.
 // no DTD at all (so nothing can expand or fetch an entity). Namespaces are not interpreted: a
 // prefixed name is just a name. Everything it refuses is an XmlDecodeError naming the line,
 // the column and, inside the body, the JSON Pointer of the field.
+//
+// Fast paths. Each is a shortcut around a plain way of doing the same job, rests on an
+// invariant, and has a switch in `fast` below that tests turn off to compare the decoded values
+// with and without it (test/xml/decode.fast-paths.test.ts); nothing else touches the switches.
+// - guessNames: an element's name is first guessed from the order its siblings came in last
+//   time (the plan's `order`), or as its previous sibling's, and checked in place instead of
+//   sliced. Invariant: a guess is taken only when the whole name matches and the next character
+//   cannot continue a name, and `orderPlans[i]` is always the plan of `order[i]`.
+// - lazyText: an element's text is kept as a range of the document until the element ends, and
+//   blank text between child elements is checked where it lies, never copied. Invariant: a
+//   range is kept only for text without references or CRs, the first text of its element (any
+//   later piece copies it out first).
+// - cachedSearches: the next `&`, CR, `]]>` and `<` (in attribute values) are searched once and
+//   the position reused while reading on. Invariant: `at` is the first occurrence at or after
+//   `from`, so it answers every search from `from` up to `at`.
+// - rereadSubReader: a field whose single value and array items have different shapes is read
+//   as a single value; a second element re-reads the first as an item through a sub-reader
+//   over the document cut at the current position, with copies of the enclosing frames.
+//   Invariant: the first element was already read (well formed, faults recorded), so reading
+//   it again cannot raise anything; the sub-reader never writes to the enclosing frames. Off,
+//   the document is decoded again from the start with that element marked as an array's first.
+// - cachedPlans: what decoding needs of a shape is worked out once and kept on the shape
+//   object, per child name too. Invariant: shapes never change once shapeOf has built them.
+// - reusedFrames: the frame of each depth, with its group arrays, is reused from element to
+//   element. Invariant: `count` says how many groups are in use and each is written before read.
+// - groupIndex: a frame finds a field's group by a linear search up to 12 groups, a Map after.
+//   Invariant: the Map holds exactly keys[0..count).
+// - badCharScan: the one scan of the document for characters XML does not allow (made before
+//   reading; each piece is then checked by comparing positions) runs a plain character class
+//   first and the exact pattern only from its first hit. Invariant: the plain class matches
+//   every character the exact pattern does, so the first exact match is at or after its hit.
+// - idleReader: one empty Reader kept for good keeps V8's optimised code (see the end of the
+//   file). Invariant: it never reads, so it holds no state a document could see.
+// Not switched, as they cannot change a value: the unwrapped level `data` built as an object
+// literal (wrap), names compared by a loop instead of startsWith (matchesAt).
 
 const MAX_DEPTH = 64;
+
+/** The fast paths named above, each on; test/xml/decode.fast-paths.test.ts alone turns them off. */
+export const fast = {
+  guessNames: true,
+  lazyText: true,
+  cachedSearches: true,
+  rereadSubReader: true,
+  cachedPlans: true,
+  reusedFrames: true,
+  groupIndex: true,
+  badCharScan: true,
+  idleReader: true,
+};
+export type FastPath = keyof typeof fast;
 
 // A character XML 1.0 does not allow (section 2.2): C0 controls but tab, LF and CR, the two
 // non-characters U+FFFE/U+FFFF, and surrogates that do not form a pair.
@@ -20,10 +69,14 @@ const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD8
 const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
 function firstBadCharacter(src: string): number {
-  MAYBE_NOT_XML_CHAR.lastIndex = 0;
-  const maybe = MAYBE_NOT_XML_CHAR.exec(src);
-  if (!maybe) return src.length;
-  NOT_XML_CHAR.lastIndex = maybe.index;
+  let from = 0;
+  if (fast.badCharScan) {
+    MAYBE_NOT_XML_CHAR.lastIndex = 0;
+    const maybe = MAYBE_NOT_XML_CHAR.exec(src);
+    if (!maybe) return src.length;
+    from = maybe.index;
+  }
+  NOT_XML_CHAR.lastIndex = from;
   const bad = NOT_XML_CHAR.exec(src);
   return bad ? bad.index : src.length;
 }
@@ -78,7 +131,7 @@ interface Plan {
 type WithPlan = Shape & { decoding?: Plan };
 function planOf(shape: Shape): Plan {
   let plan = (shape as WithPlan).decoding;
-  if (plan) return plan;
+  if (plan && fast.cachedPlans) return plan;
   const unwrap = shape.object?.unwrap;
   plan = {
     shape,
@@ -94,7 +147,7 @@ function planOf(shape: Shape): Plan {
     order: [],
     orderPlans: [],
   };
-  (shape as WithPlan).decoding = plan;
+  if (fast.cachedPlans) (shape as WithPlan).decoding = plan;
   return plan;
 }
 
@@ -109,7 +162,7 @@ function wrap(key: string, inner: unknown): Record<string, unknown> {
 /** The plan of the field `name` of an element of this plan, remembered per name. */
 function childPlan(plan: Plan, name: string): Plan {
   let child = plan.children.get(name);
-  if (child === undefined) {
+  if (child === undefined || !fast.cachedPlans) {
     if (plan.children.size > 256) plan.children.clear();
     plan.children.set(name, (child = planOf(fieldShape(plan.fields, name))));
   }
@@ -168,17 +221,25 @@ class Fault {
   ) {}
 }
 
+/** A search for what plain text rarely holds: `at` is its first occurrence at or after `from`. */
+class Search {
+  at = -2;
+  from = 0;
+  constructor(readonly needle: string) {}
+}
+
+/** Thrown, with fast.rereadSubReader off, to decode again with the element at `at` read as an item. */
+class Reread {
+  constructor(readonly at: number) {}
+}
+
 class Reader {
   private pos = 0;
   private badChar: number;
-  private nextAmp = -2;
-  private nextCr = -2;
-  private nextCdEnd = -2;
-  private nextLt = -2;
-  private ltFrom = 0;
-  private ampFrom = 0;
-  private crFrom = 0;
-  private cdEndFrom = 0;
+  private readonly amp = new Search('&');
+  private readonly cr = new Search('\r');
+  private readonly cdEnd = new Search(']]>');
+  private readonly lt = new Search('<');
   /** The first error that is not about well-formedness; reported only if the document is well formed. */
   private semantic: Fault | undefined;
   private readonly frames: Frame[] = [];
@@ -195,6 +256,8 @@ class Reader {
   constructor(
     private readonly src: string,
     badChar?: number,
+    /** Where elements start that are read as an array's first item (fast.rereadSubReader off). */
+    private readonly itemsAt?: Set<number>,
   ) {
     this.badChar = badChar ?? firstBadCharacter(src);
   }
@@ -416,7 +479,7 @@ class Reader {
   /** An opening tag at `lt`; returns whether values are still being built. */
   private open(lt: number, building: boolean, rootName: string, rootShape: Shape): boolean {
     const src = this.src;
-    const name = building ? this.expectedName(lt + 1) : this.name(lt + 1);
+    const name = building && fast.guessNames ? this.expectedName(lt + 1) : this.name(lt + 1);
     let i = lt + 1 + name.length;
     let arrayMark = false;
     let stringMark = false;
@@ -458,7 +521,7 @@ class Reader {
       if (quote !== 0x22 && quote !== 0x27) this.malformed(`the value of the attribute ${attribute} of <${name}> is not quoted`, i);
       const end = src.indexOf(quote === 0x22 ? '"' : "'", i + 1);
       if (end === -1) this.malformed(`the value of the attribute ${attribute} of <${name}> is not closed`, i);
-      if (this.nextLtFrom(i + 1) < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, this.nextLt);
+      if (this.nextFrom(this.lt, i + 1) < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, this.lt.at);
       if (this.badChar < end) this.badCharacter(this.badChar);
       if (attributeSet === undefined) {
         if (attributes?.includes(attribute)) this.malformed(`the attribute ${attribute} appears twice in <${name}>`, i);
@@ -495,7 +558,7 @@ class Reader {
     }
     const frames = this.frames;
     let frame = frames[depth];
-    if (!frame) frames[depth] = frame = newFrame();
+    if (!frame || !fast.reusedFrames) frames[depth] = frame = newFrame();
     frame.name = name;
     frame.text = '';
     frame.parts = undefined;
@@ -528,11 +591,11 @@ class Reader {
       parent.starts[group] = at;
       let flags = 0;
       if (arrayMark) flags |= MARKED | ATTRIBUTE_MARK;
-      else if (plan.alwaysArray || this.itemDepth === depth) flags |= MARKED;
+      else if (plan.alwaysArray || this.itemDepth === depth || this.itemsAt?.has(at)) flags |= MARKED;
       else if (plan.item !== shape) flags |= SPECULATIVE;
       parent.flags[group] = flags;
       if (parent.index) parent.index.set(name, group);
-      else if (parent.count > 12) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
+      else if (parent.count > 12 && fast.groupIndex) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
       frame.nth = 0;
       frame.listed = (flags & MARKED) !== 0;
       frame.plan = flags & MARKED ? planOf(plan.item) : plan;
@@ -608,7 +671,10 @@ class Reader {
       let rest = parent.rests[group];
       if (rest === undefined) {
         parent.rests[group] = rest = [];
-        if (parent.flags[group]! & SPECULATIVE) parent.firsts[group] = this.again(parent.starts[group]!, depth);
+        if (parent.flags[group]! & SPECULATIVE) {
+          if (!fast.rereadSubReader) throw new Reread(parent.starts[group]!);
+          parent.firsts[group] = this.again(parent.starts[group]!, depth);
+        }
       }
       rest.push(value);
     }
@@ -639,21 +705,22 @@ class Reader {
 
   /** Character data between `start` and `end` (no markup in it) inside the innermost element. */
   private text(start: number, end: number, building: boolean): void {
-    if (this.nextCdEndFrom(start) < end) this.malformed('"]]>" in text', this.nextCdEnd);
+    if (this.nextFrom(this.cdEnd, start) < end) this.malformed('"]]>" in text', this.cdEnd.at);
     if (this.badChar < end) this.badCharacter(this.badChar);
-    const amp = this.nextAmpFrom(start) < end;
+    const amp = this.nextFrom(this.amp, start) < end;
     if (!building || this.names.length > MAX_DEPTH) {
       if (amp) this.references(start, end, false);
       return;
     }
     const frame = this.frames[this.names.length]!;
+    if (!fast.lazyText) return this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
     if (frame.count !== 0) {
       // Between child elements only blank text may be; it is checked where it lies, not copied.
       if (amp) this.append(frame, this.references(start, end, false));
       else if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
       return;
     }
-    if (!amp && frame.text === '' && frame.rawStart < 0 && !(this.nextCrFrom(start) < end)) {
+    if (!amp && frame.text === '' && frame.rawStart < 0 && !(this.nextFrom(this.cr, start) < end)) {
       // Kept as a range until the element ends: the text of an element that turns out to
       // hold elements is never copied.
       frame.rawStart = start;
@@ -713,7 +780,7 @@ class Reader {
   }
 
   private attributeValue(start: number, end: number): string {
-    if (this.nextAmpFrom(start) < end) return this.references(start, end, true);
+    if (this.nextFrom(this.amp, start) < end) return this.references(start, end, true);
     // Attribute-value normalisation: literal white space reads as a space.
     return this.src.slice(start, end).replace(/\r\n|[\r\n\t]/g, ' ');
   }
@@ -757,41 +824,14 @@ class Reader {
     return out.join('');
   }
 
-  // Next occurrences of what plain text rarely holds, found once and reused while reading on.
-  private nextAmpFrom(from: number): number {
-    if (this.nextAmp < from || this.ampFrom > from) {
-      const i = this.src.indexOf('&', from);
-      this.nextAmp = i === -1 ? this.src.length : i;
-      this.ampFrom = from;
+  // The next occurrence of what plain text rarely holds, found once and reused while reading on.
+  private nextFrom(search: Search, from: number): number {
+    if (search.at < from || search.from > from || !fast.cachedSearches) {
+      const i = this.src.indexOf(search.needle, from);
+      search.at = i === -1 ? this.src.length : i;
+      search.from = from;
     }
-    return this.nextAmp;
-  }
-
-  private nextLtFrom(from: number): number {
-    if (this.nextLt < from || this.ltFrom > from) {
-      const i = this.src.indexOf('<', from);
-      this.nextLt = i === -1 ? this.src.length : i;
-      this.ltFrom = from;
-    }
-    return this.nextLt;
-  }
-
-  private nextCrFrom(from: number): number {
-    if (this.nextCr < from || this.crFrom > from) {
-      const i = this.src.indexOf('\r', from);
-      this.nextCr = i === -1 ? this.src.length : i;
-      this.crFrom = from;
-    }
-    return this.nextCr;
-  }
-
-  private nextCdEndFrom(from: number): number {
-    if (this.nextCdEnd < from || this.cdEndFrom > from) {
-      const i = this.src.indexOf(']]>', from);
-      this.nextCdEnd = i === -1 ? this.src.length : i;
-      this.cdEndFrom = from;
-    }
-    return this.nextCdEnd;
+    return search.at;
   }
 }
 
@@ -806,6 +846,16 @@ let idle: Reader | undefined;
 
 /** Decodes a whole document whose root element must be `rootName`, by the shape of the body. */
 export function decodeDocument(xml: string, rootName: string, shape: Shape): unknown {
-  idle ??= new Reader('');
-  return new Reader(xml).read(rootName, shape);
+  if (fast.idleReader) idle ??= new Reader('');
+  else idle = undefined;
+  if (fast.rereadSubReader) return new Reader(xml).read(rootName, shape);
+  const itemsAt = new Set<number>();
+  for (;;) {
+    try {
+      return new Reader(xml, undefined, itemsAt).read(rootName, shape);
+    } catch (error) {
+      if (!(error instanceof Reread)) throw error;
+      itemsAt.add(error.at);
+    }
+  }
 }

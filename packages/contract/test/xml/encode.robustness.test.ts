@@ -1,5 +1,5 @@
 // Issue 15, item 15 (the codec's part): whatever value the mock or a client may hand the
-// encoder, it either writes XML that reads back, or throws XmlEncodeError with a pointer;
+// encoder, it either writes XML that reads back, or throws XmlEncodeError with a pointer
 // (the decoder's half is decode.robustness.test.ts). Never anything else.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
