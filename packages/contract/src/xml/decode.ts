@@ -10,9 +10,12 @@ import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.
 // prefixed name is just a name. Everything it refuses is an XmlDecodeError naming the line,
 // the column and, inside the body, the JSON Pointer of the field.
 //
-// Fast paths. Each is a shortcut around a plain way of doing the same job, rests on an
-// invariant, and has a switch in `fast` below that tests turn off to compare the decoded values
-// with and without it (test/xml/decode.fast-paths.test.ts); nothing else touches the switches.
+// Fast paths. Each is a shortcut around a plain way of doing the same job and rests on an
+// invariant; withoutFastPath() (for test/xml/decode.fast-paths.test.ts only) decodes with one
+// turned off, to compare the values. The paths taken per element or per text live in methods
+// that a subclass of Reader replaces with the plain way (production only ever builds Reader, so
+// its call sites stay monomorphic and pay nothing; a flag read there cost 6% of decode CPU); the
+// per-document ones and the rare branch of groupIndex read a flag.
 // - guessNames: an element's name is first guessed from the order its siblings came in last
 //   time (the plan's `order`), or as its previous sibling's, and checked in place instead of
 //   sliced. Invariant: a guess is taken only when the whole name matches and the next character
@@ -47,19 +50,10 @@ import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.
 
 const MAX_DEPTH = 64;
 
-/** The fast paths named above, each on; test/xml/decode.fast-paths.test.ts alone turns them off. */
-export const fast = {
-  guessNames: true,
-  lazyText: true,
-  cachedSearches: true,
-  rereadSubReader: true,
-  cachedPlans: true,
-  reusedFrames: true,
-  groupIndex: true,
-  badCharScan: true,
-  idleReader: true,
-};
-export type FastPath = keyof typeof fast;
+export const FAST_PATHS = ['guessNames', 'lazyText', 'cachedSearches', 'rereadSubReader', 'cachedPlans', 'reusedFrames', 'groupIndex', 'badCharScan', 'idleReader'] as const;
+export type FastPath = (typeof FAST_PATHS)[number];
+/** The flags of the fast paths not taken per element (see withoutFastPath). */
+const fast = { groupIndex: true, badCharScan: true, idleReader: true };
 
 // A character XML 1.0 does not allow (section 2.2): C0 controls but tab, LF and CR, the two
 // non-characters U+FFFE/U+FFFF, and surrogates that do not form a pair.
@@ -130,10 +124,12 @@ interface Plan {
 // Kept on the shape itself: a property read instead of a WeakMap lookup.
 type WithPlan = Shape & { decoding?: Plan };
 function planOf(shape: Shape): Plan {
-  let plan = (shape as WithPlan).decoding;
-  if (plan && fast.cachedPlans) return plan;
+  return ((shape as WithPlan).decoding ??= newPlan(shape));
+}
+
+function newPlan(shape: Shape): Plan {
   const unwrap = shape.object?.unwrap;
-  plan = {
+  return {
     shape,
     plainText: !shape.free && shape.scalars.size === 1 && shape.scalars.has('string'),
     numeric: shape.free || shape.scalars.has('number') || shape.scalars.has('integer'),
@@ -147,8 +143,6 @@ function planOf(shape: Shape): Plan {
     order: [],
     orderPlans: [],
   };
-  if (fast.cachedPlans) (shape as WithPlan).decoding = plan;
-  return plan;
 }
 
 /** `{ [key]: inner }`; the contract's one unwrapped level (`data`) as a literal, which V8 builds faster. */
@@ -162,7 +156,7 @@ function wrap(key: string, inner: unknown): Record<string, unknown> {
 /** The plan of the field `name` of an element of this plan, remembered per name. */
 function childPlan(plan: Plan, name: string): Plan {
   let child = plan.children.get(name);
-  if (child === undefined || !fast.cachedPlans) {
+  if (child === undefined) {
     if (plan.children.size > 256) plan.children.clear();
     plan.children.set(name, (child = planOf(fieldShape(plan.fields, name))));
   }
@@ -228,36 +222,36 @@ class Search {
   constructor(readonly needle: string) {}
 }
 
-/** Thrown, with fast.rereadSubReader off, to decode again with the element at `at` read as an item. */
+/** Thrown, with rereadSubReader off, to decode again with the element at `at` read as an item. */
 class Reread {
   constructor(readonly at: number) {}
 }
 
 class Reader {
-  private pos = 0;
-  private badChar: number;
+  protected pos = 0;
+  protected badChar: number;
   private readonly amp = new Search('&');
   private readonly cr = new Search('\r');
   private readonly cdEnd = new Search(']]>');
   private readonly lt = new Search('<');
   /** The first error that is not about well-formedness; reported only if the document is well formed. */
   private semantic: Fault | undefined;
-  private readonly frames: Frame[] = [];
+  protected readonly frames: Frame[] = [];
   /** Names of the open elements (also past the depth where frames stop being built). */
-  private readonly names: string[] = [];
+  protected readonly names: string[] = [];
 
   /** How many open elements have frames (values stop being built after a fault of content). */
-  private live = 0;
+  protected live = 0;
   /** The plan of the element whose name expectedName() just guessed right. */
   private guessedPlan: Plan | undefined;
   /** Depth at which a new field is read as an array item (see again()). */
-  private itemDepth = 0;
+  protected itemDepth = 0;
 
   constructor(
-    private readonly src: string,
+    protected readonly src: string,
     badChar?: number,
-    /** Where elements start that are read as an array's first item (fast.rereadSubReader off). */
-    private readonly itemsAt?: Set<number>,
+    /** Where elements start that are read as an array's first item (rereadSubReader off). */
+    protected readonly itemsAt?: Set<number>,
   ) {
     this.badChar = badChar ?? firstBadCharacter(src);
   }
@@ -381,7 +375,7 @@ class Reader {
    * each plan remembers the order its fields came in last time, and elements repeat. Most
    * documents list the same fields in the same order for every profile.
    */
-  private expectedName(at: number): string {
+  protected expectedName(at: number): string {
     const depth = this.names.length;
     const parent = this.frames[depth];
     if (depth === 0 || this.live !== depth || parent === undefined) return this.name(at);
@@ -395,7 +389,7 @@ class Reader {
     if (last !== undefined && this.nameAt(last, at)) return last;
     const name = this.name(at);
     if (parent.cursor < 256) {
-      parent.plan.orderPlans[parent.cursor] = childPlan(parent.plan, name);
+      parent.plan.orderPlans[parent.cursor] = this.childPlan(parent.plan, name);
       order[parent.cursor++] = name;
     }
     return name;
@@ -407,7 +401,7 @@ class Reader {
   }
 
   /** An XML Name starting at `at`. */
-  private name(at: number): string {
+  protected name(at: number): string {
     const src = this.src;
     let i = at;
     let c = src.charCodeAt(i);
@@ -479,7 +473,7 @@ class Reader {
   /** An opening tag at `lt`; returns whether values are still being built. */
   private open(lt: number, building: boolean, rootName: string, rootShape: Shape): boolean {
     const src = this.src;
-    const name = building && fast.guessNames ? this.expectedName(lt + 1) : this.name(lt + 1);
+    const name = building ? this.expectedName(lt + 1) : this.name(lt + 1);
     let i = lt + 1 + name.length;
     let arrayMark = false;
     let stringMark = false;
@@ -557,8 +551,7 @@ class Reader {
       return false;
     }
     const frames = this.frames;
-    let frame = frames[depth];
-    if (!frame || !fast.reusedFrames) frames[depth] = frame = newFrame();
+    const frame = this.frameAt(depth);
     frame.name = name;
     frame.text = '';
     frame.parts = undefined;
@@ -575,12 +568,12 @@ class Reader {
         this.fault(`the document must have one root element <${rootName}>, found <${name}>`, at, 0);
         return false;
       }
-      frame.plan = planOf(rootShape);
+      frame.plan = this.planOf(rootShape);
       frame.listed = false;
       return true;
     }
     const parent = frames[depth - 1]!;
-    const plan = guessed ?? childPlan(parent.plan, name);
+    const plan = guessed ?? this.childPlan(parent.plan, name);
     const shape = plan.shape;
     let group = this.groupOf(parent, name);
     if (group === -1) {
@@ -591,22 +584,38 @@ class Reader {
       parent.starts[group] = at;
       let flags = 0;
       if (arrayMark) flags |= MARKED | ATTRIBUTE_MARK;
-      else if (plan.alwaysArray || this.itemDepth === depth || this.itemsAt?.has(at)) flags |= MARKED;
-      else if (plan.item !== shape) flags |= SPECULATIVE;
+      else if (plan.alwaysArray || this.itemDepth === depth) flags |= MARKED;
+      else if (plan.item !== shape) flags |= this.itemsAt?.has(at) ? MARKED : SPECULATIVE;
       parent.flags[group] = flags;
       if (parent.index) parent.index.set(name, group);
       else if (parent.count > 12 && fast.groupIndex) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
       frame.nth = 0;
       frame.listed = (flags & MARKED) !== 0;
-      frame.plan = flags & MARKED ? planOf(plan.item) : plan;
+      frame.plan = flags & MARKED ? this.planOf(plan.item) : plan;
     } else {
       const rest = parent.rests[group];
       frame.nth = rest ? rest.length + 1 : 1;
       frame.listed = true;
-      frame.plan = planOf(plan.item);
+      frame.plan = this.planOf(plan.item);
     }
     frame.group = group;
     return true;
+  }
+
+  /** The frame for an element at `depth`, reused from the last element there (reusedFrames). */
+  protected frameAt(depth: number): Frame {
+    let frame = this.frames[depth];
+    if (!frame) this.frames[depth] = frame = newFrame();
+    return frame;
+  }
+
+  /** Plans, cached on their shapes (cachedPlans). */
+  protected planOf(shape: Shape): Plan {
+    return planOf(shape);
+  }
+
+  protected childPlan(plan: Plan, name: string): Plan {
+    return childPlan(plan, name);
   }
 
   private groupOf(frame: Frame, name: string): number {
@@ -671,10 +680,7 @@ class Reader {
       let rest = parent.rests[group];
       if (rest === undefined) {
         parent.rests[group] = rest = [];
-        if (parent.flags[group]! & SPECULATIVE) {
-          if (!fast.rereadSubReader) throw new Reread(parent.starts[group]!);
-          parent.firsts[group] = this.again(parent.starts[group]!, depth);
-        }
+        if (parent.flags[group]! & SPECULATIVE) parent.firsts[group] = this.again(parent.starts[group]!, depth);
       }
       rest.push(value);
     }
@@ -687,11 +693,11 @@ class Reader {
    * an item. Rare (a field that is "a string or a list of strings", sent as a list). The
    * element was read once already, so it is well formed and its faults are recorded.
    */
-  private again(start: number, depth: number): unknown {
+  protected again(start: number, depth: number): unknown {
     // The document cut where this reader stands (a slice shares the characters): the sub-reader's
     // searches for what text rarely holds ("&", "]]>") stop there instead of running to the
     // document's end, which for a field in each of 10,000 profiles was quadratic.
-    const sub = new Reader(this.src.slice(0, this.pos), Math.min(this.badChar, this.pos));
+    const sub = new (this.constructor as typeof Reader)(this.src.slice(0, this.pos), Math.min(this.badChar, this.pos));
     const parent = this.frames[depth - 1]!;
     sub.frames.push(...this.frames.slice(0, depth - 1), { ...newFrame(), name: parent.name, plan: parent.plan, listed: parent.listed, nth: parent.nth });
     sub.names.push(...this.names.slice(0, depth - 1));
@@ -713,21 +719,23 @@ class Reader {
       return;
     }
     const frame = this.frames[this.names.length]!;
-    if (!fast.lazyText) return this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+    if (!amp && this.uncopied(frame, start, end)) return;
+    this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+  }
+
+  /** Takes text without references where it lies, if it can (lazyText); says whether it did. */
+  protected uncopied(frame: Frame, start: number, end: number): boolean {
     if (frame.count !== 0) {
       // Between child elements only blank text may be; it is checked where it lies, not copied.
-      if (amp) this.append(frame, this.references(start, end, false));
-      else if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
-      return;
+      if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
+      return true;
     }
-    if (!amp && frame.text === '' && frame.rawStart < 0 && !(this.nextFrom(this.cr, start) < end)) {
-      // Kept as a range until the element ends: the text of an element that turns out to
-      // hold elements is never copied.
-      frame.rawStart = start;
-      frame.rawEnd = end;
-      return;
-    }
-    this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+    if (frame.text !== '' || frame.rawStart >= 0 || this.nextFrom(this.cr, start) < end) return false;
+    // Kept as a range until the element ends: the text of an element that turns out to hold
+    // elements is never copied.
+    frame.rawStart = start;
+    frame.rawEnd = end;
+    return true;
   }
 
   /** The text read so far in an element, as a string. */
@@ -825,8 +833,8 @@ class Reader {
   }
 
   // The next occurrence of what plain text rarely holds, found once and reused while reading on.
-  private nextFrom(search: Search, from: number): number {
-    if (search.at < from || search.from > from || !fast.cachedSearches) {
+  protected nextFrom(search: Search, from: number): number {
+    if (search.at < from || search.from > from) {
       const i = this.src.indexOf(search.needle, from);
       search.at = i === -1 ? this.src.length : i;
       search.from = from;
@@ -848,14 +856,71 @@ let idle: Reader | undefined;
 export function decodeDocument(xml: string, rootName: string, shape: Shape): unknown {
   if (fast.idleReader) idle ??= new Reader('');
   else idle = undefined;
-  if (fast.rereadSubReader) return new Reader(xml).read(rootName, shape);
+  if (Reading === Reader) return new Reader(xml).read(rootName, shape);
+  // Not Reader: a test turned a fast path off (withoutFastPath).
   const itemsAt = new Set<number>();
   for (;;) {
     try {
-      return new Reader(xml, undefined, itemsAt).read(rootName, shape);
+      return new Reading(xml, undefined, itemsAt).read(rootName, shape);
     } catch (error) {
       if (!(error instanceof Reread)) throw error;
       itemsAt.add(error.at);
     }
+  }
+}
+
+// --- the plain ways, for tests ---------------------------------------------------------------
+
+/** The Reader of each fast path taken per element, with that path replaced by the plain way. */
+const WITHOUT: Partial<Record<FastPath, typeof Reader>> = {
+  guessNames: class extends Reader {
+    protected override expectedName(at: number): string {
+      return this.name(at);
+    }
+  },
+  lazyText: class extends Reader {
+    protected override uncopied(): boolean {
+      return false;
+    }
+  },
+  cachedSearches: class extends Reader {
+    protected override nextFrom(search: Search, from: number): number {
+      const i = this.src.indexOf(search.needle, from);
+      search.at = i === -1 ? this.src.length : i;
+      return search.at;
+    }
+  },
+  // The whole document is read again, the element now marked as an array's first item.
+  rereadSubReader: class extends Reader {
+    protected override again(start: number): unknown {
+      throw new Reread(start);
+    }
+  },
+  cachedPlans: class extends Reader {
+    protected override planOf(shape: Shape): Plan {
+      return newPlan(shape);
+    }
+    protected override childPlan(plan: Plan, name: string): Plan {
+      return newPlan(fieldShape(plan.fields, name));
+    }
+  },
+  reusedFrames: class extends Reader {
+    protected override frameAt(depth: number): Frame {
+      return (this.frames[depth] = newFrame());
+    }
+  },
+};
+let Reading: typeof Reader = Reader;
+
+/** Runs `run` with the fast path `path` turned off: for test/xml/decode.fast-paths.test.ts only. */
+export function withoutFastPath<T>(path: FastPath, run: () => T): T {
+  const flags = { ...fast };
+  try {
+    if (path in fast) fast[path as keyof typeof fast] = false;
+    Reading = WITHOUT[path] ?? Reader;
+    return run();
+  } finally {
+    Object.assign(fast, flags);
+    Reading = Reader;
   }
 }
