@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 
 const needsNoInput = process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h' || arg === '--version');
 
-export let prestarted: Worker | undefined;
+let prestarted: Worker | undefined;
+let prestartError: Error | undefined;
 if (!needsNoInput) {
   // Standard input is handed over only when it is the input (reader.ts ends it otherwise).
   prestarted = new Worker(new URL('./reader-worker.js', import.meta.url), { stdin: true, argv: process.argv.slice(2) });
@@ -15,4 +16,14 @@ if (!needsNoInput) {
   // Until reader.ts adopts it: an error is kept for it, never an uncaught one.
   prestarted.on('error', (error) => (prestartError ??= error));
 }
-export let prestartError: Error | undefined;
+
+/**
+ * The thread started early and what went wrong with it so far, for the first reader only: it
+ * reads one input, so any later reader (a second in one process) starts a thread of its own.
+ */
+export function adoptPrestarted(): { worker: Worker | undefined; error: Error | undefined } {
+  const adopted = { worker: prestarted, error: prestartError };
+  prestarted = undefined;
+  prestartError = undefined;
+  return adopted;
+}

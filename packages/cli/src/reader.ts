@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BatchFormat } from '@altcraft-api/contract';
 import type { InputFormat } from './input.js';
-import { prestartError, prestarted } from './prestart.js';
+import { adoptPrestarted } from './prestart.js';
 import type { ResumeLines } from './report.js';
 
 /** What the reading thread needs: all of it plain data. */
@@ -71,9 +71,10 @@ export class InputReader implements AsyncIterable<Group> {
 
   /** Sets up the thread started early (prestart.ts), or a new one. */
   constructor(setup: ReaderSetup, stdin?: NodeJS.ReadableStream) {
-    this.worker = prestarted ?? new Worker(new URL('./reader-worker.js', import.meta.url), { stdin: true });
+    const prestarted = adoptPrestarted();
+    this.worker = prestarted.worker ?? new Worker(new URL('./reader-worker.js', import.meta.url), { stdin: true });
     this.worker.ref();
-    if (prestartError) this.fail(prestartError);
+    if (prestarted.error) this.fail(prestarted.error);
     this.worker.stdin!.on('error', () => undefined);
     if (stdin) stdin.pipe(this.worker.stdin!);
     else this.worker.stdin!.end();

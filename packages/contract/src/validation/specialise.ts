@@ -213,7 +213,9 @@ class Generator {
 
   /**
    * Statements that `return false` when the value named `v` fails `schema` in `mode`. `depth`:
-   * levels below the checked value (the generated function's `d`), for the depth limit.
+   * levels below the checked value (the generated function's `d`), for the depth limit. The
+   * parts below are generated in this order (the names and constants they take are numbered
+   * in it), which keeps the generated source as it was.
    */
   private code(schema: JsonSchema, mode: Mode, v: string, depth: number): string {
     if (schema === true) return '';
@@ -223,6 +225,30 @@ class Generator {
       if (mode === 'quiet') return '';
       mode = 'valid';
     }
+    this.vetKeywords(schema);
+    const contract = mode !== 'quiet';
+    const out: string[] = [];
+    if (schema.$ref !== undefined) out.push(this.refCode(schema.$ref, mode, v, depth));
+    if (contract) out.push(...this.typeCode(schema, v));
+    const format = schema.format === undefined ? undefined : this.options.formats[schema.format as string];
+    if (schema.format !== undefined && format === undefined) throw new Unsupported(`format ${String(schema.format)}`);
+    // Keywords of one JSON type apply to values of that type only (Ajv's keyword groups).
+    const groups: TypeGroups = { string: [], number: [], object: [], array: [] };
+    if (contract) this.typedKeywords(schema, v, format, groups);
+    this.propertiesCode(schema, mode, v, depth, groups.object);
+    this.itemsCode(schema, mode, v, depth, groups.array);
+    out.push(...grouped(contract && typeof schema.type === 'string' ? schema.type : undefined, v, groups));
+    out.push(...this.applicators(schema, mode, v, depth));
+    if (contract && schema[MAX_DEPTH] !== undefined) {
+      const limit = naturalNumber(schema[MAX_DEPTH], MAX_DEPTH);
+      out.push(`if (${v} !== null && typeof ${v} === "object" && !nestsWithin(${v}, ${limit} - ${depthOf(depth)})) return false;`);
+    }
+    if (mode !== 'valid' && schema[ADVICE] !== undefined) out.push(...this.adviceCode(schema[ADVICE], v, depth));
+    return out.filter((line) => line !== '').join('\n');
+  }
+
+  /** Refuses (Unsupported) a keyword the check does not know, or ours inside an advice entry. */
+  private vetKeywords(schema: SchemaObject): void {
     for (const keyword of Object.keys(schema)) {
       if (VALIDATING.has(keyword) || this.annotations.has(keyword)) {
         if (this.inEntry && !STANDARD_ANNOTATIONS.includes(keyword) && !VALIDATING.has(keyword)) throw new Unsupported(`${keyword} in advice`);
@@ -234,79 +260,78 @@ class Generator {
       }
       throw new Unsupported(keyword);
     }
-    const contract = mode !== 'quiet';
+  }
+
+  /** The target of a `$ref`, inlined (a recursive one is refused). */
+  private refCode(ref: unknown, mode: Mode, v: string, depth: number): string {
+    const target = this.target(ref);
+    if (typeof target === 'object' && this.expanding.has(target)) throw new Unsupported('recursive $ref');
+    if (typeof target === 'object') this.expanding.add(target);
+    const code = this.code(target, mode, v, depth);
+    if (typeof target === 'object') this.expanding.delete(target);
+    return code;
+  }
+
+  /** `type`, `const` and `enum`. */
+  private typeCode(schema: SchemaObject, v: string): string[] {
     const out: string[] = [];
-    const d = depthOf(depth);
-
-    if (schema.$ref !== undefined) {
-      const target = this.target(schema.$ref);
-      if (typeof target === 'object' && this.expanding.has(target)) throw new Unsupported('recursive $ref');
-      if (typeof target === 'object') this.expanding.add(target);
-      out.push(this.code(target, mode, v, depth));
-      if (typeof target === 'object') this.expanding.delete(target);
+    if (schema.type !== undefined) {
+      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+      const tests = types.map((type) => {
+        const test = typeof type === 'string' ? TYPE_TESTS[type] : undefined;
+        if (test === undefined) throw new Unsupported(`type ${String(type)}`);
+        return test(v);
+      });
+      out.push(`if (!(${tests.join(' || ')})) return false;`);
     }
-
-    if (contract) {
-      if (schema.type !== undefined) {
-        const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-        const tests = types.map((type) => {
-          const test = typeof type === 'string' ? TYPE_TESTS[type] : undefined;
-          if (test === undefined) throw new Unsupported(`type ${String(type)}`);
-          return test(v);
-        });
-        out.push(`if (!(${tests.join(' || ')})) return false;`);
-      }
-      if ('const' in schema) out.push(`if (!(${this.equals(v, schema.const)})) return false;`);
-      if (schema.enum !== undefined) {
-        if (!Array.isArray(schema.enum) || schema.enum.length === 0) throw new Unsupported('enum');
-        out.push(`if (!(${schema.enum.map((value) => this.equals(v, value)).join(' || ')})) return false;`);
-      }
+    if ('const' in schema) out.push(`if (!(${this.equals(v, schema.const)})) return false;`);
+    if (schema.enum !== undefined) {
+      if (!Array.isArray(schema.enum) || schema.enum.length === 0) throw new Unsupported('enum');
+      out.push(`if (!(${schema.enum.map((value) => this.equals(v, value)).join(' || ')})) return false;`);
     }
+    return out;
+  }
 
-    const format = schema.format === undefined ? undefined : this.options.formats[schema.format as string];
-    if (schema.format !== undefined && format === undefined) throw new Unsupported(`format ${String(schema.format)}`);
-
-    // Keywords of one JSON type apply to values of that type only (Ajv's keyword groups).
-    const strings: string[] = [];
-    const numbers: string[] = [];
-    const objects: string[] = [];
-    const arrays: string[] = [];
-    if (contract) {
-      if (schema.maxLength !== undefined) {
-        const max = naturalNumber(schema.maxLength, 'maxLength');
-        // Ajv counts code points; a string of at most `max` code units has at most `max` of them.
-        strings.push(`if (${v}.length > ${max} && ucs2length(${v}) > ${max}) return false;`);
-      }
-      if (schema.minLength !== undefined) {
-        const min = naturalNumber(schema.minLength, 'minLength');
-        // Two code units make at most one code point: `2 * min` units hold `min` points.
-        strings.push(`if (${v}.length < ${2 * min} && ucs2length(${v}) < ${min}) return false;`);
-      }
-      if (schema.pattern !== undefined) {
-        if (typeof schema.pattern !== 'string') throw new Unsupported('pattern');
-        const excluded = excludedCodeUnits(schema.pattern);
-        strings.push(
-          excluded === undefined ? `if (!${this.value(new RegExp(schema.pattern, 'u'))}.test(${v})) return false;` : `if (!${this.excluding(excluded)}(${v})) return false;`,
-        );
-      }
-      if (format !== undefined) {
-        const test = format.regExp === undefined ? `if (!${this.value(format.test)}(${v})) return false;` : `if (!${this.value(format.regExp)}.test(${v})) return false;`;
-        (format.type === 'number' ? numbers : strings).push(test);
-      }
-      if (schema.minimum !== undefined) numbers.push(`if (${v} < ${finiteNumber(schema.minimum, 'minimum')}) return false;`);
-      if (schema.maximum !== undefined) numbers.push(`if (${v} > ${finiteNumber(schema.maximum, 'maximum')}) return false;`);
-      if (schema.exclusiveMinimum !== undefined) numbers.push(`if (${v} <= ${finiteNumber(schema.exclusiveMinimum, 'exclusiveMinimum')}) return false;`);
-      if (schema.exclusiveMaximum !== undefined) numbers.push(`if (${v} >= ${finiteNumber(schema.exclusiveMaximum, 'exclusiveMaximum')}) return false;`);
-      if (schema.required !== undefined) {
-        if (!Array.isArray(schema.required)) throw new Unsupported('required');
-        for (const name of schema.required) objects.push(`if (${v}[${JSON.stringify(String(name))}] === undefined) return false;`);
-      }
-      if (schema.minProperties !== undefined) objects.push(`if (Object.keys(${v}).length < ${naturalNumber(schema.minProperties, 'minProperties')}) return false;`);
-      if (schema.maxProperties !== undefined) objects.push(`if (Object.keys(${v}).length > ${naturalNumber(schema.maxProperties, 'maxProperties')}) return false;`);
-      if (schema.minItems !== undefined) arrays.push(`if (${v}.length < ${naturalNumber(schema.minItems, 'minItems')}) return false;`);
-      if (schema.maxItems !== undefined) arrays.push(`if (${v}.length > ${naturalNumber(schema.maxItems, 'maxItems')}) return false;`);
+  /** The contract's keywords that look at one JSON type and need no subschema. */
+  private typedKeywords(schema: SchemaObject, v: string, format: FormatCheck | undefined, groups: TypeGroups): void {
+    const { string: strings, number: numbers, object: objects, array: arrays } = groups;
+    if (schema.maxLength !== undefined) {
+      const max = naturalNumber(schema.maxLength, 'maxLength');
+      // Ajv counts code points; a string of at most `max` code units has at most `max` of them.
+      strings.push(`if (${v}.length > ${max} && ucs2length(${v}) > ${max}) return false;`);
     }
+    if (schema.minLength !== undefined) {
+      const min = naturalNumber(schema.minLength, 'minLength');
+      // Two code units make at most one code point: `2 * min` units hold `min` points.
+      strings.push(`if (${v}.length < ${2 * min} && ucs2length(${v}) < ${min}) return false;`);
+    }
+    if (schema.pattern !== undefined) {
+      if (typeof schema.pattern !== 'string') throw new Unsupported('pattern');
+      const excluded = excludedCodeUnits(schema.pattern);
+      strings.push(
+        excluded === undefined ? `if (!${this.value(new RegExp(schema.pattern, 'u'))}.test(${v})) return false;` : `if (!${this.excluding(excluded)}(${v})) return false;`,
+      );
+    }
+    if (format !== undefined) {
+      const test = format.regExp === undefined ? `if (!${this.value(format.test)}(${v})) return false;` : `if (!${this.value(format.regExp)}.test(${v})) return false;`;
+      (format.type === 'number' ? numbers : strings).push(test);
+    }
+    if (schema.minimum !== undefined) numbers.push(`if (${v} < ${finiteNumber(schema.minimum, 'minimum')}) return false;`);
+    if (schema.maximum !== undefined) numbers.push(`if (${v} > ${finiteNumber(schema.maximum, 'maximum')}) return false;`);
+    if (schema.exclusiveMinimum !== undefined) numbers.push(`if (${v} <= ${finiteNumber(schema.exclusiveMinimum, 'exclusiveMinimum')}) return false;`);
+    if (schema.exclusiveMaximum !== undefined) numbers.push(`if (${v} >= ${finiteNumber(schema.exclusiveMaximum, 'exclusiveMaximum')}) return false;`);
+    if (schema.required !== undefined) {
+      if (!Array.isArray(schema.required)) throw new Unsupported('required');
+      for (const name of schema.required) objects.push(`if (${v}[${JSON.stringify(String(name))}] === undefined) return false;`);
+    }
+    if (schema.minProperties !== undefined) objects.push(`if (Object.keys(${v}).length < ${naturalNumber(schema.minProperties, 'minProperties')}) return false;`);
+    if (schema.maxProperties !== undefined) objects.push(`if (Object.keys(${v}).length > ${naturalNumber(schema.maxProperties, 'maxProperties')}) return false;`);
+    if (schema.minItems !== undefined) arrays.push(`if (${v}.length < ${naturalNumber(schema.minItems, 'minItems')}) return false;`);
+    if (schema.maxItems !== undefined) arrays.push(`if (${v}.length > ${naturalNumber(schema.maxItems, 'maxItems')}) return false;`);
+  }
 
+  /** `properties`, `additionalProperties` and `propertyNames`, into the object group. */
+  private propertiesCode(schema: SchemaObject, mode: Mode, v: string, depth: number, objects: string[]): void {
     const properties = schema.properties;
     if (properties !== undefined) {
       if (!isSchemaObject(properties)) throw new Unsupported('properties');
@@ -317,50 +342,50 @@ class Generator {
       }
     }
     if (schema.additionalProperties !== undefined) {
-      const key = this.name('k');
-      const x = this.name('x');
-      const additional = schema.additionalProperties as JsonSchema;
-      const check = this.code(additional, mode, x, depth + 1);
-      if (check !== '') {
-        const known = Object.keys(properties ?? {});
-        const isKnown = known.length === 0 ? 'false' : `${this.value(new Set(known))}.has(${key})`;
-        const limit = mode === 'quiet' ? undefined : this.depthLimitOnly(additional);
-        if (limit !== undefined) {
-          // Free-form values (CustomFieldValue) only limit how deep objects and arrays nest: look
-          // a key up among the known properties only when its value is one.
-          objects.push(
-            `for (const ${key} in ${v}) {\nconst ${x} = ${v}[${key}];\nif (${x} !== null && typeof ${x} === "object" && !${isKnown} && !nestsWithin(${x}, ${limit} - ${depthOf(depth + 1)})) return false;\n}`,
-          );
-        } else objects.push(`for (const ${key} in ${v}) {\nif (${isKnown}) continue;\nconst ${x} = ${v}[${key}];\n${check}\n}`);
-      }
+      const check = this.additionalCode(schema.additionalProperties as JsonSchema, Object.keys(properties ?? {}), mode, v, depth);
+      if (check !== '') objects.push(check);
     }
     if (schema.propertyNames !== undefined) {
       const key = this.name('k');
       const check = this.code(schema.propertyNames as JsonSchema, mode, key, depth + 1);
       if (check !== '') objects.push(`for (const ${key} in ${v}) {\n${check}\n}`);
     }
-    if (schema.items !== undefined) {
-      if (Array.isArray(schema.items)) throw new Unsupported('items as an array');
-      const i = this.name('i');
-      const x = this.name('x');
-      const check = this.code(schema.items as JsonSchema, mode, x, depth + 1);
-      if (check !== '') arrays.push(`for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\nconst ${x} = ${v}[${i}];\n${check}\n}`);
-    }
-    // Where `type` names one type and was checked above, its group needs no guard, and the
-    // groups of other types can never apply.
-    const only = contract && typeof schema.type === 'string' ? (schema.type === 'integer' ? 'number' : schema.type) : undefined;
-    const group = (type: string, guard: string, lines: string[]) => {
-      if (lines.length === 0 || (only !== undefined && only !== type)) return;
-      out.push(only === type ? lines.join('\n') : `if (${guard}) {\n${lines.join('\n')}\n}`);
-    };
-    group('string', `typeof ${v} === "string"`, strings);
-    group('number', `typeof ${v} === "number" && isFinite(${v})`, numbers);
-    group('object', TYPE_TESTS.object!(v), objects);
-    group('array', `Array.isArray(${v})`, arrays);
+  }
 
-    // Applicators. Contract: the alternatives are functions that answer without side effects,
-    // so anyOf stops at the first that holds. Advice: Ajv may run the advice of every
-    // alternative, holding or not, so a clean value must satisfy all of it.
+  /** The loop over the keys not among `known`, or '' when their schema checks nothing. */
+  private additionalCode(additional: JsonSchema, known: string[], mode: Mode, v: string, depth: number): string {
+    const key = this.name('k');
+    const x = this.name('x');
+    const check = this.code(additional, mode, x, depth + 1);
+    if (check === '') return '';
+    const isKnown = known.length === 0 ? 'false' : `${this.value(new Set(known))}.has(${key})`;
+    const limit = mode === 'quiet' ? undefined : this.depthLimitOnly(additional);
+    // Free-form values (CustomFieldValue) only limit how deep objects and arrays nest: look a key
+    // up among the known properties only when its value is one.
+    if (limit !== undefined) {
+      return `for (const ${key} in ${v}) {\nconst ${x} = ${v}[${key}];\nif (${x} !== null && typeof ${x} === "object" && !${isKnown} && !nestsWithin(${x}, ${limit} - ${depthOf(depth + 1)})) return false;\n}`;
+    }
+    return `for (const ${key} in ${v}) {\nif (${isKnown}) continue;\nconst ${x} = ${v}[${key}];\n${check}\n}`;
+  }
+
+  /** `items` (one schema for every item), into the array group. */
+  private itemsCode(schema: SchemaObject, mode: Mode, v: string, depth: number, arrays: string[]): void {
+    if (schema.items === undefined) return;
+    if (Array.isArray(schema.items)) throw new Unsupported('items as an array');
+    const i = this.name('i');
+    const x = this.name('x');
+    const check = this.code(schema.items as JsonSchema, mode, x, depth + 1);
+    if (check !== '') arrays.push(`for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\nconst ${x} = ${v}[${i}];\n${check}\n}`);
+  }
+
+  /**
+   * allOf, anyOf, oneOf, not and if/then/else. Contract: the alternatives are functions that
+   * answer without side effects, so anyOf stops at the first that holds. Advice: Ajv may run the
+   * advice of every alternative, holding or not, so a clean value must satisfy all of it.
+   */
+  private applicators(schema: SchemaObject, mode: Mode, v: string, depth: number): string[] {
+    const contract = mode !== 'quiet';
+    const out: string[] = [];
     if (schema.allOf !== undefined) for (const sub of schemaList(schema.allOf, 'allOf')) out.push(this.code(sub, mode, v, depth));
     const alternatives: JsonSchema[] = [];
     if (schema.anyOf !== undefined) {
@@ -390,29 +415,56 @@ class Generator {
       }
     }
     if (mode !== 'valid') for (const sub of alternatives) out.push(this.code(sub, 'quiet', v, depth));
+    return out;
+  }
 
-    if (contract && schema[MAX_DEPTH] !== undefined) {
-      const limit = naturalNumber(schema[MAX_DEPTH], MAX_DEPTH);
-      out.push(`if (${v} !== null && typeof ${v} === "object" && !nestsWithin(${v}, ${limit} - ${d})) return false;`);
-    }
-
-    if (mode !== 'valid' && schema[ADVICE] !== undefined) {
-      const entries = schema[ADVICE];
-      if (!Array.isArray(entries)) throw new Unsupported(ADVICE);
-      for (const entry of entries) {
-        if (!isSchemaObject(entry)) throw new Unsupported(ADVICE);
-        // Named checks (`x-check`) are not JSON Schema: validateRequest runs them itself.
-        if (entry.schema === undefined) continue;
-        this.inEntry = true;
-        try {
-          out.push(this.code(entry.schema as JsonSchema, 'valid', v, depth));
-        } finally {
-          this.inEntry = false;
-        }
+  /** The advice entries' schemas (plain JSON Schema), checked as the contract's keywords are. */
+  private adviceCode(entries: unknown, v: string, depth: number): string[] {
+    if (!Array.isArray(entries)) throw new Unsupported(ADVICE);
+    const out: string[] = [];
+    for (const entry of entries) {
+      if (!isSchemaObject(entry)) throw new Unsupported(ADVICE);
+      // Named checks (`x-check`) are not JSON Schema: validateRequest runs them itself.
+      if (entry.schema === undefined) continue;
+      this.inEntry = true;
+      try {
+        out.push(this.code(entry.schema as JsonSchema, 'valid', v, depth));
+      } finally {
+        this.inEntry = false;
       }
     }
-    return out.filter((line) => line !== '').join('\n');
+    return out;
   }
+}
+
+/** The checks of keywords that apply to one JSON type, by that type. */
+interface TypeGroups {
+  string: string[];
+  number: string[];
+  object: string[];
+  array: string[];
+}
+
+const GROUP_GUARDS: Record<keyof TypeGroups, (v: string) => string> = {
+  string: (v) => `typeof ${v} === "string"`,
+  number: (v) => `typeof ${v} === "number" && isFinite(${v})`,
+  object: (v) => TYPE_TESTS.object!(v),
+  array: (v) => `Array.isArray(${v})`,
+};
+
+/**
+ * Each type's group behind a guard of its type. Where `type` names one type (`checkedType`,
+ * already checked), its group needs no guard and the groups of other types can never apply.
+ */
+function grouped(checkedType: string | undefined, v: string, groups: TypeGroups): string[] {
+  const only = checkedType === 'integer' ? 'number' : checkedType;
+  const out: string[] = [];
+  for (const type of ['string', 'number', 'object', 'array'] as const) {
+    const lines = groups[type];
+    if (lines.length === 0 || (only !== undefined && only !== type)) continue;
+    out.push(only === type ? lines.join('\n') : `if (${GROUP_GUARDS[type](v)}) {\n${lines.join('\n')}\n}`);
+  }
+  return out;
 }
 
 /**

@@ -9,8 +9,51 @@ import { FREE, alwaysArray, convertText, fieldShape, type Shape } from './shape.
 // no DTD at all (so nothing can expand or fetch an entity). Namespaces are not interpreted: a
 // prefixed name is just a name. Everything it refuses is an XmlDecodeError naming the line,
 // the column and, inside the body, the JSON Pointer of the field.
+//
+// Fast paths. Each is a shortcut around a plain way of doing the same job and rests on an
+// invariant; withoutFastPath() (for test/xml/decode.fast-paths.test.ts only) decodes with one
+// turned off, to compare the values. The paths taken per element or per text live in methods
+// that a subclass of Reader replaces with the plain way (production only ever builds Reader, so
+// its call sites stay monomorphic and pay nothing; a flag read there cost 6% of decode CPU); the
+// per-document ones and the rare branch of groupIndex read a flag.
+// - guessNames: an element's name is first guessed from the order its siblings came in last
+//   time (the plan's `order`), or as its previous sibling's, and checked in place instead of
+//   sliced. Invariant: a guess is taken only when the whole name matches and the next character
+//   cannot continue a name, and `orderPlans[i]` is always the plan of `order[i]`.
+// - lazyText: an element's text is kept as a range of the document until the element ends, and
+//   blank text between child elements is checked where it lies, never copied. Invariant: a
+//   range is kept only for text without references or CRs, the first text of its element (any
+//   later piece copies it out first).
+// - cachedSearches: the next `&`, CR, `]]>` and `<` (in attribute values) are searched once and
+//   the position reused while reading on. Invariant: `at` is the first occurrence at or after
+//   `from`, so it answers every search from `from` up to `at`.
+// - rereadSubReader: a field whose single value and array items have different shapes is read
+//   as a single value; a second element re-reads the first as an item through a sub-reader
+//   over the document cut at the current position, with copies of the enclosing frames.
+//   Invariant: the first element was already read (well formed, faults recorded), so reading
+//   it again cannot raise anything; the sub-reader never writes to the enclosing frames. Off,
+//   the document is decoded again from the start with that element marked as an array's first.
+// - cachedPlans: what decoding needs of a shape is worked out once and kept on the shape
+//   object, per child name too. Invariant: shapes never change once shapeOf has built them.
+// - reusedFrames: the frame of each depth, with its group arrays, is reused from element to
+//   element. Invariant: `count` says how many groups are in use and each is written before read.
+// - groupIndex: a frame finds a field's group by a linear search up to 12 groups, a Map after.
+//   Invariant: the Map holds exactly keys[0..count).
+// - badCharScan: the one scan of the document for characters XML does not allow (made before
+//   reading; each piece is then checked by comparing positions) runs a plain character class
+//   first and the exact pattern only from its first hit. Invariant: the plain class matches
+//   every character the exact pattern does, so the first exact match is at or after its hit.
+// - idleReader: one empty Reader kept for good keeps V8's optimised code (see the end of the
+//   file). Invariant: it never reads, so it holds no state a document could see.
+// Not switched, as they cannot change a value: the unwrapped level `data` built as an object
+// literal (wrap), names compared by a loop instead of startsWith (matchesAt).
 
 const MAX_DEPTH = 64;
+
+export const FAST_PATHS = ['guessNames', 'lazyText', 'cachedSearches', 'rereadSubReader', 'cachedPlans', 'reusedFrames', 'groupIndex', 'badCharScan', 'idleReader'] as const;
+export type FastPath = (typeof FAST_PATHS)[number];
+/** The flags of the fast paths not taken per element (see withoutFastPath). */
+const fast = { groupIndex: true, badCharScan: true, idleReader: true };
 
 // A character XML 1.0 does not allow (section 2.2): C0 controls but tab, LF and CR, the two
 // non-characters U+FFFE/U+FFFF, and surrogates that do not form a pair.
@@ -20,10 +63,14 @@ const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD8
 const MAYBE_NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
 function firstBadCharacter(src: string): number {
-  MAYBE_NOT_XML_CHAR.lastIndex = 0;
-  const maybe = MAYBE_NOT_XML_CHAR.exec(src);
-  if (!maybe) return src.length;
-  NOT_XML_CHAR.lastIndex = maybe.index;
+  let from = 0;
+  if (fast.badCharScan) {
+    MAYBE_NOT_XML_CHAR.lastIndex = 0;
+    const maybe = MAYBE_NOT_XML_CHAR.exec(src);
+    if (!maybe) return src.length;
+    from = maybe.index;
+  }
+  NOT_XML_CHAR.lastIndex = from;
   const bad = NOT_XML_CHAR.exec(src);
   return bad ? bad.index : src.length;
 }
@@ -77,10 +124,12 @@ interface Plan {
 // Kept on the shape itself: a property read instead of a WeakMap lookup.
 type WithPlan = Shape & { decoding?: Plan };
 function planOf(shape: Shape): Plan {
-  let plan = (shape as WithPlan).decoding;
-  if (plan) return plan;
+  return ((shape as WithPlan).decoding ??= newPlan(shape));
+}
+
+function newPlan(shape: Shape): Plan {
   const unwrap = shape.object?.unwrap;
-  plan = {
+  return {
     shape,
     plainText: !shape.free && shape.scalars.size === 1 && shape.scalars.has('string'),
     numeric: shape.free || shape.scalars.has('number') || shape.scalars.has('integer'),
@@ -94,8 +143,6 @@ function planOf(shape: Shape): Plan {
     order: [],
     orderPlans: [],
   };
-  (shape as WithPlan).decoding = plan;
-  return plan;
 }
 
 /** `{ [key]: inner }`; the contract's one unwrapped level (`data`) as a literal, which V8 builds faster. */
@@ -168,33 +215,43 @@ class Fault {
   ) {}
 }
 
+/** A search for what plain text rarely holds: `at` is its first occurrence at or after `from`. */
+class Search {
+  at = -2;
+  from = 0;
+  constructor(readonly needle: string) {}
+}
+
+/** Thrown, with rereadSubReader off, to decode again with the element at `at` read as an item. */
+class Reread {
+  constructor(readonly at: number) {}
+}
+
 class Reader {
-  private pos = 0;
-  private badChar: number;
-  private nextAmp = -2;
-  private nextCr = -2;
-  private nextCdEnd = -2;
-  private nextLt = -2;
-  private ltFrom = 0;
-  private ampFrom = 0;
-  private crFrom = 0;
-  private cdEndFrom = 0;
+  protected pos = 0;
+  protected badChar: number;
+  private readonly amp = new Search('&');
+  private readonly cr = new Search('\r');
+  private readonly cdEnd = new Search(']]>');
+  private readonly lt = new Search('<');
   /** The first error that is not about well-formedness; reported only if the document is well formed. */
   private semantic: Fault | undefined;
-  private readonly frames: Frame[] = [];
+  protected readonly frames: Frame[] = [];
   /** Names of the open elements (also past the depth where frames stop being built). */
-  private readonly names: string[] = [];
+  protected readonly names: string[] = [];
 
   /** How many open elements have frames (values stop being built after a fault of content). */
-  private live = 0;
+  protected live = 0;
   /** The plan of the element whose name expectedName() just guessed right. */
   private guessedPlan: Plan | undefined;
   /** Depth at which a new field is read as an array item (see again()). */
-  private itemDepth = 0;
+  protected itemDepth = 0;
 
   constructor(
-    private readonly src: string,
+    protected readonly src: string,
     badChar?: number,
+    /** Where elements start that are read as an array's first item (rereadSubReader off). */
+    protected readonly itemsAt?: Set<number>,
   ) {
     this.badChar = badChar ?? firstBadCharacter(src);
   }
@@ -318,7 +375,7 @@ class Reader {
    * each plan remembers the order its fields came in last time, and elements repeat. Most
    * documents list the same fields in the same order for every profile.
    */
-  private expectedName(at: number): string {
+  protected expectedName(at: number): string {
     const depth = this.names.length;
     const parent = this.frames[depth];
     if (depth === 0 || this.live !== depth || parent === undefined) return this.name(at);
@@ -332,7 +389,7 @@ class Reader {
     if (last !== undefined && this.nameAt(last, at)) return last;
     const name = this.name(at);
     if (parent.cursor < 256) {
-      parent.plan.orderPlans[parent.cursor] = childPlan(parent.plan, name);
+      parent.plan.orderPlans[parent.cursor] = this.childPlan(parent.plan, name);
       order[parent.cursor++] = name;
     }
     return name;
@@ -344,7 +401,7 @@ class Reader {
   }
 
   /** An XML Name starting at `at`. */
-  private name(at: number): string {
+  protected name(at: number): string {
     const src = this.src;
     let i = at;
     let c = src.charCodeAt(i);
@@ -458,7 +515,7 @@ class Reader {
       if (quote !== 0x22 && quote !== 0x27) this.malformed(`the value of the attribute ${attribute} of <${name}> is not quoted`, i);
       const end = src.indexOf(quote === 0x22 ? '"' : "'", i + 1);
       if (end === -1) this.malformed(`the value of the attribute ${attribute} of <${name}> is not closed`, i);
-      if (this.nextLtFrom(i + 1) < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, this.nextLt);
+      if (this.nextFrom(this.lt, i + 1) < end) this.malformed(`"<" in the value of the attribute ${attribute} of <${name}>`, this.lt.at);
       if (this.badChar < end) this.badCharacter(this.badChar);
       if (attributeSet === undefined) {
         if (attributes?.includes(attribute)) this.malformed(`the attribute ${attribute} appears twice in <${name}>`, i);
@@ -494,8 +551,7 @@ class Reader {
       return false;
     }
     const frames = this.frames;
-    let frame = frames[depth];
-    if (!frame) frames[depth] = frame = newFrame();
+    const frame = this.frameAt(depth);
     frame.name = name;
     frame.text = '';
     frame.parts = undefined;
@@ -512,12 +568,12 @@ class Reader {
         this.fault(`the document must have one root element <${rootName}>, found <${name}>`, at, 0);
         return false;
       }
-      frame.plan = planOf(rootShape);
+      frame.plan = this.planOf(rootShape);
       frame.listed = false;
       return true;
     }
     const parent = frames[depth - 1]!;
-    const plan = guessed ?? childPlan(parent.plan, name);
+    const plan = guessed ?? this.childPlan(parent.plan, name);
     const shape = plan.shape;
     let group = this.groupOf(parent, name);
     if (group === -1) {
@@ -529,21 +585,37 @@ class Reader {
       let flags = 0;
       if (arrayMark) flags |= MARKED | ATTRIBUTE_MARK;
       else if (plan.alwaysArray || this.itemDepth === depth) flags |= MARKED;
-      else if (plan.item !== shape) flags |= SPECULATIVE;
+      else if (plan.item !== shape) flags |= this.itemsAt?.has(at) ? MARKED : SPECULATIVE;
       parent.flags[group] = flags;
       if (parent.index) parent.index.set(name, group);
-      else if (parent.count > 12) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
+      else if (parent.count > 12 && fast.groupIndex) parent.index = new Map(parent.keys.slice(0, parent.count).map((key, i) => [key, i]));
       frame.nth = 0;
       frame.listed = (flags & MARKED) !== 0;
-      frame.plan = flags & MARKED ? planOf(plan.item) : plan;
+      frame.plan = flags & MARKED ? this.planOf(plan.item) : plan;
     } else {
       const rest = parent.rests[group];
       frame.nth = rest ? rest.length + 1 : 1;
       frame.listed = true;
-      frame.plan = planOf(plan.item);
+      frame.plan = this.planOf(plan.item);
     }
     frame.group = group;
     return true;
+  }
+
+  /** The frame for an element at `depth`, reused from the last element there (reusedFrames). */
+  protected frameAt(depth: number): Frame {
+    let frame = this.frames[depth];
+    if (!frame) this.frames[depth] = frame = newFrame();
+    return frame;
+  }
+
+  /** Plans, cached on their shapes (cachedPlans). */
+  protected planOf(shape: Shape): Plan {
+    return planOf(shape);
+  }
+
+  protected childPlan(plan: Plan, name: string): Plan {
+    return childPlan(plan, name);
   }
 
   private groupOf(frame: Frame, name: string): number {
@@ -621,11 +693,11 @@ class Reader {
    * an item. Rare (a field that is "a string or a list of strings", sent as a list). The
    * element was read once already, so it is well formed and its faults are recorded.
    */
-  private again(start: number, depth: number): unknown {
+  protected again(start: number, depth: number): unknown {
     // The document cut where this reader stands (a slice shares the characters): the sub-reader's
     // searches for what text rarely holds ("&", "]]>") stop there instead of running to the
     // document's end, which for a field in each of 10,000 profiles was quadratic.
-    const sub = new Reader(this.src.slice(0, this.pos), Math.min(this.badChar, this.pos));
+    const sub = new (this.constructor as typeof Reader)(this.src.slice(0, this.pos), Math.min(this.badChar, this.pos));
     const parent = this.frames[depth - 1]!;
     sub.frames.push(...this.frames.slice(0, depth - 1), { ...newFrame(), name: parent.name, plan: parent.plan, listed: parent.listed, nth: parent.nth });
     sub.names.push(...this.names.slice(0, depth - 1));
@@ -639,28 +711,31 @@ class Reader {
 
   /** Character data between `start` and `end` (no markup in it) inside the innermost element. */
   private text(start: number, end: number, building: boolean): void {
-    if (this.nextCdEndFrom(start) < end) this.malformed('"]]>" in text', this.nextCdEnd);
+    if (this.nextFrom(this.cdEnd, start) < end) this.malformed('"]]>" in text', this.cdEnd.at);
     if (this.badChar < end) this.badCharacter(this.badChar);
-    const amp = this.nextAmpFrom(start) < end;
+    const amp = this.nextFrom(this.amp, start) < end;
     if (!building || this.names.length > MAX_DEPTH) {
       if (amp) this.references(start, end, false);
       return;
     }
     const frame = this.frames[this.names.length]!;
+    if (!amp && this.uncopied(frame, start, end)) return;
+    this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+  }
+
+  /** Takes text without references where it lies, if it can (lazyText); says whether it did. */
+  protected uncopied(frame: Frame, start: number, end: number): boolean {
     if (frame.count !== 0) {
       // Between child elements only blank text may be; it is checked where it lies, not copied.
-      if (amp) this.append(frame, this.references(start, end, false));
-      else if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
-      return;
+      if (!frame.mixed && !this.blank(start, end)) frame.mixed = true;
+      return true;
     }
-    if (!amp && frame.text === '' && frame.rawStart < 0 && !(this.nextCrFrom(start) < end)) {
-      // Kept as a range until the element ends: the text of an element that turns out to
-      // hold elements is never copied.
-      frame.rawStart = start;
-      frame.rawEnd = end;
-      return;
-    }
-    this.append(frame, amp ? this.references(start, end, false) : this.lines(this.src.slice(start, end)));
+    if (frame.text !== '' || frame.rawStart >= 0 || this.nextFrom(this.cr, start) < end) return false;
+    // Kept as a range until the element ends: the text of an element that turns out to hold
+    // elements is never copied.
+    frame.rawStart = start;
+    frame.rawEnd = end;
+    return true;
   }
 
   /** The text read so far in an element, as a string. */
@@ -713,7 +788,7 @@ class Reader {
   }
 
   private attributeValue(start: number, end: number): string {
-    if (this.nextAmpFrom(start) < end) return this.references(start, end, true);
+    if (this.nextFrom(this.amp, start) < end) return this.references(start, end, true);
     // Attribute-value normalisation: literal white space reads as a space.
     return this.src.slice(start, end).replace(/\r\n|[\r\n\t]/g, ' ');
   }
@@ -757,41 +832,14 @@ class Reader {
     return out.join('');
   }
 
-  // Next occurrences of what plain text rarely holds, found once and reused while reading on.
-  private nextAmpFrom(from: number): number {
-    if (this.nextAmp < from || this.ampFrom > from) {
-      const i = this.src.indexOf('&', from);
-      this.nextAmp = i === -1 ? this.src.length : i;
-      this.ampFrom = from;
+  // The next occurrence of what plain text rarely holds, found once and reused while reading on.
+  protected nextFrom(search: Search, from: number): number {
+    if (search.at < from || search.from > from) {
+      const i = this.src.indexOf(search.needle, from);
+      search.at = i === -1 ? this.src.length : i;
+      search.from = from;
     }
-    return this.nextAmp;
-  }
-
-  private nextLtFrom(from: number): number {
-    if (this.nextLt < from || this.ltFrom > from) {
-      const i = this.src.indexOf('<', from);
-      this.nextLt = i === -1 ? this.src.length : i;
-      this.ltFrom = from;
-    }
-    return this.nextLt;
-  }
-
-  private nextCrFrom(from: number): number {
-    if (this.nextCr < from || this.crFrom > from) {
-      const i = this.src.indexOf('\r', from);
-      this.nextCr = i === -1 ? this.src.length : i;
-      this.crFrom = from;
-    }
-    return this.nextCr;
-  }
-
-  private nextCdEndFrom(from: number): number {
-    if (this.nextCdEnd < from || this.cdEndFrom > from) {
-      const i = this.src.indexOf(']]>', from);
-      this.nextCdEnd = i === -1 ? this.src.length : i;
-      this.cdEndFrom = from;
-    }
-    return this.nextCdEnd;
+    return search.at;
   }
 }
 
@@ -806,6 +854,73 @@ let idle: Reader | undefined;
 
 /** Decodes a whole document whose root element must be `rootName`, by the shape of the body. */
 export function decodeDocument(xml: string, rootName: string, shape: Shape): unknown {
-  idle ??= new Reader('');
-  return new Reader(xml).read(rootName, shape);
+  if (fast.idleReader) idle ??= new Reader('');
+  else idle = undefined;
+  if (Reading === Reader) return new Reader(xml).read(rootName, shape);
+  // Not Reader: a test turned a fast path off (withoutFastPath).
+  const itemsAt = new Set<number>();
+  for (;;) {
+    try {
+      return new Reading(xml, undefined, itemsAt).read(rootName, shape);
+    } catch (error) {
+      if (!(error instanceof Reread)) throw error;
+      itemsAt.add(error.at);
+    }
+  }
+}
+
+// --- the plain ways, for tests ---------------------------------------------------------------
+
+/** The Reader of each fast path taken per element, with that path replaced by the plain way. */
+const WITHOUT: Partial<Record<FastPath, typeof Reader>> = {
+  guessNames: class extends Reader {
+    protected override expectedName(at: number): string {
+      return this.name(at);
+    }
+  },
+  lazyText: class extends Reader {
+    protected override uncopied(): boolean {
+      return false;
+    }
+  },
+  cachedSearches: class extends Reader {
+    protected override nextFrom(search: Search, from: number): number {
+      const i = this.src.indexOf(search.needle, from);
+      search.at = i === -1 ? this.src.length : i;
+      return search.at;
+    }
+  },
+  // The whole document is read again, the element now marked as an array's first item.
+  rereadSubReader: class extends Reader {
+    protected override again(start: number): unknown {
+      throw new Reread(start);
+    }
+  },
+  cachedPlans: class extends Reader {
+    protected override planOf(shape: Shape): Plan {
+      return newPlan(shape);
+    }
+    protected override childPlan(plan: Plan, name: string): Plan {
+      return newPlan(fieldShape(plan.fields, name));
+    }
+  },
+  reusedFrames: class extends Reader {
+    protected override frameAt(depth: number): Frame {
+      return (this.frames[depth] = newFrame());
+    }
+  },
+};
+let Reading: typeof Reader = Reader;
+
+/** Runs `run` with the fast path `path` turned off: for test/xml/decode.fast-paths.test.ts only. */
+export function withoutFastPath<T>(path: FastPath, run: () => T): T {
+  const flags = { ...fast };
+  try {
+    if (path in fast) fast[path as keyof typeof fast] = false;
+    Reading = WITHOUT[path] ?? Reader;
+    return run();
+  } finally {
+    Object.assign(fast, flags);
+    Reading = Reader;
+  }
 }

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { XmlDecodeError, requestXml } from '../src/xml.js';
+import { XmlDecodeError, requestXml } from '../../src/xml.js';
 
 function saxesAccepts(xml: string): boolean {
   const parser = new SaxesParser();

@@ -1,7 +1,7 @@
 // Issue 15, item 16: exactly well-formed XML 1.0, its five predefined entities and character
 // references to characters XML allows; everything else refused with where it is.
 import { describe, expect, it } from 'vitest';
-import { XmlDecodeError, requestXml } from '../src/xml.js';
+import { XmlDecodeError, requestXml } from '../../src/xml.js';
 
 const wrap = (fields: string) => `<xml><workflow_id>12</workflow_id>${fields}</xml>`;
 const note = (text: string) => wrap(`<data><note>${text}</note></data>`);

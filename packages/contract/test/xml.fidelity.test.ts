@@ -1,7 +1,7 @@
 // The XML codec must keep producing exactly the objects and bytes it produced before its
 // rewrite (issue 14): the digests below were recorded from the fast-xml-parser codec, before
 // the streaming decoder and the compiled encoder replaced it. `RECORD_XML_DIGESTS=1 pnpm vitest
-// run test/xml-fidelity.test.ts` prints the current digests instead of checking them.
+// run test/xml.fidelity.test.ts` prints the current digests instead of checking them.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createBatchEncoder } from '../src/batch.js';
