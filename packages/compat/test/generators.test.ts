@@ -52,7 +52,7 @@ const DATA = "[{ data: { email: 'a@example.com', _fname: 'Alisa' } }]";
 /** Requests the contract refuses; the generated request type should refuse them too. */
 const REFUSED: Record<string, string> = {
   'workflow_id is an integer': `{ workflow_id: 'twelve', data: ${DATA} }`,
-  'data is required': '{ workflow_id: 12 }',
+  'data, when sent, is a list of profiles': "{ workflow_id: 12, data: { data: { email: 'a@example.com' } } }",
   'matching is one of the documented modes': `{ workflow_id: 12, matching: 'fax', data: ${DATA} }`,
   'custom matching needs field_name': `{ workflow_id: 12, matching: 'custom', data: ${DATA} }`,
   'custom_sub matching needs field_name': `{ workflow_id: 12, matching: 'custom_sub', data: ${DATA} }`,

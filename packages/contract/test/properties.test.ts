@@ -72,11 +72,11 @@ describe('generated from the schema', () => {
   it('every mutation of a valid request is rejected (contract) or warned about (advice) at the place it broke', () => {
     const cases = fc
       .tuple(validRequest, fc.constantFrom(...mutations), fc.nat())
-      .filter(([request, mutation]) => (request as Request).data.length > 0 && (mutation.applies?.(request as Request) ?? true));
+      .filter(([request, mutation]) => ((request as Request).data?.length ?? 0) > 0 && (mutation.applies?.(request as Request) ?? true));
     fc.assert(
       fc.property(cases, ([request, mutation, seed]) => {
         const broken = structuredClone(request) as Request;
-        const pointer = mutation.apply(broken, seed % broken.data.length);
+        const pointer = mutation.apply(broken, seed % broken.data!.length);
         // Uncapped: a generated request can already draw 100 warnings (the default cap), which
         // would hide the one the mutation causes.
         const result = validateRequest(broken, { maxViolations: Number.MAX_SAFE_INTEGER });

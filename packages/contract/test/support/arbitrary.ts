@@ -131,7 +131,7 @@ export const validRequest = (arbitraryOf(document.components.schemas.ImportAndSt
   (request) => {
     if (typeof request.field_name !== 'string') return request;
     if (profileFields.includes(request.field_name)) request.field_name = 'CRM_ID';
-    for (const item of request.data as { data: Record<string, unknown> }[]) item.data[request.field_name as string] ??= '00066';
+    for (const item of (request.data ?? []) as { data: Record<string, unknown> }[]) item.data[request.field_name as string] ??= '00066';
     return request;
   },
 );
