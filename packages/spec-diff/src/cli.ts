@@ -89,7 +89,9 @@ function main(): Promise<number> | number {
     return 1;
   }
   if (values['require-changeset']) {
-    return pendingBump(REPO_ROOT, CONTRACT_PACKAGE).then((bump) => {
+    // SPEC_DIFF_CHANGESET_ROOT: another repository's pending changesets (its .changeset/), for a
+    // contract kept below the repository root, and for the gate's own tests.
+    return pendingBump(process.env.SPEC_DIFF_CHANGESET_ROOT ?? REPO_ROOT, CONTRACT_PACKAGE).then((bump) => {
       const problem = changesetProblem(report, bump, CONTRACT_PACKAGE);
       if (problem) console.error(`\nspec:diff: ${problem}`);
       else if (report.changes.length > 0) console.error(`\nspec:diff: the pending changesets bump ${CONTRACT_PACKAGE} (${bump}): enough for these changes`);

@@ -19,7 +19,7 @@ interface Command {
 const COMMANDS: Command[] = [
   { name: 'altcraft-import', entry: 'packages/cli/dist/cli.js', typed: ['--concurency', '4', 'in.ndjson'], says: 'altcraft-import: unknown option --concurency; did you mean --concurrency?', help: 'altcraft-import --help', status: 1 },
   { name: 'altcraft-mock', entry: 'apps/mock/dist/cli.js', typed: ['--prot', '4010'], says: 'altcraft-mock: unknown option --prot; did you mean --port?', help: 'altcraft-mock --help', status: 2 },
-  { name: 'altcraft-mock', entry: 'apps/mock/dist/cli.js', typed: ['--recrd', 'x'], says: 'altcraft-mock: unknown option --recrd', help: 'altcraft-mock --help', status: 2 },
+  { name: 'altcraft-mock', entry: 'apps/mock/dist/cli.js', typed: ['--recrd', 'x'], says: 'altcraft-mock: unknown option --recrd; did you mean --record?', help: 'altcraft-mock --help', status: 2 },
   { name: 'pnpm dev', entry: 'apps/mock/dist/dev.js', typed: ['--bogus'], says: 'pnpm dev: unknown option --bogus', help: 'pnpm dev --help', status: 2 },
   { name: 'pnpm dev', entry: 'apps/mock/dist/dev.js', typed: ['--no-doc'], says: 'pnpm dev: unknown option --no-doc; did you mean --no-docs?', help: 'pnpm dev --help', status: 2 },
   { name: 'pnpm probe', entry: 'packages/probe/dist/cli.js', typed: ['--upstrem', 'http://127.0.0.1:9'], says: 'probe: unknown option --upstrem; did you mean --upstream?', help: 'pnpm probe --help', status: 1 },
