@@ -174,6 +174,33 @@ const SAMPLE = 64;
 const HEADROOM = 1.02;
 
 /**
+ * One JSON body of `batch`: the profiles carried from the last body were serialised alone and
+ * come first; one stringify for the rest. Undefined when a profile is not an object or cannot be
+ * serialised. `profiles` is scratch space, reused from body to body.
+ */
+function stringifyBatch(encoder: Envelope['encoder'], batch: Pending[], profiles: Profile[]): string | undefined {
+  let measured = 0;
+  while (measured < batch.length && batch[measured]!.text !== undefined) measured++;
+  profiles.length = 0;
+  for (let i = measured; i < batch.length; i++) {
+    const { profile } = batch[i]!;
+    if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return undefined;
+    profiles.push(profile);
+  }
+  try {
+    if (measured === 0) return encoder.body(profiles);
+    const parts: string[] = [];
+    for (let i = 0; i < measured; i++) parts.push(batch[i]!.text!);
+    if (profiles.length > 0) parts.push(encoder.items(profiles));
+    return encoder.head + parts.join(encoder.separator) + encoder.tail;
+  } catch {
+    return undefined;
+  } finally {
+    profiles.length = 0;
+  }
+}
+
+/**
  * JSON: sized from the average profile so far and stringified once per body; a body over the
  * limit gives back its last profiles (serialised alone, carried serialised to the next body).
  */
@@ -210,32 +237,9 @@ function jsonStrategy(envelope: Envelope, maxProfiles: number): Strategy {
         sample(batch, unsendable);
         return { count: 0 };
       }
-      // The profiles carried from the last body were serialised alone and come first; one
-      // stringify for the rest.
-      let measured = 0;
-      while (measured < batch.length && batch[measured]!.text !== undefined) measured++;
-      profiles.length = 0;
-      for (let i = measured; i < batch.length; i++) {
-        const { profile } = batch[i]!;
-        // Not an object: the profiles before it go alone, and it is reported when it comes first.
-        if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return fitMeasured(envelope, batch, unsendable);
-        profiles.push(profile);
-      }
-      let text: string;
-      try {
-        if (measured === 0) text = encoder.body(profiles);
-        else {
-          const parts: string[] = [];
-          for (let i = 0; i < measured; i++) parts.push(batch[i]!.text!);
-          if (profiles.length > 0) parts.push(encoder.items(profiles));
-          text = encoder.head + parts.join(encoder.separator) + encoder.tail;
-        }
-      } catch {
-        // Something in this batch cannot be serialised: the profiles before it go alone.
-        return fitMeasured(envelope, batch, unsendable);
-      } finally {
-        profiles.length = 0;
-      }
+      let text = stringifyBatch(envelope.encoder, batch, profiles);
+      // Not an object, or not serialisable: the profiles before it go alone, and it is reported when it comes first.
+      if (text === undefined) return fitMeasured(envelope, batch, unsendable);
       let bytes = byteLength(text);
       let count = batch.length;
       if (bytes > maxBodyBytes) {
