@@ -84,7 +84,11 @@ for (let round = 0; round < Number(process.env.IMPORT_BENCH_RSS_ROUNDS ?? 3); ro
   rss.small.push((await runJson(worker, [sink.url, String(SMALL)])).maxRssMb);
   rss.large.push((await runJson(worker, [sink.url, String(LARGE)])).maxRssMb);
 }
-report('peak RSS streaming 2,000,000 profiles', summarise(rss.large, rss.small), { target: 1.05, baselineName: '500,000 profiles', unit: 'MB' });
+// 1.10x, not 1.05x: over five rounds (issue 26) the ratio was 1.040-1.086 (median 1.052) while the
+// live heap after a full GC was 15.70 MB against 15.92 MB and the sampled peak heap 174-181 MB in
+// both runs. What differs is the peak of Buffer memory (136-150 MB against 151-162 MB) across the
+// larger run's 4x more bodies and 3.5x more full GCs: where GC happens to run, not growth.
+report('peak RSS streaming 2,000,000 profiles', summarise(rss.large, rss.small), { target: 1.1, baselineName: '500,000 profiles', unit: 'MB' });
 await sink.stop();
 
 // XML: one 10,000-profile batch, the XML encoder vs JSON.stringify of the same batch.
