@@ -19,6 +19,13 @@ const build = spawnSync('turbo', ['run', 'build', '--filter=@altcraft-api/spec-d
   maxBuffer: 64 * 1024 * 1024,
 });
 if (build.status !== 0) {
+  // The bundle step's own one-line reason (the spec's root file deleted) is all there is to say;
+  // turbo's frame around it is not. When Redocly explained the failure, its lines are kept.
+  const reason = /build:bundle: (.*)$/m.exec(`${build.stdout ?? ''}${build.stderr ?? ''}`)?.[1];
+  if (reason !== undefined && !reason.endsWith('above, why')) {
+    process.stderr.write(`spec:diff: the contract could not be bundled: ${reason}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}${build.error ? `${build.error.message}\n` : ''}`);
   process.stderr.write('spec:diff: the contract or this CLI could not be built (above: why)\n');
   process.exit(2);

@@ -69,6 +69,7 @@ const { values } = parseOptionsOrExit('altcraft-mock', {
     'task-ttl': { type: 'string' },
     'task-limit': { type: 'string' },
     'task-profile-limit': { type: 'string' },
+    'task-max-bytes': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });

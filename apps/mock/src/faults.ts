@@ -121,14 +121,31 @@ function draw(...parts: (string | number)[]): number {
 const ERROR_TEXT: Record<number, string> = { 400: 'Invalid request', 401: 'API token required', 402: 'Tariff limit reached', 403: 'Forbidden', 429: 'Too many requests', 500: 'Internal server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout' };
 
 /**
+ * Most distinct request bodies a FaultInjector counts (about 110 bytes each, so about 7 MiB):
+ * it is fed before the token is checked, so any client could otherwise grow it forever.
+ */
+export const SEEN_MAX = 65_536;
+
+/**
  * What the plan does to a request, decided by the seed, the request's bytes and how many times
  * those same bytes came before: the same requests get the same faults in any arrival order, and
  * a retry (the same bytes again) draws anew, so a client that retries gets through.
+ *
+ * The counts are kept for the `maxSeen` bodies seen most recently (SEEN_MAX by default). A body
+ * not seen while that many others came is forgotten and counts as new when it comes back: it
+ * gets the faults of its first attempts again. So "same requests, same faults" holds for any
+ * working set of up to `maxSeen` distinct bodies, which a test's run stays far below.
  */
 export class FaultInjector {
+  // Least recently seen first: a body seen again is moved to the end.
   private readonly seen = new Map<string, number>();
+  private readonly maxSeen: number;
 
-  constructor(readonly plan: FaultPlan) {
+  constructor(
+    readonly plan: FaultPlan,
+    options: { maxSeen?: number } = {},
+  ) {
+    this.maxSeen = options.maxSeen ?? SEEN_MAX;
     // A plan built in code skips parseFaults: the same limits, or a delay silently becomes 1 ms.
     for (const rule of plan.rules) {
       if (rule.kind === 'latency' && !(rule.ms >= 0 && rule.ms <= MAX_TIMER_MS)) throw new RangeError(`latency ${rule.ms} ms is outside 0-${MAX_TIMER_MS} ms`);
@@ -142,7 +159,9 @@ export class FaultInjector {
   next(bytes: Buffer | string): Action {
     const key = createHash('sha256').update(bytes).digest('hex');
     const attempt = this.seen.get(key) ?? 0;
+    this.seen.delete(key);
     this.seen.set(key, attempt + 1);
+    if (this.seen.size > this.maxSeen) this.seen.delete(this.seen.keys().next().value as string);
     const { rules, seed } = this.plan;
     let fault: Action = { answer: 'ok' };
     let u = draw(seed, key, attempt, 'fault');

@@ -2,8 +2,10 @@
 // (spec/DECISIONS.md rows 25-29). A task's state is a function of the clock: it is `queued`,
 // then `in_progress` with a rising `progress`, then `completed` with the per-profile results the
 // synchronous operation answers for the same batch. Only `completed` is a documented value; the
-// other two are the mock's assumption. The store is bounded: at most `maxTasks` tasks and
-// `maxProfiles` result items in all (oldest dropped first), each dropped `ttlMs` after it finished.
+// other two are the mock's assumption. The store is bounded: at most `maxTasks` tasks,
+// `maxProfiles` result items and `maxBytes` of tasks as JSON in all (oldest dropped first), each
+// dropped once `ttlMs` has passed after it finished. Bytes matter because with
+// matching=profile_id every result item echoes whatever profile_id the client sent.
 import type { ChildProcess } from 'node:child_process';
 import { isJsonObject, listExamples, type OperationId } from '@altcraft-api/contract';
 import { answerFor } from './answers.js';
@@ -17,11 +19,13 @@ export interface TaskOptions {
   maxTasks?: number;
   /** Most result items kept over all tasks (`--task-profile-limit`); one larger batch is still kept, alone. */
   maxProfiles?: number;
+  /** Most bytes of tasks (as UTF-8 JSON) kept over all tasks (`--task-max-bytes`); one larger task is still kept, alone. */
+  maxBytes?: number;
   /** The clock (tests move it). */
   now?: () => number;
 }
 
-export const TASK_DEFAULTS = { durationMs: 1000, ttlMs: 600_000, maxTasks: 10_000, maxProfiles: 1_000_000 } as const;
+export const TASK_DEFAULTS = { durationMs: 1000, ttlMs: 600_000, maxTasks: 10_000, maxProfiles: 1_000_000, maxBytes: 64 * 2 ** 20 } as const;
 
 /** What a task is: enough to answer its status at any time, in any mock process. */
 export interface TaskRecord {
@@ -52,6 +56,9 @@ const exampleAnswers = new Map<string, unknown>();
   }
 }
 
+/** What a task weighs against `maxBytes`: its size as UTF-8 JSON, as a hand-over sends it. */
+export const recordBytes = (record: TaskRecord): number => Buffer.byteLength(JSON.stringify(record));
+
 function isRecord(value: unknown): value is TaskRecord {
   if (!isJsonObject(value)) return false;
   const { id, createdAt, durationMs, results } = value;
@@ -63,10 +70,13 @@ export class TaskStore {
   readonly ttlMs: number;
   readonly maxTasks: number;
   readonly maxProfiles: number;
+  readonly maxBytes: number;
   private readonly now: () => number;
   // In insertion order, which is creation order: the first entry is the oldest.
   private readonly tasks = new Map<string, TaskRecord>();
+  private readonly sizes = new Map<string, number>();
   private profiles = 0;
+  private bytes = 0;
   /** Called with each task this store creates (not with the ones handed to it). */
   onCreate: ((record: TaskRecord) => void) | undefined;
 
@@ -75,11 +85,12 @@ export class TaskStore {
     this.ttlMs = options.ttlMs ?? TASK_DEFAULTS.ttlMs;
     this.maxTasks = options.maxTasks ?? TASK_DEFAULTS.maxTasks;
     this.maxProfiles = options.maxProfiles ?? TASK_DEFAULTS.maxProfiles;
+    this.maxBytes = options.maxBytes ?? TASK_DEFAULTS.maxBytes;
     this.now = options.now ?? Date.now;
     for (const [name, value] of Object.entries({ durationMs: this.durationMs, ttlMs: this.ttlMs })) {
       if (!(Number.isSafeInteger(value) && value >= 0)) throw new RangeError(`task ${name} must be a whole number of ms, not ${value}`);
     }
-    for (const [name, value] of Object.entries({ maxTasks: this.maxTasks, maxProfiles: this.maxProfiles })) {
+    for (const [name, value] of Object.entries({ maxTasks: this.maxTasks, maxProfiles: this.maxProfiles, maxBytes: this.maxBytes })) {
       if (!(Number.isSafeInteger(value) && value >= 1)) throw new RangeError(`task ${name} must be a positive integer, not ${value}`);
     }
   }
@@ -91,6 +102,11 @@ export class TaskStore {
   /** Result items kept over all tasks. */
   get profileCount(): number {
     return this.profiles;
+  }
+
+  /** Bytes of the tasks kept (see `recordBytes`). */
+  get byteCount(): number {
+    return this.bytes;
   }
 
   /** Queues a task; a task of that id still kept stays as it is (the same batch sent again). */
@@ -129,21 +145,27 @@ export class TaskStore {
     return { ...SUCCESS, data: { status: 'in_progress', progress } };
   }
 
+  // Kept for `ttlMs` after it completed, that millisecond included: with a ttl of 0 a status
+  // request in the millisecond the task completes still sees its results.
   private expired(task: TaskRecord): boolean {
-    return this.now() >= task.createdAt + task.durationMs + this.ttlMs;
+    return this.now() > task.createdAt + task.durationMs + this.ttlMs;
   }
 
   private keep(record: TaskRecord): void {
-    while (this.tasks.size > 0 && (this.tasks.size >= this.maxTasks || this.profiles + record.results.length > this.maxProfiles)) {
-      this.drop(this.tasks.keys().next().value as string);
-    }
+    const bytes = recordBytes(record);
+    const full = () => this.tasks.size >= this.maxTasks || this.profiles + record.results.length > this.maxProfiles || this.bytes + bytes > this.maxBytes;
+    while (this.tasks.size > 0 && full()) this.drop(this.tasks.keys().next().value as string);
     this.tasks.set(record.id, record);
+    this.sizes.set(record.id, bytes);
     this.profiles += record.results.length;
+    this.bytes += bytes;
   }
 
   private drop(id: string): void {
     this.profiles -= this.tasks.get(id)!.results.length;
+    this.bytes -= this.sizes.get(id)!;
     this.tasks.delete(id);
+    this.sizes.delete(id);
   }
 
   /** Drops expired tasks from the oldest on: the first one still kept ends the walk. */
@@ -193,16 +215,45 @@ export function shareTasksWithParent(store: TaskStore): void {
   });
 }
 
+/** Most bytes of tasks pnpm dev sends in one IPC message: far below V8's longest string. */
+export const HANDOVER_CHUNK_BYTES = 8 * 2 ** 20;
+
+/** `records` in runs of at most `maxBytes` (a larger record alone); always one run at least. */
+function inChunks(records: TaskRecord[], maxBytes: number): TaskRecord[][] {
+  const chunks: TaskRecord[][] = [[]];
+  let bytes = 0;
+  for (const record of records) {
+    const size = recordBytes(record);
+    if (chunks.at(-1)!.length > 0 && bytes + size > maxBytes) {
+      chunks.push([]);
+      bytes = 0;
+    }
+    chunks.at(-1)!.push(record);
+    bytes += size;
+  }
+  return chunks;
+}
+
 /**
  * In pnpm dev, outside the mock processes it swaps: keeps a copy of every task they create (as
  * bounded as theirs), passes each one to the other live processes (a retiring one may still
  * queue a task), and hands all of them to a new process before it serves.
  */
 export class TaskKeeper {
-  private readonly store = new TaskStore();
+  private readonly store: TaskStore;
   private readonly children = new Set<ChildProcess>();
+  /** Most bytes of tasks in one hand-over message (one larger task goes alone). */
+  private readonly chunkBytes: number;
 
-  /** Follows `child`'s tasks; resolves once it holds the tasks kept so far. */
+  constructor(options: { chunkBytes?: number; store?: TaskOptions } = {}) {
+    this.store = new TaskStore(options.store);
+    this.chunkBytes = options.chunkBytes ?? HANDOVER_CHUNK_BYTES;
+  }
+
+  /**
+   * Follows `child`'s tasks; resolves once it holds the tasks kept so far. A child that does not
+   * take them in time (or that cannot be sent them) is killed: it must not serve without them.
+   */
   handOver(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
@@ -210,8 +261,14 @@ export class TaskKeeper {
       if (!isTaskMessage(message) || !('task' in message) || !this.store.add(message.task)) return;
       for (const other of this.children) if (other !== child && other.connected) other.send({ tasks: [message.task] });
     });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the mock process did not take the ${this.store.size} kept task(s) within ${timeoutMs} ms`)), timeoutMs);
+    return new Promise<void>((resolve, reject) => {
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        child.off('message', loaded);
+        child.kill('SIGTERM');
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error(`the mock process did not take the ${this.store.size} kept task(s) within ${timeoutMs} ms`)), timeoutMs);
       const loaded = (message: unknown) => {
         if (!isTaskMessage(message) || !('tasksLoaded' in message)) return;
         clearTimeout(timer);
@@ -219,7 +276,13 @@ export class TaskKeeper {
         resolve();
       };
       child.on('message', loaded);
-      child.send({ tasks: this.store.records(), reply: true });
+      try {
+        // In order over one channel: the reply to the last chunk comes after all were taken.
+        const chunks = inChunks(this.store.records(), this.chunkBytes);
+        chunks.forEach((tasks, at) => child.send({ tasks, reply: at === chunks.length - 1 }));
+      } catch (error) {
+        fail(error as Error);
+      }
     });
   }
 

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../src/faults.js';
+import { FaultInjector, SEEN_MAX, startFaultServer, type Action, type FaultServer } from '../src/faults.js';
 import { within } from './support/deadline.js';
 import { send } from './support/http.js';
 
@@ -38,5 +39,42 @@ describe('the fault server', () => {
     const answer = await post(JSON.stringify({ workflow_id: 1, data: [{ data: { email: 'a@example.com' } }] }));
     expect(answer.status).toBe(200);
     expect(server.acknowledged().at(-1)).toBe('a@example.com');
+  });
+});
+
+describe('FaultInjector memory', () => {
+  const plan = { rules: [{ kind: 'status' as const, status: 500, rate: 0.3 }, { kind: 'latency' as const, rate: 0.2, ms: 5 }], seed: 7 };
+  const remembered = (injector: FaultInjector) => (injector as unknown as { seen: Map<string, number> }).seen.size;
+  const faults = (injector: FaultInjector, bodies: string[]) => bodies.map((body) => JSON.stringify(injector.next(body) satisfies Action));
+
+  it(`remembers at most ${SEEN_MAX} distinct bodies however many come (it is fed before the token is checked)`, () => {
+    const injector = new FaultInjector(plan);
+    for (let i = 0; i < SEEN_MAX + 20_000; i++) injector.next(`{"task_id":"t${i}"}`);
+    expect(remembered(injector)).toBe(SEEN_MAX);
+  });
+
+  it('gives the same faults to the same requests while the working set fits, as long as the working set fits under the cap', () => {
+    const bodies = Array.from({ length: 2000 }, (_, i) => `{"n":${i % 700}}`);
+    const once = faults(new FaultInjector(plan, { maxSeen: 1000 }), bodies);
+    const again = faults(new FaultInjector(plan, { maxSeen: 1000 }), bodies);
+    expect(again).toEqual(once);
+    // Retries still draw anew: the third attempt of a body is not its first.
+    expect(new Set(once).size).toBeGreaterThan(1);
+  });
+
+  it('past the cap, a body not seen for longest starts again as new: its faults are those of its first attempts', () => {
+    const injector = new FaultInjector(plan, { maxSeen: 3 });
+    const first = faults(injector, ['a', 'a']);
+    faults(injector, ['b', 'c', 'd']); // 'a' is now the least recently seen of four: forgotten
+    expect(remembered(injector)).toBe(3);
+    expect(faults(injector, ['a', 'a'])).toEqual(first);
+    // A recently seen body is kept (least recently used goes first, not first arrived).
+    const fresh = new FaultInjector(plan, { maxSeen: 3 });
+    faults(fresh, ['x', 'x', 'x', 'x']);
+    faults(fresh, ['y', 'z']);
+    faults(fresh, ['x']);
+    faults(fresh, ['w']);
+    faults(fresh, ['x']);
+    expect((fresh as unknown as { seen: Map<string, number> }).seen.get(createHash('sha256').update('x').digest('hex'))).toBe(6);
   });
 });

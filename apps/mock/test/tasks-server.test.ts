@@ -189,7 +189,7 @@ describe('altcraft-mock --help', () => {
   it('says the task flags with their defaults and the item fault', async () => {
     const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--help']);
-    for (const flag of ['--task-duration DUR', '--task-ttl DUR', '--task-limit N', '--task-profile-limit N', 'item:RATE']) expect(stdout).toContain(flag);
+    for (const flag of ['--task-duration DUR', '--task-ttl DUR', '--task-limit N', '--task-profile-limit N', '--task-max-bytes N', 'item:RATE']) expect(stdout).toContain(flag);
     expect(stdout).toMatch(/default 10000\)/);
   });
 });

@@ -40,11 +40,25 @@ describe('a task', () => {
     const { store, tick } = clocked({ durationMs: 0, ttlMs: 5000 });
     store.create('t', []);
     expect(statusOf(store, 't')!.data.status).toBe('completed');
-    tick(4999);
+    tick(5000);
     expect(statusOf(store, 't')).toBeDefined();
     tick(1);
     expect(statusOf(store, 't')).toBeUndefined();
     expect(store.size).toBe(0);
+  });
+
+  it('with a time to live of 0 is completed for the millisecond it completes in, then unknown', () => {
+    const { store, tick } = clocked({ durationMs: 1000, ttlMs: 0 });
+    store.create('t', [{ profile_id: 'x' }]);
+    tick(999);
+    expect(statusOf(store, 't')!.data.status).toBe('in_progress');
+    tick(1);
+    expect(statusOf(store, 't')!.data).toEqual({ status: 'completed', progress: 100, result: { result: [{ profile_id: 'x' }] } });
+    tick(1);
+    expect(statusOf(store, 't')).toBeUndefined();
+    const instant = clocked({ durationMs: 0, ttlMs: 0 });
+    instant.store.create('now', []);
+    expect(statusOf(instant.store, 'now')!.data.status).toBe('completed');
   });
 
   it('stays as it is when the same batch queues it again (same task id)', () => {
@@ -99,11 +113,12 @@ describe('the store is bounded', () => {
       tick(1);
     }
     tick(50);
-    // t0 to t999 were created 1,050 ms to 51 ms ago: t0 to t950 are 100 ms old or more.
+    // t0 to t999 were created 1,050 ms to 51 ms ago: t0 to t949 are more than 100 ms old
+    // (t950's last millisecond is now).
     store.create('next', []);
-    expect(store.size).toBe(50);
-    expect(store.records()[0]!.id).toBe('t951');
-    expect(store.profileCount).toBe(49);
+    expect(store.size).toBe(51);
+    expect(store.records()[0]!.id).toBe('t950');
+    expect(store.profileCount).toBe(50);
   });
 
   it('takes the tasks another process hands over, except expired, duplicate or malformed ones', () => {
@@ -116,8 +131,32 @@ describe('the store is bounded', () => {
     expect(store.records().map((r) => r.id)).toEqual(['x']);
   });
 
+  it('stays within its byte bound when every result echoes a huge profile_id (matching=profile_id)', () => {
+    const maxBytes = 4 * 2 ** 20;
+    const { store, tick } = clocked({ durationMs: 0, maxBytes });
+    const big = 'x'.repeat(300 * 1024);
+    const ids: string[] = [];
+    for (let i = 0; i < 48; i++) {
+      const request = { workflow_id: 1, matching: 'profile_id', data: [{ data: { profile_id: `${i}`.padStart(8, '0') + big } }] };
+      ids.push((answerWithTasks('importAndStartBatchTask', request, store) as { task_id: string }).task_id);
+      tick(1);
+      const held = store.records().reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record)), 0);
+      expect(held).toBeLessThanOrEqual(maxBytes);
+      expect(store.byteCount).toBe(held);
+    }
+    // Oldest first: the newest tasks are the ones kept, and they still answer in full.
+    expect(store.size).toBe(13);
+    expect(store.records().map((r) => r.id)).toEqual(ids.slice(-13));
+    expect(statusOf(store, ids.at(-1)!)!.data.result!.result).toEqual([{ profile_id: '00000047' + big }]);
+    expect(statusOf(store, ids[0]!)).toBeUndefined();
+    // One task larger than the bound is kept, alone (as a batch over the profile limit is).
+    store.create('huge', [{ profile_id: 'y'.repeat(maxBytes) }]);
+    expect(store.records().map((r) => r.id)).toEqual(['huge']);
+    expect(TASK_DEFAULTS.maxBytes).toBe(64 * 2 ** 20);
+  });
+
   it('refuses caps and durations that are not whole numbers', () => {
-    for (const options of [{ maxTasks: 0 }, { maxProfiles: 1.5 }, { durationMs: -1 }, { ttlMs: Number.NaN }]) expect(() => new TaskStore(options)).toThrow(RangeError);
+    for (const options of [{ maxBytes: 0 }, { maxTasks: 0 }, { maxProfiles: 1.5 }, { durationMs: -1 }, { ttlMs: Number.NaN }]) expect(() => new TaskStore(options)).toThrow(RangeError);
   });
 });
 
@@ -179,4 +218,30 @@ describe('pnpm dev hand-over (TaskKeeper and shareTasksWithParent, over real IPC
     expect(await ask(third, { ids: true })).toEqual(['t1', 't2']);
     expect(keeper.size).toBe(2);
   }, 60_000);
+
+  it('hands over in messages of bounded size, however many bytes the tasks hold', async () => {
+    // 40 tasks of ~100 KiB: one message held them all (4 MiB); 70 of 8 MiB made a message
+    // longer than V8's longest string, and the new process never got its tasks.
+    const keeper = new TaskKeeper({ chunkBytes: 256 * 1024 });
+    const first = child();
+    await keeper.handOver(first);
+    for (let i = 0; i < 40; i++) await ask(first, { create: `t${i}`, pad: 100 * 1024 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(keeper.size).toBe(40);
+    const second = child();
+    await keeper.handOver(second);
+    expect(await ask(second, { ids: true })).toEqual(Array.from({ length: 40 }, (_, i) => `t${i}`));
+    const sizes = (await ask(second, { handed: true })) as number[];
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(256 * 1024);
+  }, 60_000);
+
+  it('kills a process that does not take the tasks in time, so it never serves without them', async () => {
+    const keeper = new TaskKeeper();
+    const deaf = fork(script, ['--deaf'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(deaf);
+    const exited = new Promise((resolve) => deaf.once('exit', (code, signal) => resolve(signal ?? code)));
+    await expect(keeper.handOver(deaf, 500)).rejects.toThrow(/did not take/);
+    expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))])).toBe('SIGTERM');
+  }, 30_000);
 });

@@ -76,6 +76,16 @@ export class RateEstimate {
 }
 
 /**
+ * `line` cut to fit one row of a terminal `columns` wide, with the last column left free: a line
+ * that wraps leaves its first rows behind, since \r and ESC [K only reach the last one. The bar
+ * and the counts come first, so what is cut is the tail (the rate, the ETA).
+ */
+function fitted(line: string, columns: number | undefined): string {
+  if (columns === undefined || !(columns > 1) || line.length <= columns - 1) return line;
+  return `${line.slice(0, columns - 2)}…`;
+}
+
+/**
  * Progress on stderr: a bar redrawn in place on a terminal, plain periodic lines otherwise (logs
  * of a CI job or a cron run). `total` is known when the input is a file: all its lines, those a
  * --resume carries over (`carryOver`) included, as the summary and the exit status count them.
@@ -132,7 +142,7 @@ export class ProgressDisplay {
     const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '-')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
     const perMs = this.rate.perMs;
     const eta = fraction !== undefined && fraction < 1 && perMs !== undefined && total ? `, ETA ${duration((total - settled) / perMs)}` : '';
-    this.drawn = `${bar}${counts}${eta}`;
+    this.drawn = fitted(`${bar}${counts}${eta}`, this.stream.columns);
     this.stream.write(`\r\x1b[K${this.drawn}`);
   }
 

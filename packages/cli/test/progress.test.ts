@@ -14,21 +14,30 @@ const dir = mkdtempSync(join(tmpdir(), 'altcraft-import-progress-'));
 const none: LineTally = { imported: 0, queued: 0, failed: 0, unknown: 0, unreadable: 0 };
 const imported = (n: number): LineTally => ({ ...none, imported: n });
 
-/** A terminal's lines after `raw`: carriage returns, erase-to-end-of-line (ESC [K) and newlines. */
-function screen(raw: string): string[] {
+/**
+ * A terminal's lines after `raw`: carriage returns, erase-to-end-of-line (ESC [K) and newlines;
+ * with a `width`, a row that fills it wraps onto the next (xterm's pending wrap), and ESC [K and
+ * \r then act on that last row only, as a real terminal does.
+ */
+function screen(raw: string, width = Infinity): string[] {
   const lines: string[] = [];
-  let [line, col] = ['', 0];
+  let [line, col, pending] = ['', 0, false];
   for (let at = 0; at < raw.length; at++) {
     if (raw.startsWith('\x1b[K', at)) {
       line = line.slice(0, col);
       at += 2;
-    } else if (raw[at] === '\r') col = 0;
+    } else if (raw[at] === '\r') [col, pending] = [0, false];
     else if (raw[at] === '\n') {
       lines.push(line);
-      [line, col] = ['', 0];
+      [line, col, pending] = ['', 0, false];
     } else {
+      if (pending) {
+        lines.push(line);
+        [line, col, pending] = ['', 0, false];
+      }
       line = line.slice(0, col) + raw[at] + line.slice(col + 1);
       col++;
+      if (col === width) [col, pending] = [width - 1, true];
     }
   }
   if (line) lines.push(line);
@@ -36,8 +45,8 @@ function screen(raw: string): string[] {
 }
 
 /** A stream that says it is a terminal and keeps what is written. */
-function terminal(): NodeJS.WriteStream & { text: string } {
-  const stream = { isTTY: true, text: '', write: (chunk: string) => ((stream.text += chunk), true) };
+function terminal(columns?: number): NodeJS.WriteStream & { text: string } {
+  const stream = { isTTY: true, columns, text: '', write: (chunk: string) => ((stream.text += chunk), true) };
   return stream as unknown as NodeJS.WriteStream & { text: string };
 }
 
@@ -108,6 +117,26 @@ describe('ProgressDisplay on a terminal', () => {
     expect(screen(stream.text).at(-1)).toBe('altcraft-import: after the bar');
   });
 
+  it('clips the bar to the terminal width, so a redraw on a narrow terminal leaves no row behind', () => {
+    const stream = terminal(80);
+    const progress = new ProgressDisplay(stream, 1_000_000, 'imported');
+    progress.update({ ...none, imported: 123_456, failed: 789, unknown: 12 }, 10_000, true);
+    progress.update({ ...none, imported: 223_456, failed: 789, unknown: 12 }, 20_000, true);
+    progress.say('altcraft-import: line 777: not JSON');
+    progress.update({ ...none, imported: 323_456, failed: 789, unknown: 12 }, 30_000, true);
+    const draws = stream.text.split('\r\x1b[K').slice(1).map((draw) => draw.split('\n').at(-1)!);
+    for (const draw of draws) expect(draw.length, draw).toBeLessThanOrEqual(79);
+    const lines = screen(stream.text, 80);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('altcraft-import: line 777: not JSON');
+    expect(lines[1]).toMatch(/^\[#{8}-{16}\]  32% 324,257\/1,000,000 lines: 323,456 imported.*…$/);
+    expect(lines[1]).toHaveLength(79);
+    // Without a known width (a terminal that does not say), the line is drawn whole.
+    const unknown = terminal();
+    new ProgressDisplay(unknown, 1_000_000, 'imported').update(imported(5), 1_000, true);
+    expect(unknown.text).toContain('lines/s');
+  });
+
   it('counts the lines --resume carried over, and takes the rate from this run alone', () => {
     const stream = terminal();
     const progress = new ProgressDisplay(stream, 50_000, 'imported');
@@ -124,9 +153,10 @@ describe('altcraft-import on a pseudo-terminal (script)', () => {
     server = undefined;
   });
 
-  async function onTerminal(args: string[]): Promise<{ code: number | null; raw: string }> {
+  async function onTerminal(args: string[], columns?: number): Promise<{ code: number | null; raw: string }> {
     const command = [CLI, ...args].map((arg) => `'${arg}'`).join(' ');
-    const { code, stdout } = await runCli([], { command: ['script', ['-qec', `${process.execPath} ${command} 2>&1`, '/dev/null']] });
+    const stty = columns === undefined ? '' : `stty cols ${columns}; `;
+    const { code, stdout } = await runCli([], { command: ['script', ['-qec', `${stty}${process.execPath} ${command} 2>&1`, '/dev/null']] });
     return { code, raw: stdout.replace(/\r\n/g, '\n') };
   }
 
@@ -167,5 +197,18 @@ describe('altcraft-import on a pseudo-terminal (script)', () => {
     const bar = lines.find((line) => line.startsWith('[########################] 100%'));
     expect(bar).toMatch(/^\[#{24}\] 100% 1,000\/1,000 lines: 1,000 imported, 0 failed, 0 unknown, 0 unreadable; /);
     expect(lines.find((line) => / lines: .*; \d+ requests?, /.test(line))).toMatch(/^altcraft-import: 1,000 lines: 1,000 imported, 0 failed, 0 unknown, 0 unreadable \(600 carried over from the report, 400 this run\); /);
+  }, 90_000);
+
+  it('on an 80-column terminal, every draw fits on one row and the screen keeps no stale rows', async () => {
+    server = await startFaultServer((request) => (request.number % 3 === 1 ? { answer: 'status', status: 500, body: { error: 500, error_text: 'Internal server error' } } : { answer: 'delay', ms: 40, then: { answer: 'ok' } }));
+    const input = join(dir, 'narrow.ndjson');
+    writeFileSync(input, `${Array.from({ length: 3_000 }, (_, i) => JSON.stringify({ email: `p${i}@example.com` })).join('\n')}\n`);
+    const { raw } = await onTerminal(['--base-url', server.baseUrl, '--workflow', '12', '--batch-size', '100', '--concurrency', '2', input], 80);
+    const draws = raw.split('\r\x1b[K').slice(1).map((draw) => draw.split('\n')[0]!);
+    expect(draws.filter((draw) => draw.startsWith('[')).length).toBeGreaterThan(1);
+    for (const draw of draws) expect(draw.length, draw).toBeLessThanOrEqual(79);
+    // One bar row on the screen, the final draw's: a wrapped draw left its first row behind each time.
+    const bars = screen(raw, 80).filter((line) => /^\[[#-]{24}\]/.test(line));
+    expect(bars, screen(raw, 80).join('\n')).toHaveLength(1);
   }, 90_000);
 });

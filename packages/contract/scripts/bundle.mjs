@@ -6,7 +6,7 @@
 // while CI's `spec:diff --require-changeset` demands a contract changeset. Reviewers also get the
 // resolved contract in the diff. CI fails when the committed copy differs from a fresh build.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveKnownFields } from './known-fields.mjs';
 import { redoclyStderr } from './redocly-output.mjs';
@@ -18,6 +18,13 @@ const root = (path) => fileURLToPath(new URL(`../../../${path}`, import.meta.url
 
 const passOn = redoclyStderr();
 
+// A build that cannot bundle says why in one line (Redocly's own findings are above it) and
+// exits 2: a stack trace of this script says nothing about the spec.
+function fail(message) {
+  process.stderr.write(`build:bundle: ${message}\n`);
+  process.exit(2);
+}
+
 function redoclyBundle(input, output) {
   const run = spawnSync('redocly', ['bundle', input, '--config', root('redocly.yaml'), '-o', here(output)], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -25,10 +32,11 @@ function redoclyBundle(input, output) {
     encoding: 'utf8',
   });
   passOn(run.stderr ?? '');
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`redocly bundle ${input} failed (exit status ${run.status}): above, why`);
+  if (run.error) fail(`redocly could not be run: ${run.error.message}`);
+  if (run.status !== 0) fail(`redocly bundle ${input} failed (exit status ${run.status}): above, why`);
 }
 
+if (!existsSync(root('spec/openapi.yaml'))) fail('spec/openapi.yaml does not exist (deleted or moved?): nothing to bundle');
 mkdirSync(here('dist'), { recursive: true });
 mkdirSync(here('src/generated'), { recursive: true });
 redoclyBundle(root('spec/openapi.yaml'), 'dist/openapi.json');

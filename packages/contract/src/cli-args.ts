@@ -31,13 +31,18 @@ export function editDistance(a: string, b: string): number {
  * closest within 2 edits (1 for words of 4 letters or fewer, where 2 edits make another word).
  */
 export function closest(typed: string, candidates: readonly string[]): string | undefined {
+  // Only a name within 2 characters of a candidate's length can be within 2 edits: a longer one
+  // (a pasted value, 128 KiB of it) skips every table and costs one pass.
+  const longest = Math.max(0, ...candidates.map((candidate) => candidate.length));
+  if (typed.length > longest + 2) return undefined;
   const lower = typed.toLowerCase();
   const prefixed = candidates.filter((candidate) => lower.length >= 3 && candidate.startsWith(lower));
   if (prefixed.length === 1) return prefixed[0];
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate);
     const limit = Math.min(candidate.length, lower.length) <= 4 ? 1 : 2;
+    if (Math.abs(candidate.length - lower.length) > limit) continue;
+    const distance = editDistance(lower, candidate);
     if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
@@ -65,6 +70,19 @@ export function typedOptions(argv: readonly string[], options: Options): string[
   return typed;
 }
 
+/** Longest option name echoed in a message; a longer one is clipped. */
+const SHOWN_MAX = 40;
+// What a token option would be called: whatever is glued to it (`-tVALUE`, `--token:VALUE`) may
+// be the token itself, so nothing after the prefix is ever echoed.
+const TOKEN_LIKE = /^(--token|-t)/i;
+
+/** An option (or word) as a message may show it: nothing after a token-like prefix, clipped. */
+export function shownOption(typed: string): string {
+  const prefix = TOKEN_LIKE.exec(typed)?.[1];
+  if (prefix !== undefined) return prefix.length < typed.length ? `${prefix}…` : typed;
+  return typed.length > SHOWN_MAX ? `${typed.slice(0, SHOWN_MAX - 1)}…` : typed;
+}
+
 /**
  * Why the first option argv names that `options` does not know is wrong, with the known option
  * it most likely meant (`unknown option --recrd; did you mean --record?`); undefined when all
@@ -76,10 +94,10 @@ export function unknownOption(argv: readonly string[], options: Options): string
   for (const typed of typedOptions(argv, options)) {
     if (typed.startsWith('--')) {
       const name = typed.slice(2);
-      if (!names.includes(name)) return `unknown option ${typed}${didYouMean(name, names, '--')}`;
+      if (!names.includes(name)) return `unknown option ${shownOption(typed)}${didYouMean(name, names, '--')}`;
     } else if (!shorts.includes(typed)) {
       const letters = typed.slice(1);
-      return `unknown option ${typed}${letters.length > 1 ? didYouMean(letters, names, '--') : ''}`;
+      return `unknown option ${shownOption(typed)}${letters.length > 1 ? didYouMean(letters, names, '--') : ''}`;
     }
   }
   return undefined;
@@ -93,7 +111,7 @@ export function parseArgsMessage(error: Error & { code?: string }, valueNames: R
     if (/argument missing|ambiguous/.test(error.message)) return `${name} needs a value (${name} ${valueNames[option] ?? 'VALUE'})`;
     if (/does not take an argument/.test(error.message)) return `${name} takes no value`;
   }
-  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ''}`.trim();
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${shownOption(/'([^']*)'/.exec(error.message)?.[1] ?? '')}`.trim();
   return error.message.split('\n')[0]!;
 }
 

@@ -90,3 +90,60 @@ describe('parseOptions', () => {
     expect(refuse(['--port', '1'])).toBeUndefined();
   });
 });
+
+describe('unknownOption, on a value glued to a token-like option', () => {
+  it.each([
+    ['-tSECRETVALUE', 'unknown option -t…'],
+    ['-TSECRETVALUE', 'unknown option -T…'],
+    ['--tokenSECRETVALUE', 'unknown option --token…'],
+    ['--token:SECRETVALUE', 'unknown option --token…'],
+    ['--TOKEN:SECRETVALUE', 'unknown option --TOKEN…'],
+    ['--tokenSECRETVALUE=x', 'unknown option --token…'],
+  ])('%s echoes nothing after the prefix', (arg, message) => {
+    expect(unknownOption([arg], OPTIONS)).toBe(message);
+  });
+
+  it('never echoes the value, whatever follows a token-like prefix', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('-t', '-T', '--token', '--ToKeN', '-token'), fc.string({ minLength: 1 }), (prefix, rest) => {
+        const secret = `SECRET${rest}`;
+        const message = unknownOption([`${prefix}${secret}`], OPTIONS) ?? '';
+        expect(message).not.toContain('SECRET');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('clips a long option name to about 40 characters', () => {
+    const message = unknownOption([`--${'x'.repeat(1000)}=1`], OPTIONS)!;
+    expect(message).toMatch(/^unknown option --x+…$/);
+    expect(message.length).toBeLessThan(70);
+    expect(unknownOption(['--recrd'], OPTIONS)).toBe('unknown option --recrd; did you mean --record?');
+  });
+});
+
+describe('unknownOption on a huge option name', () => {
+  // Judged by ratios within one run: against a linear pass over the same text (lower-casing it)
+  // and per byte at growing sizes. A full edit-distance table per candidate costs ~25 s/MB.
+  const timed = (run: () => unknown) => {
+    let best = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const start = performance.now();
+      run();
+      best = Math.min(best, performance.now() - start);
+    }
+    return Math.max(best, 0.05);
+  };
+
+  it('answers in time linear in the name, close to one pass over it', () => {
+    const perByte: number[] = [];
+    for (const size of [32 * 1024, 128 * 1024, 512 * 1024]) {
+      const arg = `--${'x'.repeat(size)}=secret`;
+      const took = timed(() => unknownOption([arg], OPTIONS));
+      const pass = timed(() => arg.split('=')[0]!.toLowerCase().startsWith('--y'));
+      expect(took / pass, `${size} bytes: ${took.toFixed(2)} ms against ${pass.toFixed(2)} ms`).toBeLessThan(200);
+      perByte.push(took / size);
+    }
+    expect(perByte[2]! / perByte[0]!).toBeLessThan(4);
+  }, 120_000);
+});

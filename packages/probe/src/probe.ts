@@ -1,4 +1,5 @@
 // Runs the probes one after the other and compares each answer with what the contract assumes.
+import { createRedactor } from '@altcraft-api/contract';
 import type { Assumption } from './assumptions.js';
 import { emailOf, selectQuestions, type ProbeContext } from './questions.js';
 import { endpointUrl, isAccepted, send, type Answer } from './send.js';
@@ -50,13 +51,11 @@ export interface ProbeReport {
   stopped?: string;
 }
 
-/** Replaces the token, and the forms it takes in JSON, XML and URLs, in any text. */
-export function redactor(token: string): (text: string) => string {
-  const forms = [...new Set([token, JSON.stringify(token).slice(1, -1), encodeURIComponent(token), token.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')])]
-    .filter((form) => form.length > 0)
-    .sort((a, b) => b.length - a.length);
-  return (text) => forms.reduce((out, form) => out.split(form).join('[token]'), text);
-}
+/**
+ * Replaces the token in any text: the contract's redactor, which also catches pieces of it
+ * (a server may echo the token cut short), other letter cases and escaped forms.
+ */
+export const redactor = createRedactor;
 
 const clip = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 

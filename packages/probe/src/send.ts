@@ -1,6 +1,6 @@
 // Sends one probe request and reads what the installation answered. Plain fetch, so a probe can
 // send what the client would refuse or change (10,001 profiles, no `format`, a padded body).
-import { formatOfMediaType, isJsonObject, operations, requestXml, responseXml, type OperationId } from '@altcraft-api/contract';
+import { createRedactor, formatOfMediaType, isJsonObject, operations, requestXml, responseXml, type OperationId } from '@altcraft-api/contract';
 import type { Encoding, TaskIdForm } from './assumptions.js';
 import type { ProbeRequest } from './questions.js';
 
@@ -113,7 +113,7 @@ function envelopeOf(text: string, encoding: Answer['encoding'], status: number, 
   return undefined;
 }
 
-function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefined): void {
+function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefined, redact: (text: string) => string): void {
   if (!envelope) return;
   if (typeof envelope.error === 'number' && Number.isFinite(envelope.error)) answer.error = envelope.error;
   if (typeof envelope.error_text === 'string') answer.errorText = envelope.error_text;
@@ -134,10 +134,10 @@ function readEnvelope(answer: Answer, envelope: Record<string, unknown> | undefi
     answer.itemError = failed[0];
     answer.itemErrors = failed.length;
   }
-  readTask(answer, envelope);
+  readTask(answer, envelope, redact);
 }
 
-function readTask(answer: Answer, envelope: Record<string, unknown>): void {
+function readTask(answer: Answer, envelope: Record<string, unknown>, redact: (text: string) => string): void {
   const data = isJsonObject(envelope.data) ? envelope.data : undefined;
   const taskId = envelope.task_id ?? data?.task_id;
   if (typeof taskId === 'string') answer.taskId = taskId;
@@ -147,7 +147,9 @@ function readTask(answer: Answer, envelope: Record<string, unknown>): void {
     ...(typeof data.status === 'string' ? { status: data.status } : {}),
     ...(typeof data.progress === 'number' ? { progress: data.progress } : {}),
     ...(Array.isArray(inner) ? { resultItems: inner.length } : {}),
-    ...(data.result !== undefined ? { resultText: JSON.stringify(data.result).slice(0, 400) } : {}),
+    // Redacted before the clip: a cut through an echoed token would leave a part of it that no
+    // redaction later can recognise.
+    ...(data.result !== undefined ? { resultText: redact(JSON.stringify(data.result)).slice(0, 400) } : {}),
   };
 }
 
@@ -175,7 +177,7 @@ export async function send(url: URL, request: ProbeRequest, token: string, timeo
     return { ...answer, failure: `the answer broke off: ${(error as Error).message}` };
   }
   answer.encoding = encodingOf(response.headers.get('content-type'), text);
-  readEnvelope(answer, envelopeOf(text, answer.encoding, response.status, request.operation ?? 'importAndStartBatch'));
+  readEnvelope(answer, envelopeOf(text, answer.encoding, response.status, request.operation ?? 'importAndStartBatch'), createRedactor(token));
   return answer;
 }
 

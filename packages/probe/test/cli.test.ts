@@ -157,7 +157,7 @@ describe('pnpm probe', () => {
     for (const format of [[], ['--json']]) {
       const { code, stdout, stderr } = await runCli(['--upstream', fake.baseUrl, '--workflow', '12', '--yes', ...format]);
       expect(code).toBe(2);
-      expect(stdout).toContain('[token]');
+      expect(stdout).toContain('[redacted]');
       expect(stdout + stderr).not.toContain(TOKEN);
     }
   }, SPAWN_BUDGET);

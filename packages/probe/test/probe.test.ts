@@ -159,7 +159,7 @@ describe('the token', () => {
     }));
     const report = await runProbe({ upstream: fake.baseUrl, workflowId: 12, token: hostile });
     const printed = JSON.stringify(report);
-    expect(printed).toContain('[token]');
+    expect(printed).toContain('[redacted]');
     for (const form of [hostile, JSON.stringify(hostile).slice(1, -1), encodeURIComponent(hostile), TOKEN]) expect(printed).not.toContain(form);
   });
 
@@ -170,8 +170,22 @@ describe('the token', () => {
     expect(JSON.stringify(report)).not.toContain(TOKEN.slice(0, 8));
   });
 
-  it('redactor replaces the longest form first', () => {
-    expect(redactor('a/b')('x a/b y a%2Fb z')).toBe('x [token] y [token] z');
+  it('redactor replaces every form, and pieces of the token a server cut short', () => {
+    expect(redactor('a/b')('x a/b y a%2Fb z')).toBe('x [redacted] y [redacted] z');
+    expect(redactor(TOKEN)(`cut ${TOKEN.slice(0, 9)}… ${TOKEN.toUpperCase()}`)).not.toMatch(new RegExp(`${TOKEN.slice(0, 8)}|${TOKEN.slice(0, 8).toUpperCase()}`));
+  });
+
+  it('is redacted from a task result before it is clipped (the first part of the token does not show)', async () => {
+    fake = await startFakePlatform((r) =>
+      r.url.endsWith('/tasks/status')
+        ? { status: 200, body: { error: 0, data: { status: 'completed', progress: 100, result: { echo: `${'x'.repeat(381)}${TOKEN}` } } } }
+        : r.url.endsWith('_task')
+          ? { status: 200, body: { error: 0, task_id: 'T-1' } }
+          : { status: 200, body: { error: 0, result: [{ profile_id: 'abcdefghijklmnqrstuvwxyz' }] } },
+    );
+    const report = await runProbe({ upstream: fake.baseUrl, workflowId: 12, token: TOKEN, only: ['task-status'], taskPollMs: 10 });
+    expect(report.rows.find((row) => row.id === 'task-status')?.answer).toContain('xxx');
+    expect(JSON.stringify(report)).not.toContain(TOKEN.slice(0, 10));
   });
 });
 

@@ -1,6 +1,7 @@
 import { MAX_BODY_BYTES, requestXml } from '@altcraft-api/contract';
-import { describe, expect, it } from 'vitest';
-import { encodeRequest, endpointUrl } from '../src/send.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeRequest, endpointUrl, send } from '../src/send.js';
+import { startFakePlatform, type FakePlatform } from './support/fake-platform.js';
 
 const body = { workflow_id: 12, skip_triggers: true, data: [{ data: { email: 'probe+1@example.invalid' } }] };
 
@@ -35,5 +36,28 @@ describe('encodeRequest', () => {
     const { body: bytes, headers } = encodeRequest({ body, encoding: 'xml', auth: 'body' }, 'T0K');
     expect(headers['Content-Type']).toBe('application/xml; charset=utf-8');
     expect(requestXml.decode(bytes.toString())).toEqual({ token: 'T0K', ...body });
+  });
+});
+
+describe('send, on a task status that echoes the token', () => {
+  const TOKEN = 'SECRETtokenABCDEFGH123456';
+  let fake: FakePlatform | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it('redacts data.result before it is clipped, wherever the clip falls in the token', async () => {
+    // '{"echo":"' is 9 characters and the text is clipped at 400: the pads put the cut at every
+    // position inside the token.
+    let pad = 0;
+    fake = await startFakePlatform(() => ({ status: 200, body: { error: 0, data: { status: 'completed', progress: 100, result: { echo: `${'x'.repeat(pad)}${TOKEN}` } } } }));
+    for (pad = 391 - TOKEN.length; pad <= 391; pad++) {
+      const answer = await send(endpointUrl(fake.baseUrl, 'getTaskStatus'), { body: { id: 'T-1' }, encoding: 'json', auth: 'body', operation: 'getTaskStatus' }, TOKEN, 5_000);
+      const text = answer.task?.resultText ?? '';
+      expect(text.length, `pad ${pad}`).toBeGreaterThan(300);
+      expect(JSON.stringify(answer), `pad ${pad}`).not.toContain(TOKEN.slice(0, 3));
+      for (const k of [1, 2]) expect(text.endsWith(TOKEN.slice(0, k)), `pad ${pad}`).toBe(false);
+    }
   });
 });

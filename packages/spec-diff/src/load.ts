@@ -113,9 +113,19 @@ function revision(ref: string): string | undefined {
   }
 }
 
+function isShallow(): boolean {
+  try {
+    return git(['rev-parse', '--is-shallow-repository']).toString().trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What CI compares a pull request with: the merge base of HEAD and main (origin/main where there
- * is no local main); on main itself, or without either, the last commit.
+ * is no local main); on main itself, or without either, the last commit. In a shallow clone
+ * (CI's usual checkout) a merge base it cannot reach is an error, not the last commit: that
+ * fallback compared a branch with itself and let `--fail-on-breaking` pass a breaking change.
  */
 export function defaultBase(): BaseRevision {
   const head = revision('HEAD');
@@ -129,7 +139,12 @@ export function defaultBase(): BaseRevision {
       continue;
     }
     if (mergeBase !== head) return { ref: mergeBase, description: `the merge base with ${main} (${mergeBase.slice(0, 7)})` };
-    break;
+    return { ref: head, description: `the last commit (${head.slice(0, 7)})` };
+  }
+  if (isShallow()) {
+    throw new Error(
+      'the merge base of HEAD and main is not in this shallow clone, so there is nothing to compare with: fetch the history (git fetch --unshallow origin main, or fetch-depth: 0 in actions/checkout), or name a BASE',
+    );
   }
   return { ref: head, description: `the last commit (${head.slice(0, 7)})` };
 }
