@@ -62,7 +62,8 @@ export function tokensOf(authorization: string | undefined, url: string | undefi
       tokens.add(match[1]!.slice(1, -1));
     }
   }
-  for (const match of body.matchAll(/<token(?:\s[^>]*)?>([^<]*)<\/token\s*>/g)) tokens.add(unescapeXml(match[1]!).trim());
+  // No part crosses a `<`: `[^>]*` ran to the end of the text for each of 60,000 `<token ` (quadratic).
+  for (const match of body.matchAll(/<token(?:\s[^<>]*)?>([^<]*)<\/token\s*>/g)) tokens.add(unescapeXml(match[1]!).trim());
   tokens.delete('');
   return [...tokens];
 }
@@ -184,9 +185,73 @@ export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => stri
 
 // One XML piece at a time: CDATA, comment, processing instruction or declaration, a tag (its
 // name and attributes), text, or a stray `<`. Not a parser: a body that is not well-formed is
-// still cut into these pieces, and every text in it is scrubbed.
-const XML_PIECE = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<[?!][\s\S]*?>|<(\/?)([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|</g;
+// still cut into these pieces, and every text in it is scrubbed. Cut by hand, not by one regex:
+// the regex scanned to the end of the text for each of 5 million unclosed `<!` or `<a` (a
+// 10 MB body took minutes). A tag's parts exclude `<`, so each try stops at the next `<`.
+const XML_TAG = /<(\/?)([^\s/<>]+)((?:\s+[^\s=/<>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
 const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
+
+/** One piece: its text, and for CDATA its content, for a tag its parts, for text the text. */
+interface XmlPiece {
+  whole: string;
+  cdata?: string;
+  close?: string;
+  name?: string;
+  attributes?: string;
+  selfClosing?: string;
+  plain?: string;
+}
+
+/**
+ * The pieces of `text` in order. Where a terminator (`]]>`, `-->`, `>`) is looked for, the
+ * last answer is reused while it still lies ahead: a text with no terminator is searched once,
+ * not once per opener, which keeps the whole cut linear.
+ */
+export function* xmlPieces(text: string): Generator<XmlPiece> {
+  const found = new Map<string, { from: number; at: number }>();
+  const find = (terminator: string, from: number) => {
+    const last = found.get(terminator);
+    if (last && last.from <= from && (last.at === -1 || last.at >= from)) return last.at;
+    const at = text.indexOf(terminator, from);
+    found.set(terminator, { from, at });
+    return at;
+  };
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '<') {
+      const next = text.indexOf('<', i);
+      const end = next === -1 ? text.length : next;
+      yield { whole: text.slice(i, end), plain: text.slice(i, end) };
+      i = end;
+      continue;
+    }
+    let end = -1;
+    if (text.startsWith('<![CDATA[', i) && (end = find(']]>', i + 9)) >= 0) {
+      yield { whole: text.slice(i, end + 3), cdata: text.slice(i + 9, end) };
+      i = end + 3;
+      continue;
+    }
+    if (text.startsWith('<!--', i) && (end = find('-->', i + 4)) >= 0) {
+      yield { whole: text.slice(i, end + 3) };
+      i = end + 3;
+      continue;
+    }
+    if ((text[i + 1] === '?' || text[i + 1] === '!') && (end = find('>', i + 2)) >= 0) {
+      yield { whole: text.slice(i, end + 1) };
+      i = end + 1;
+      continue;
+    }
+    XML_TAG.lastIndex = i;
+    const tag = XML_TAG.exec(text);
+    if (tag) {
+      yield { whole: tag[0], close: tag[1], name: tag[2], attributes: tag[3], selfClosing: tag[4] };
+      i += tag[0].length;
+      continue;
+    }
+    yield { whole: '<' };
+    i++;
+  }
+}
 
 /**
  * An XML body with each text and attribute value passed through `leaf` (with its element's or
@@ -195,21 +260,23 @@ const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
  */
 export function mapXml(text: string, leaf: (key: string | undefined, text: string) => string, keyOf: (name: string) => string, trim = false): string {
   const open: string[] = [];
-  return text.replace(XML_PIECE, (whole, cdata: string | undefined, close: string | undefined, name: string | undefined, attributes: string | undefined, selfClosing: string | undefined, plain: string | undefined) => {
-    if (cdata !== undefined) return escapeXml(leaf(open.at(-1), cdata));
-    if (plain !== undefined) {
-      if (plain.trim() === '') return trim ? '' : plain;
-      return escapeXml(leaf(open.at(-1), unescapeXml(trim ? plain.trim() : plain)));
-    }
-    if (name === undefined) return whole === '<' ? '&lt;' : whole.startsWith('<!--') ? '' : whole.startsWith('<?xml') ? whole : '';
-    if (close) {
+  let out = '';
+  for (const { whole, cdata, close, name, attributes, selfClosing, plain } of xmlPieces(text)) {
+    if (cdata !== undefined) out += escapeXml(leaf(open.at(-1), cdata));
+    else if (plain !== undefined) {
+      if (plain.trim() === '') out += trim ? '' : plain;
+      else out += escapeXml(leaf(open.at(-1), unescapeXml(trim ? plain.trim() : plain)));
+    } else if (name === undefined) out += whole === '<' ? '&lt;' : whole.startsWith('<!--') ? '' : whole.startsWith('<?xml') ? whole : '';
+    else if (close) {
       open.pop();
-      return `</${keyOf(name)}>`;
+      out += `</${keyOf(name)}>`;
+    } else {
+      const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
+      if (!selfClosing) open.push(name);
+      out += `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
     }
-    const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
-    if (!selfClosing) open.push(name);
-    return `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
-  });
+  }
+  return out;
 }
 
 /** The words of every profile value an XML request carries (control elements and the token aside). */

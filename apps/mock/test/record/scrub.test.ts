@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { requestXml } from '@altcraft-api/contract';
-import { mapJson, mapXml, placeholderNumber, placeholderText, Scrubber, tokensOf } from '../../src/record/scrub.js';
+import { escapeXml, mapJson, mapXml, placeholderNumber, placeholderText, Scrubber, tokensOf, unescapeXml } from '../../src/record/scrub.js';
+import { caseOf, type Exchange } from '../../src/record/case.js';
+import { lineScrubber } from '../../src/record/recorder.js';
+import { expectLinear } from '../support/linear.js';
+import { oldMapXml, OLD_XML_TOKEN } from '../support/old-map-xml.js';
+import { randomTexts } from '../support/random-text.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../spec/examples/requests/', import.meta.url));
 
@@ -99,5 +104,64 @@ describe('the scrubber', () => {
     expect(scrubber.text('who=zoe.quux%40example.org')).toBe('who=xxx.xxxx@xxxxxxx.xxx');
     // A control value (matching's `email`) is no profile value: the word stays.
     expect(scrubber.text('matching email failed')).toBe('matching email failed');
+  });
+});
+
+describe('the XML cut and the token search (review1 #4, #5)', () => {
+  const exchangeOf = (format: 'json' | 'xml', body: string): Exchange => ({
+    operation: 'importAndStartBatch', method: 'POST', url: '/x', requestHeaders: { 'content-type': `application/${format}` }, requestFormat: format,
+    requestBytes: Buffer.from(body), status: 400, statusText: 'Bad', answerHeaders: new Headers(), answerFormat: 'json', answerBytes: Buffer.from('{}'), answerLength: 2, startedAt: 0, headersAt: 0, endedAt: 0, problems: [],
+  });
+  const timed = (format: 'json' | 'xml', unit: string) => (mb: number) => {
+    const exchange = exchangeOf(format, unit.repeat(Math.round((mb * 2 ** 20) / unit.length)));
+    let best = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const started = performance.now();
+      caseOf(exchange, 'placeholders');
+      // The proxy's log lines go through the same token search, recording or not.
+      lineScrubber(undefined, '/x', exchange.requestBytes.toString('utf8'), format, 'kept');
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  };
+
+  it.each([
+    ['<a', 'xml'],
+    ['<!', 'xml'],
+    ['<token ', 'json'],
+    ['<token ', 'xml'],
+  ] as const)('scrubs %j repeated (%s) in time linear in its size, at 1, 4 and 10 MB', async (unit, format) => {
+    await expectLinear(`${unit} repeated`, timed(format, unit));
+  }, 600_000);
+
+  it('cuts ordinary XML as the old one-regex cut did, value for value', () => {
+    const next = randomTexts(7);
+    const bodies = readdirSync(EXAMPLES)
+      .filter((name) => name.endsWith('.xml'))
+      .map((name) => readFileSync(EXAMPLES + name, 'utf8'));
+    for (let i = 0; i < 300; i++) {
+      const value = () => escapeXml(next().replace(/[\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''));
+      bodies.push(`<?xml version="1.0"?>\n<!-- c ${i} --><request a${i}="${value()}" b='x'>\n  <data><email>${value()}</email><![CDATA[${value()}]]><n/><m x="1" /></data>${value()}</request>`);
+    }
+    bodies.push('<a <b>c</b> x < y <!-- open', 'a <? b ?> <!DOCTYPE x> </close> <![CDATA[ unclosed', '<r>&amp;&lt;&#65;&#x42;</r>');
+    expect(bodies.length).toBeGreaterThan(300);
+    for (const body of bodies) {
+      for (const trim of [false, true]) {
+        const seen: string[][] = [[], []];
+        const leafOf = (into: string[]) => (key: string | undefined, text: string) => (into.push(`${key}=${text}`), placeholderText(text));
+        const oldOut = oldMapXml(body, leafOf(seen[0]!), (name) => name.toUpperCase(), trim);
+        const newOut = mapXml(body, leafOf(seen[1]!), (name) => name.toUpperCase(), trim);
+        expect(newOut).toBe(oldOut);
+        expect(seen[1]).toEqual(seen[0]);
+      }
+    }
+  });
+
+  it('finds the same XML tokens as the old search did', () => {
+    const bodies = ['<r><token>abc&amp;def-12345</token></r>', '<r><token a="1">  spaced-token-1 </token ></r>', '<token>one-token-1</token><token>two-token-2</token>', '{"token":"json-token-1"}'];
+    for (const body of bodies) {
+      const old = [...body.matchAll(OLD_XML_TOKEN)].map((m) => unescapeXml(m[1]!).trim());
+      for (const token of old) expect(tokensOf(undefined, '/', body)).toContain(token);
+    }
   });
 });
