@@ -8,7 +8,7 @@ import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
 import { XmlDecoder, type Decoded } from './xml-decoder.js';
 import { lineScrubber, Recorder, type RecordOptions } from './record/recorder.js';
 import type { Exchange } from './record/case.js';
-import type { Scrubber } from './record/scrub.js';
+import type { Scrubber, ValueMode } from './record/scrub.js';
 
 /**
  * The most of an upstream answer the proxy holds to validate and record it, the client's own cap
@@ -240,8 +240,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const startedAt = Date.now();
     // Log lines lose the token (and, when recording with placeholders, profile values): the
     // upstream's redirects, field names and texts can echo them.
+    const scrubberOf = (mode: ValueMode) => lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, mode);
     let scrubber: Scrubber | undefined;
-    const scrub = (line: string) => (scrubber ??= lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, recorder?.mode ?? 'kept')).text(line);
+    const scrub = (line: string) => (scrubber ??= scrubberOf(recorder?.mode ?? 'kept')).text(line);
+    // What the client gets loses the token only, recording or not: recording never changes the
+    // exchange (placeholders in sl-violations turned /data/0/email into /xxxx/0/xxxxx).
+    let tokenScrubber: Scrubber | undefined;
+    const scrubToken = (line: string) => (tokenScrubber ??= recorder?.mode === 'placeholders' ? scrubberOf('kept') : (scrubber ??= scrubberOf('kept'))).text(line);
     const say = (line: string) => report(scrub(line));
     // Checked while the upstream answers; the check never rejects.
     const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId) : Promise.resolve([]);
@@ -267,8 +272,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     };
     if (answer.status >= 300 && answer.status < 400) {
       await answer.body?.cancel();
-      const debug = scrub(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
-      report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
+      const debug = scrubToken(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
+      say(`${req.method} ${path} -> ${answer.status}: ${debug}`);
       answerEnvelope(res, 502, debug);
       return recordAs(Buffer.alloc(0), 0, await requestCheck);
     }
@@ -280,7 +285,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     if (!complete) say(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
     else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
     if (violations.length > 0) say(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
-    const shown = violations.map((v) => ({ ...v, location: v.location.map(scrub), message: scrub(v.message) }));
+    const shown = violations.map((v) => ({ ...v, location: v.location.map(scrubToken), message: scrubToken(v.message) }));
     const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(shown) };
     if (complete) {
       const body = Buffer.concat(head.chunks);

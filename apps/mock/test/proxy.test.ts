@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -635,4 +637,33 @@ describe('an XML request body built to be slow to read', () => {
     console.log(`slow 10 MiB XML answer: decode ${decodeMs.toFixed(0)} ms on the main thread; longest stall through the proxy ${stallMs.toFixed(0)} ms`);
     expect(stallMs).toBeLessThan(decodeMs / 2);
   }, 120_000);
+});
+
+describe('recording and the exchange (review1 #3)', () => {
+  it('sends the client the same sl-violations header with --record as without', async () => {
+    const up = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":0,"error_text":"ok","result":[]}'));
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    const upstream = `http://127.0.0.1:${(up.address() as AddressInfo).port}`;
+    const body = JSON.stringify({ workflow_id: 1, matching: 'email', data: [{ email: 'email@data.com', phone: 12 }] });
+    const header = async (record?: { dir: string }) => {
+      const front = await startProxy({ port: 0, upstream, report: () => undefined, ...(record ? { record } : {}) });
+      try {
+        const res = await fetch(`${front.url}/api/v1.1/workflows/import_and_start_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await res.text();
+        return res.headers.get('sl-violations');
+      } finally {
+        await front.close();
+      }
+    };
+    try {
+      const plain = await header();
+      expect(plain).toContain('email');
+      expect(await header({ dir: mkdtempSync(join(tmpdir(), 'rec-')) })).toBe(plain);
+    } finally {
+      await new Promise((resolve) => up.close(resolve));
+    }
+  }, 60_000);
 });

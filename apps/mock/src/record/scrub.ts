@@ -1,4 +1,4 @@
-import { createRedactor, MIN_PIECE } from '@altcraft-api/contract';
+import { createRedactor, document, MIN_PIECE } from '@altcraft-api/contract';
 
 /**
  * What a recording keeps of profile values: `placeholders` (the default) replaces each with a
@@ -15,7 +15,28 @@ export const REDACTED = '[redacted]';
  * report can tell what a batch asked for (matching mode, format...) and replay can tell batches
  * apart. Every other value of a request is a profile's value.
  */
-const CONTROL_FIELDS = new Set(['format', 'workflow_id', 'matching', 'field_name', 'resource_id', 'skip_triggers', 'skip_invalid_subscriptions', 'detect_geo', 'channel', 'status', 'priority', 'provider', 'mimetype']);
+const CONTROL_FIELDS = new Set(['format', 'task_id', 'workflow_id', 'matching', 'field_name', 'resource_id', 'skip_triggers', 'skip_invalid_subscriptions', 'detect_geo', 'channel', 'status', 'priority', 'provider', 'mimetype']);
+
+/** Whether a request's field (or query parameter) chooses behaviour rather than names someone: its value is kept. */
+export const isControlField = (key: string | undefined) => key !== undefined && CONTROL_FIELDS.has(key);
+
+let contractNames: Set<string> | undefined;
+/** Every property name the contract's schemas declare: an answer's own schema, never a profile's value. */
+function contractFieldNames(): Set<string> {
+  if (contractNames) return contractNames;
+  contractNames = new Set();
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    const properties = (node as Record<string, unknown>).properties;
+    if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) for (const name of Object.keys(properties)) contractNames.add(name);
+    stack.push(...Object.values(node));
+  }
+  return contractNames;
+}
 
 /** Answer fields kept as they are (the report reads error codes); the texts lose any profile value. */
 const ANSWER_CODES = new Set(['error']);
@@ -37,9 +58,20 @@ export function placeholderText(text: string): string {
   return text.replace(/(?!\p{Lu})[\p{L}\p{M}]/gu, 'x').replace(/\p{Lu}/gu, 'X').replace(/\p{N}/gu, '1');
 }
 
+/**
+ * A number of the same written form. Repeated until it is its own placeholder: one pass is not
+ * (1e21 became 1e11, written 100000000000; 1e-7 became 0.1), and replay compares a live
+ * request's placeholders with those of its recording, placeholders of placeholders.
+ */
 export function placeholderNumber(value: number): number {
-  const shaped = Number(String(value).replace(/\d/g, '1'));
-  return Number.isFinite(shaped) ? shaped : 1;
+  let shaped = value;
+  for (let pass = 0; pass < 8; pass++) {
+    const next = Number(String(shaped).replace(/\d/g, '1'));
+    if (!Number.isFinite(next)) return 1;
+    if (next === shaped) return shaped;
+    shaped = next;
+  }
+  return 1;
 }
 
 /** The token pieces an exchange carried: the Authorization header, the URL query, the body. */
@@ -136,6 +168,15 @@ export class Scrubber {
     return scrubbed === plain ? clean : scrubbed;
   }
 
+  /**
+   * A key of the answer: a field name of the contract is kept as it is (`data`, `error`, `status`
+   * stay whatever words a profile value holds: the answer keeps its schema); any other key may
+   * echo a value (a result keyed by email) and is scrubbed as a text is.
+   */
+  answerKey(key: string): string {
+    return contractFieldNames().has(key) ? key : this.text(key);
+  }
+
   /** One of the request's values: a control field's is kept, a profile's becomes a placeholder. */
   requestValue(key: string | undefined, value: unknown): unknown {
     if (key === 'token' && typeof value === 'string') return REDACTED;
@@ -149,11 +190,8 @@ export class Scrubber {
 
   /** One of the answer's values: codes kept, texts scrubbed, the rest placeholders. */
   answerValue(key: string | undefined, value: unknown): unknown {
-    if (key !== undefined && ANSWER_CODES.has(key)) {
-      if (typeof value === 'string') return this.text(value);
-      // A code is kept, unless it is a number the request carried as a profile's value.
-      return typeof value === 'number' && this.mode === 'placeholders' && this.words.has(String(value)) ? placeholderNumber(value) : value;
-    }
+    // A code is kept as it came (the report and replay read it), whatever profile value shares its words.
+    if (key !== undefined && ANSWER_CODES.has(key)) return typeof value === 'string' ? this.token(value) : value;
     if (typeof value === 'string') {
       if (key !== undefined && ANSWER_TEXTS.has(key)) return this.text(value);
       return this.mode === 'kept' ? this.token(value) : placeholderText(value);
@@ -176,8 +214,14 @@ type Leaf = (key: string | undefined, value: unknown) => unknown;
 export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => string, key?: string): unknown {
   if (Array.isArray(value)) return value.map((item) => mapJson(item, leaf, keyOf, key));
   if (value !== null && typeof value === 'object') {
+    // Defined, not assigned: `out['__proto__'] = v` set the prototype and the key was lost.
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[keyOf(k)] = mapJson(v, leaf, keyOf, k);
+    for (const [k, v] of Object.entries(value)) {
+      // Two keys of one placeholder (two emails) stay two keys: the later ones are numbered.
+      let name = keyOf(k);
+      for (let n = 2; Object.hasOwn(out, name); n++) name = `${keyOf(k)}~${n}`;
+      Object.defineProperty(out, name, { value: mapJson(v, leaf, keyOf, k), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return leaf(key, value);

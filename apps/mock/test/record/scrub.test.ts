@@ -9,6 +9,8 @@ import { lineScrubber } from '../../src/record/recorder.js';
 import { expectLinear } from '../support/linear.js';
 import { oldMapXml, OLD_XML_TOKEN } from '../support/old-map-xml.js';
 import { randomTexts } from '../support/random-text.js';
+import { exchangeOf } from '../support/exchange.js';
+import { normalForm } from '../../src/replay.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../spec/examples/requests/', import.meta.url));
 
@@ -57,7 +59,7 @@ describe('placeholders', () => {
       expect(placeholderText(value)).toBe(placeholder);
       expect(placeholderText(placeholder)).toBe(placeholder);
     }
-    expect([0, 42, -7, 3.25, 1e21].map(placeholderNumber)).toEqual([1, 11, -1, 1.11, 1e11]);
+    expect([0, 42, -7, 3.25, 1e21].map(placeholderNumber)).toEqual([1, 11, -1, 1.11, 111111111111]);
   });
 
   it('keep every key, array length and JSON type, and the control fields as they were', () => {
@@ -163,5 +165,45 @@ describe('the XML cut and the token search (review1 #4, #5)', () => {
       const old = [...body.matchAll(OLD_XML_TOKEN)].map((m) => unescapeXml(m[1]!).trim());
       for (const token of old) expect(tokensOf(undefined, '/', body)).toContain(token);
     }
+  });
+});
+
+describe('what placeholders keep (review1 #2, #8, #9)', () => {
+  it('keeps the contract answer keys and the error code, whatever words the profile values share with them', () => {
+    const request = { workflow_id: 7, matching: 'email', data: [{ email: 'a@b.cc', data: { note: 'error data results status 400' } }] };
+    const answer = { error: 400, error_text: 'Invalid request', error_debug: 'status of data', data: { results: [] } };
+    const back = JSON.parse(caseOf(exchangeOf(request, answer), 'placeholders').answer.body!);
+    expect(back.error).toBe(400);
+    expect(Object.keys(back).sort()).toEqual(['data', 'error', 'error_debug', 'error_text']);
+    // A key the contract does not name may echo a value: scrubbed as a text.
+    expect(Object.keys(back.data)).toEqual(['xxxxxxx']);
+    const coded = JSON.parse(caseOf(exchangeOf({ data: [{ note: 'error_code' }] }, { error: 'error_code' }), 'placeholders').answer.body!);
+    expect(coded.error).toBe('error_code');
+  });
+
+  it('keeps two answer keys that are profile values of one form apart, and names neither', () => {
+    const byEmail = { error: 0, error_text: 'ok', result: { 'alice@example.com': 'ok', 'bobby@example.com': 'refused' } };
+    const text = caseOf(exchangeOf({ workflow_id: 7, data: [{ email: 'alice@example.com' }, { email: 'bobby@example.com' }] }, byEmail, { status: 200 }), 'placeholders').answer.body!;
+    expect(Object.keys(JSON.parse(text).result)).toHaveLength(2);
+    expect(text).not.toMatch(/alice|bobby/);
+  });
+
+  it('keeps a __proto__ key, in the request and the answer, as JSON.parse reads it', () => {
+    const requestText = '{"workflow_id":1,"__proto__":{"a":1},"data":[{"__proto__":"x"}]}';
+    const file = caseOf(exchangeOf(requestText, '{"error":0,"__proto__":{"b":2}}'), 'placeholders');
+    expect(Object.keys(JSON.parse(file.request.body!)).sort()).toEqual(['__proto__', 'data', 'workflow_id']);
+    expect(Object.keys(JSON.parse(file.request.body!).data[0])).toEqual(['__proto__']);
+    expect(Object.keys(JSON.parse(file.answer.body!)).sort()).toEqual(['__proto__', 'error']);
+    expect(normalForm('json', requestText, 'placeholders')).toContain('"__proto__":{"a":1}');
+  });
+
+  it('gives numbers placeholders that are their own placeholders, so replay matches a request to its recording', () => {
+    for (const n of [1e21, 1e-7, 5e-324, 123456789012345680000, -42, 0.1, 1.5, 0, -0, 2 ** 53 + 2, 9.87e300]) {
+      const once = placeholderNumber(n);
+      expect(placeholderNumber(once), String(n)).toBe(once);
+    }
+    const live = JSON.stringify({ workflow_id: 7, data: [{ score: 1e21, ratio: 1e-7 }] });
+    const recorded = caseOf(exchangeOf(live, '{}'), 'placeholders').request.body!;
+    expect(normalForm('json', recorded, 'placeholders')).toBe(normalForm('json', live, 'placeholders'));
   });
 });
