@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
@@ -8,7 +8,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse } from '@altcraft-api/contract';
-import { startProxy } from '../src/proxy.js';
+import { notJson, startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
 import { randomTexts } from './support/random-text.js';
@@ -666,4 +666,54 @@ describe('recording and the exchange (review1 #3)', () => {
       await new Promise((resolve) => up.close(resolve));
     }
   }, 60_000);
+});
+
+describe('profile values in log lines and case files (review1 #7)', () => {
+  it('says where a request is not JSON without quoting it, and scrubs the path of a body it did not read', async () => {
+    const up = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":400,"error_text":"Invalid request","error_debug":"phone 79123456789 is blocked"}'));
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'rec-'));
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${(up.address() as AddressInfo).port}`, report: (line) => logged.push(line), record: { dir } });
+    const post = (path: string, body: string) => fetch(front.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((res) => res.text());
+    try {
+      await post('/api/v1.1/workflows/import_and_start_batch', '{"workflow_id":1,"matching":"email","data":[{"email":"alice.smith@example.com","name":Alice Smith}]}');
+      await post('/api/v1.1/workflows/import_and_start_batch', JSON.stringify({ workflow_id: 1, matching: 'email', data: [{ email: 'bob@example.org', phone: '+7 912 345-67-89' }] }));
+      await post('/api/v1.1/workflows/alice.smith@example.com', 'x'.repeat(MAX_BODY_BYTES + 10)).catch(() => undefined);
+    } finally {
+      await front.close();
+      await new Promise((resolve) => up.close(resolve));
+    }
+    const cases = readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
+    expect(cases).toHaveLength(2);
+    expect(logged.join('\n')).toMatch(/not JSON at byte \d+/);
+    expect(logged.some((line) => line.includes('body over'))).toBe(true);
+    for (const text of [...logged, cases[0]!]) expect(text).not.toMatch(/alice|smith/i);
+    // The second request carried the phone: its case loses the upstream's normalised echo of it.
+    expect(cases[1]).not.toContain('79123456789');
+  }, 60_000);
+});
+
+describe('notJson', () => {
+  it('names the byte JSON.parse stopped at, quoting nothing', () => {
+    const long = '{"workflow_id":1,"matching":"email","data":[{"email":"alice.smith@example.com","name":Alice Smith}]}';
+    const cases: [string, number][] = [
+      ['{"a":A}', 5],
+      [long, long.indexOf('Alice')],
+      ['{"a":1,}', 7],
+      ['{"ё":x}', Buffer.byteLength('{"ё":')],
+    ];
+    for (const [text, byte] of cases) {
+      let message = '';
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        message = notJson(text, error as Error);
+      }
+      expect(message).toBe(`not JSON at byte ${byte}`);
+    }
+  });
 });

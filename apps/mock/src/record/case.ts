@@ -131,7 +131,7 @@ function queryOf(scrubber: Scrubber, params: URLSearchParams): Record<string, st
 /** The case file of one exchange: the token gone everywhere, profile values as `mode` says. */
 export function caseOf(exchange: Exchange, mode: ValueMode): CaseFile {
   const requestText = exchange.requestBytes.toString('utf8');
-  const scrubber = new Scrubber(tokensOf(headerText(exchange.requestHeaders.authorization), exchange.url, requestText), mode);
+  const scrubber = new Scrubber(tokensOf(headerText(exchange.requestHeaders.authorization), exchange.url, requestText, exchange.requestHeaders), mode);
   const requestBody = scrubBody(scrubber, 'request', exchange.requestFormat, requestText);
   const url = new URL(exchange.url, 'http://proxy');
   const query = queryOf(scrubber, url.searchParams);

@@ -53,7 +53,7 @@ export class Recorder {
     const done = scrubbed.then(
       ({ operation, text }) => this.store.add(operation, text),
       (error: Error) => {
-        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode).text(error.message)}`);
+        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode, exchange.requestHeaders).text(error.message)}`);
       },
     );
     this.scrubbing.add(done);
@@ -78,8 +78,8 @@ function scrubInline(exchange: Exchange, mode: ValueMode): Scrubbed {
  * too when recording with placeholders (a violation's pointer can name a field the upstream made
  * of a value).
  */
-export function lineScrubber(authorization: string | string[] | undefined, url: string | undefined, body: string, format: 'json' | 'xml' | undefined, mode: ValueMode): Scrubber {
-  const scrubber = new Scrubber(tokensOf(Array.isArray(authorization) ? authorization.join(', ') : authorization, url, body), mode);
+export function lineScrubber(authorization: string | string[] | undefined, url: string | undefined, body: string, format: 'json' | 'xml' | undefined, mode: ValueMode, headers: Record<string, string | string[] | undefined> = {}): Scrubber {
+  const scrubber = new Scrubber(tokensOf(Array.isArray(authorization) ? authorization.join(', ') : authorization, url, body, headers), mode);
   if (mode === 'kept') return scrubber;
   if (format === 'xml') learnXmlRequest(scrubber, body);
   else {

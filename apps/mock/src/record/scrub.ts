@@ -74,30 +74,80 @@ export function placeholderNumber(value: number): number {
   return 1;
 }
 
-/** The token pieces an exchange carried: the Authorization header, the URL query, the body. */
-export function tokensOf(authorization: string | undefined, url: string | undefined, body: string): string[] {
-  const tokens = new Set<string>();
-  const bearer = /^\s*(?:Bearer|Basic|Token)\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? authorization?.trim();
-  if (bearer) tokens.add(bearer);
+/** Whether a field or element (`a:token` too) is named token. */
+const isTokenName = (name: string | undefined) => name !== undefined && /^(?:[^:]*:)?token$/i.test(name);
+
+/** An Authorization value's secrets: a Bearer or Token value, a Basic pair decoded and its password. */
+function authorizationSecrets(authorization: string, into: Set<string>): void {
+  const [, scheme, value] = /^\s*(Bearer|Basic|Token)\s+(\S+)\s*$/i.exec(authorization) ?? [];
+  if (value === undefined) return void into.add(authorization.trim());
+  into.add(value);
+  if (scheme!.toLowerCase() !== 'basic') return;
+  const pair = Buffer.from(value, 'base64').toString('utf8');
+  into.add(pair);
+  if (pair.includes(':')) into.add(pair.slice(pair.indexOf(':') + 1));
+}
+
+/** The `token` values of a JSON body: every key that parses to `token`, however written (`\u0074oken`). */
+function jsonTokens(body: string, into: Set<string>): void {
+  let value: unknown;
   try {
-    const query = new URL(url ?? '/', 'http://proxy').searchParams;
-    for (const [name, value] of query) if (name.toLowerCase() === 'token' && value !== '') tokens.add(value);
+    value = JSON.parse(body);
   } catch {
-    // Not a URL: no query to read.
+    // A broken body: its `"token":"..."` pairs as written are the best guess.
+    for (const match of body.matchAll(/"token"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/g)) {
+      try {
+        into.add(String(JSON.parse(match[1]!)));
+      } catch {
+        into.add(match[1]!.replace(/^"|"$/g, ''));
+      }
+    }
+    return;
   }
-  // The body's own `token`, JSON or XML, without decoding the whole body.
-  for (const match of body.matchAll(/"token"\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
-    try {
-      tokens.add(JSON.parse(match[1]!) as string);
-    } catch {
-      // A broken string: its raw text is the best guess.
-      tokens.add(match[1]!.slice(1, -1));
+  // Iterative: a body nested deeper than the stack is still searched.
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, item] of Object.entries(node)) {
+      if (isTokenName(key) && (typeof item === 'string' || typeof item === 'number')) into.add(String(item));
+      else stack.push(item);
     }
   }
-  // No part crosses a `<`: `[^>]*` ran to the end of the text for each of 60,000 `<token ` (quadratic).
-  for (const match of body.matchAll(/<token(?:\s[^<>]*)?>([^<]*)<\/token\s*>/g)) tokens.add(unescapeXml(match[1]!).trim());
+}
+
+/**
+ * The token pieces an exchange carried: the Authorization header (a Basic password decoded too),
+ * any header named like a token (X-Api-Token), the URL query (`&` or `;` separated), and the
+ * body's `token`, JSON, XML (CDATA and a namespace prefix too) or form-encoded.
+ */
+export function tokensOf(authorization: string | undefined, url: string | undefined, body: string, headers: Record<string, string | string[] | undefined> = {}): string[] {
+  const tokens = new Set<string>();
+  if (authorization !== undefined) authorizationSecrets(authorization, tokens);
+  for (const [name, value] of Object.entries(headers)) if (/token/i.test(name) && value !== undefined) for (const one of [value].flat()) tokens.add(one.trim());
+  const search = (url ?? '').includes('?') ? (url ?? '').slice((url ?? '').indexOf('?') + 1).split('#')[0]! : '';
+  for (const text of [search, body]) {
+    // Split by hand: URLSearchParams reads `;` as part of a value, and some servers split there.
+    for (const pair of text.split(/[&;]/)) {
+      const at = pair.indexOf('=');
+      if (at < 0 || !isTokenName(safeDecode(pair.slice(0, at)))) continue;
+      tokens.add(safeDecode(pair.slice(at + 1)));
+    }
+  }
+  jsonTokens(body, tokens);
+  if (body.includes('token') || body.includes('TOKEN') || body.includes('Token')) {
+    mapXml(body, (key, value) => (isTokenName(key) && tokens.add(value.trim()), value), (name) => name);
+  }
   tokens.delete('');
   return [...tokens];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -133,6 +183,8 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
  */
 export class Scrubber {
   private readonly redactors: ((text: string) => string)[];
+  /** Tokens too short to search texts for: removed where a whole value is one. */
+  private readonly shortTokens: Set<string>;
   private readonly words = new Set<string>();
 
   constructor(
@@ -144,17 +196,31 @@ export class Scrubber {
     // client's redaction would take each of its occurrences, and a test token `t` every `t` of
     // every field name and log line.
     this.redactors = tokens.filter((token) => token.length >= MIN_PIECE).map(createRedactor);
+    this.shortTokens = new Set(tokens.filter((token) => token.length < MIN_PIECE));
   }
 
-  /** The token removed, in any of the forms the client's redaction knows. */
+  /**
+   * The token removed, in any of the forms the client's redaction knows, and in the forms it
+   * does not once the text's escapes are undone (`\u0051`, `&#81;`, `%51` for every character):
+   * then the text is kept with its escapes undone.
+   */
   token(text: string): string {
+    if (this.shortTokens.has(text.trim())) return REDACTED;
+    if (this.redactors.length === 0) return text;
     let out = text;
     for (const redact of this.redactors) out = redact(out);
-    return out;
+    const plain = unescapeAll(out);
+    if (plain === out) return out;
+    let decoded = plain;
+    for (const redact of this.redactors) decoded = redact(decoded);
+    return decoded === plain ? out : decoded;
   }
 
   /** Remembers a profile value, so texts that echo it lose it. */
   learn(value: string | number): void {
+    // A phone is echoed normalised (+7 912 345-67-89 as 79123456789): its digits are a word too.
+    const digits = String(value).replace(/\D/g, '');
+    if (digits.length >= 2) this.words.add(digits);
     for (const word of String(value).match(WORD) ?? []) if (word.length >= 2) this.words.add(word.toLowerCase());
   }
 
@@ -179,7 +245,7 @@ export class Scrubber {
 
   /** One of the request's values: a control field's is kept, a profile's becomes a placeholder. */
   requestValue(key: string | undefined, value: unknown): unknown {
-    if (key === 'token' && typeof value === 'string') return REDACTED;
+    if (isTokenName(key) && (typeof value === 'string' || typeof value === 'number')) return REDACTED;
     if (typeof value === 'string') {
       if (this.mode === 'kept' || (key !== undefined && CONTROL_FIELDS.has(key))) return this.token(value);
       return placeholderText(value);
@@ -204,7 +270,7 @@ export class Scrubber {
   learnRequest(value: unknown, key?: string): void {
     if (Array.isArray(value)) for (const item of value) this.learnRequest(item, key);
     else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) this.learnRequest(v, k);
-    else if ((typeof value === 'string' || typeof value === 'number') && !(key !== undefined && CONTROL_FIELDS.has(key)) && key !== 'token') this.learn(value);
+    else if ((typeof value === 'string' || typeof value === 'number') && !(key !== undefined && CONTROL_FIELDS.has(key)) && !isTokenName(key)) this.learn(value);
   }
 }
 

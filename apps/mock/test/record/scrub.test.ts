@@ -207,3 +207,47 @@ describe('what placeholders keep (review1 #2, #8, #9)', () => {
     expect(normalForm('json', recorded, 'placeholders')).toBe(normalForm('json', live, 'placeholders'));
   });
 });
+
+describe('token leaks (review1 #6)', () => {
+  const T = 'Zq7uKp2mWx9RtLc4VbN8sYh3';
+  const esc = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const charref = (s: string) => [...s].map((c) => `&#${c.charCodeAt(0)};`).join('');
+  const pct = (s: string) => [...s].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+  const echo = (text: string) => JSON.stringify({ error: 400, error_text: 'Invalid token', error_debug: text });
+  const none = JSON.stringify({ workflow_id: 1, data: [] });
+  type Vector = [string, string, { url?: string; headers?: Record<string, string>; body: string; format?: 'json' | 'xml' }, { body: string; headers?: Record<string, string>; format?: 'json' }];
+  const vectors: Vector[] = [
+    ['a 7-character token as a whole value of a header', 'Qz81mXp', { url: '/x?token=Qz81mXp', body: none }, { body: echo('x'), headers: { 'x-debug': 'Qz81mXp' } }],
+    ['a body key written \\u0074oken', T, { body: `{"\\u0074oken":"${T}","workflow_id":1,"data":[]}` }, { body: echo(`token ${T} is not valid`) }],
+    ['an XML token in CDATA', T, { body: `<request><token><![CDATA[${T}]]></token><workflow_id>1</workflow_id></request>`, format: 'xml' }, { body: echo(`token ${T} is not valid`) }],
+    ['an XML token with a namespace prefix', T, { body: `<a:request xmlns:a="u"><a:token>${T}</a:token></a:request>`, format: 'xml' }, { body: echo(`token ${T} is not valid`) }],
+    ['a form-encoded body', T, { body: `token=${T}&workflow_id=1`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, { body: echo(`token ${T} is not valid`) }],
+    ["a query split by ';'", T, { url: `/x?format=json;token=${T}`, body: none }, { body: echo(`echo ${T}`) }],
+    ['a Basic password, echoed decoded', 'S3cretPassw0rdXY', { headers: { authorization: `Basic ${Buffer.from('api:S3cretPassw0rdXY').toString('base64')}` }, body: none }, { body: echo('wrong password S3cretPassw0rdXY for api') }],
+    ['an X-Api-Token header', T, { headers: { 'x-api-token': T }, body: none }, { body: echo(`token ${T} is not valid`) }],
+    ['a \\u00xx-escaped echo in an HTML answer', T, { body: JSON.stringify({ token: T, data: [] }) }, { body: `<html><script>var t="${esc(T)}"</script></html>`, format: undefined }],
+    ['an echo in XML character references', T, { body: JSON.stringify({ token: T, data: [] }) }, { body: echo(`token ${charref(T)}`) }],
+    ['an echo percent-encoded character by character', T, { body: JSON.stringify({ token: T, data: [] }) }, { body: echo(`see /x?token=${pct(T)}`) }],
+    ['a token that is a JSON number', '738261904417', { body: '{"token":738261904417,"workflow_id":1,"data":[]}' }, { body: echo('x') }],
+  ];
+  const decode = (s: string) =>
+    s
+      .replace(/\\u([0-9a-f]{4})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+      .replace(/&#(\d+);/g, (_, d: string) => String.fromCharCode(Number(d)))
+      .replace(/%([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+  it.each(vectors)('removes %s from the case file, both modes', (_, secret, request, answer) => {
+    for (const mode of ['placeholders', 'kept'] as const) {
+      const format = request.format ?? (request.headers?.['content-type'] ? undefined : 'json');
+      const exchange = exchangeOf(request.body, answer.body, {
+        url: request.url ?? '/x',
+        requestHeaders: { 'content-type': format === 'xml' ? 'application/xml' : 'application/json', ...request.headers },
+        requestFormat: format,
+        answerHeaders: new Headers({ 'content-type': answer.format === undefined && answer.body.startsWith('<') ? 'text/html' : 'application/json', ...answer.headers }),
+        answerFormat: answer.body.startsWith('<') ? undefined : 'json',
+      });
+      const text = JSON.stringify(caseOf(exchange, mode));
+      expect(text.includes(secret) || decode(text.replace(/\\\\/g, '\\')).includes(secret), mode).toBe(false);
+    }
+  });
+});
