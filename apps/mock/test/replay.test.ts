@@ -130,3 +130,36 @@ describe('replay keys (review1 #1, #10)', () => {
     expect(replay.match('importAndStartBatch', 'json', Buffer.from(body), outsideBody({ url, headers: {} } as IncomingMessage).format)?.file).toBe('c.json');
   });
 });
+
+describe('hostile case files under --replay (review1 #11)', () => {
+  it('refuses at load, one line each, an answer that cannot be sent again', () => {
+    const dir = tempDir('hostile-replay');
+    const verdict = { violations: [], warnings: [] };
+    const variants: [number, Record<string, string>][] = [
+      [200, { 'content-type': 'application/json\r\nSet-Cookie: session=evil' }],
+      [101, { 'content-type': 'application/json' }],
+      [204, { 'content-type': 'application/json' }],
+      [304, { 'content-type': 'application/json' }],
+      [200, { 'content-type': 'application/json; x=\u0416' }],
+      [99, {}],
+      [200, { 'content-type': 'application/json' }],
+    ];
+    variants.forEach(([status, headers], i) =>
+      writeFileSync(
+        join(dir, `000000000${i + 1}-importAndStartBatch.json`),
+        JSON.stringify({
+          altcraftCase: 1, recordedAt: '2026-01-01T00:00:00.000Z', values: 'kept', operation: 'importAndStartBatch', method: 'POST', path: '/api/v1.1/workflows/import_and_start_batch', query: {},
+          request: { format: 'json', headers: {}, headerNames: [], body: JSON.stringify({ workflow_id: i + 1, data: [] }), bytes: 1 },
+          answer: { status, statusText: 'OK', complete: true, format: 'json', headers, headerNames: [], body: '{"error":0,"result":[]}', bytes: 1 },
+          timing: {}, verdict: { request: verdict, answer: verdict },
+        }),
+      ),
+    );
+    const lines: string[] = [];
+    const replay = loadReplay(dir, (line) => lines.push(line));
+    expect(replay.size).toBe(1);
+    expect(lines).toHaveLength(variants.length);
+    for (let i = 1; i < variants.length; i++) expect(lines.filter((line) => line.includes(`000000000${i}-`))).toHaveLength(1);
+    expect(lines.join('\n')).not.toMatch(/evil|\r/);
+  });
+});
