@@ -717,3 +717,53 @@ describe('notJson', () => {
     }
   });
 });
+
+describe('recording and answer latency (review1 #14)', () => {
+  /** The built CLI as a proxy of its own process; resolves with its URL once it listens. */
+  function proxyProcess(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+    const child = spawn(process.execPath, [cli, '--port', '0', '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+    return new Promise((resolve, reject) => {
+      child.on('message', (message: { listening?: string }) => message.listening && resolve({ url: message.listening, stop }));
+      child.once('exit', (code) => reject(new Error(`the proxy exited with ${code}`)));
+    });
+  }
+
+  it('answers a 10,000-profile batch with violations about as fast with --record as without', async () => {
+    const up = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":0,"error_text":"ok","result":[]}'));
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    const upstream = `http://127.0.0.1:${(up.address() as AddressInfo).port}`;
+    const body = JSON.stringify({ workflow_id: 1, matching: 'email', data: Array.from({ length: 10_000 }, (_, i) => ({ email: `user${i}.name${i}@example${i % 97}.com`, surname: `Surname${i} Longname${i}`, unknown_field: i })) });
+    const best = async (args: string[]) => {
+      const front = await proxyProcess(['--proxy', '--upstream', upstream, ...args]);
+      try {
+        let min = Infinity;
+        for (let round = 0; round < 6; round++) {
+          const started = performance.now();
+          const res = await fetch(`${front.url}/api/v1.1/workflows/import_and_start_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await res.text();
+          expect(res.headers.get('x-altcraft-proxy-violation-count')).not.toBeNull();
+          if (round > 0) min = Math.min(min, performance.now() - started);
+        }
+        return min;
+      } finally {
+        await front.stop();
+      }
+    };
+    try {
+      const seen: string[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const plain = await best([]);
+        const recording = await best(['--record', mkdtempSync(join(tmpdir(), 'rec-'))]);
+        if (recording < plain * 2) return;
+        seen.push(`${plain.toFixed(0)} ms without, ${recording.toFixed(0)} ms with`);
+      }
+      expect.fail(`--record delays the answer: ${seen.join('; ')}`);
+    } finally {
+      await new Promise((resolve) => up.close(resolve));
+    }
+  }, 120_000);
+});

@@ -170,3 +170,22 @@ export function caseOf(exchange: Exchange, mode: ValueMode): CaseFile {
     verdict: { request: verdictOf(scrubber, exchange.problems, 'request'), answer: verdictOf(scrubber, exchange.problems, 'response') },
   };
 }
+
+/**
+ * What a log line about one exchange goes through: the token removed always, and profile values
+ * too when recording with placeholders (a violation's pointer can name a field the upstream made
+ * of a value).
+ */
+export function lineScrubber(authorization: string | string[] | undefined, url: string | undefined, body: string, format: 'json' | 'xml' | undefined, mode: ValueMode, headers: Record<string, string | string[] | undefined> = {}): Scrubber {
+  const scrubber = new Scrubber(tokensOf(Array.isArray(authorization) ? authorization.join(', ') : authorization, url, body, headers), mode);
+  if (mode === 'kept') return scrubber;
+  if (format === 'xml') learnXmlRequest(scrubber, body);
+  else {
+    try {
+      scrubber.learnRequest(JSON.parse(body));
+    } catch {
+      // Not JSON: no values to learn; the token is still removed.
+    }
+  }
+  return scrubber;
+}

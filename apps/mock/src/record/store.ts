@@ -38,6 +38,8 @@ export class CaseStore {
   private readonly writing = new Set<Promise<void>>();
   private dropped = 0;
   private refused = 0;
+  /** Writes failed since the last that succeeded: said once, then counted (a full disk failed every one). */
+  private failed = 0;
 
   constructor(
     readonly dir: string,
@@ -112,10 +114,16 @@ export class CaseStore {
       await rename(temporary, join(this.dir, entry.name));
       // Dropped to make room while it was being written: it must not outlive its drop.
       if (entry.gone) await unlink(join(this.dir, entry.name)).catch(() => undefined);
+      if (this.failed > 0) this.log(`altcraft-mock: recording: cases are written again, after ${this.failed} that could not be`);
+      this.failed = 0;
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
       this.forget(entry);
-      this.log(`altcraft-mock: recording: ${entry.name} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the exchange was not affected`);
+      // One line, then one per thousand with the count, until a write succeeds again.
+      if (this.failed++ % 1000 === 0) {
+        const more = this.failed > 1 ? `; ${this.failed} failed so far` : '; the next failures are counted, not each said';
+        this.log(`altcraft-mock: recording: ${entry.name} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the exchange was not affected${more}`);
+      }
     }
   }
 

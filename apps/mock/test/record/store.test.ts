@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaseStore } from '../../src/record/store.js';
@@ -78,5 +78,21 @@ describe('the case store at start (review1 #13)', () => {
     await store.add('importAndStartBatch', '{}');
     await store.settled();
     expect(readdirSync(dir).sort()).toEqual(['10000000000-importAndStartBatch.json', '10000000001-importAndStartBatch.json']);
+  });
+});
+
+describe('the case store on a failing disk (review1 #15)', () => {
+  it('says a failing write once, counts the rest, and says when writes work again', async () => {
+    const dir = tempDir('store-full');
+    const lines: string[] = [];
+    const store = new CaseStore(dir, { maxFiles: 1000, maxBytes: 1e9 }, (line) => lines.push(line));
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'a file where the directory was');
+    for (let i = 0; i < 200; i++) await store.add('importAndStartBatch', '{}');
+    expect(lines.filter((line) => line.includes('could not be written'))).toHaveLength(1);
+    rmSync(dir);
+    mkdirSync(dir);
+    await store.add('importAndStartBatch', '{}');
+    expect(lines.at(-1)).toMatch(/written again, after 200 that could not be/);
   });
 });
