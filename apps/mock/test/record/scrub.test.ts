@@ -251,3 +251,36 @@ describe('token leaks (review1 #6)', () => {
     }
   });
 });
+
+describe('placeholders against JSON.parse (review1 #2, #8, differential)', () => {
+  it('keep, for random bodies, every JSON type, array length and key count JSON.parse reads', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+    const words = ['alice', 'Bob', 'data', 'error', 'x', 'ab', '__proto__', 'email', 'Ёлка', '1e21', '2024-01-02T03:04:05Z', 'true'];
+    const text = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(words)).join(pick([' ', '@', '.', '-']));
+    const value = (depth: number): string => {
+      const r = random();
+      if (depth > 3 || r < 0.4) return JSON.stringify(pick<unknown>([text(), pick([0, -0, 1.5, 1e21, 1e-7, -42, 5e-324, 0.1]), true, false, null]));
+      if (r < 0.7) return `[${Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1)).join(',')}]`;
+      // Written as text, so `__proto__` is an own key as JSON.parse reads it.
+      const keys = new Set(Array.from({ length: Math.floor(random() * 4) }, () => pick(words.concat(words.map((w) => `${w}_k`)))));
+      return `{${[...keys].map((key) => `${JSON.stringify(key)}:${value(depth + 1)}`).join(',')}}`;
+    };
+    // A shape that does not depend on key names (keys are scrubbed): children's shapes sorted.
+    const shape = (v: unknown): string => {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return `[${v.map(shape).join(',')}]`;
+      if (typeof v === 'object') return `{${Object.keys(v).map((k) => shape((v as Record<string, unknown>)[k])).sort().join(',')}}`;
+      return typeof v;
+    };
+    for (let round = 0; round < 500; round++) {
+      const requestText = `{"workflow_id":1,"matching":"email","__proto__":${value(1)},"data":[${value(0)},${value(0)}]}`;
+      const answerText = `{"error":400,"error_text":"x","extra":${value(0)}}`;
+      const file = caseOf(exchangeOf(requestText, answerText), 'placeholders');
+      expect(shape(JSON.parse(file.request.body!)), requestText).toBe(shape(JSON.parse(requestText)));
+      expect(shape(JSON.parse(file.answer.body!)), answerText).toBe(shape(JSON.parse(answerText)));
+      expect(JSON.parse(file.answer.body!).error).toBe(400);
+    }
+  });
+});
