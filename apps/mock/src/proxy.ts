@@ -8,7 +8,7 @@ import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
 import { XmlDecoder, type Decoded } from './xml-decoder.js';
 import { lineScrubber, Recorder, type RecordOptions } from './record/recorder.js';
 import type { Exchange } from './record/case.js';
-import type { Scrubber } from './record/scrub.js';
+import { placeholderText, Scrubber, tokensOf as requestTokens, type ValueMode } from './record/scrub.js';
 import { Journal, noteAnswerText, noteCheck, noteRequest } from './journal.js';
 import { handleAdmin } from './admin.js';
 
@@ -69,8 +69,34 @@ async function bodyValue(format: 'json' | 'xml', text: string, xml: XmlDecoder, 
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, refusal: (error as Error).message };
+    return { ok: false, refusal: notJson(text, error as Error) };
   }
+}
+
+/**
+ * Why a body is not JSON, quoting none of it: JSON.parse's message quotes the text around the
+ * error (`..."name":Alice Smit"...`), which reached the log and the case file, values and all.
+ */
+export function notJson(text: string, error: Error): string {
+  if (error instanceof RangeError) return 'not JSON that can be read (nested deeper than the stack)';
+  if (text.trim() === '' || /end of JSON input/.test(error.message)) return `not JSON: it ends at byte ${Buffer.byteLength(text)} before its value does`;
+  const at = jsonErrorAt(text, error.message);
+  return at === undefined ? 'not JSON' : `not JSON at byte ${Buffer.byteLength(text.slice(0, at))}`;
+}
+
+/**
+ * Where JSON.parse stopped: its `position N`, or, for `Unexpected token 'A', ..."snippet"...`,
+ * where V8's snippet (10 characters of context before the token when it is cut) lies in the text.
+ */
+function jsonErrorAt(text: string, message: string): number | undefined {
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return Number(position);
+  const quoted = /^Unexpected token '([\s\S]+?)', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (!quoted) return undefined;
+  const [, token, cut, snippet] = quoted;
+  const at = text.indexOf(snippet!);
+  if (at < 0) return undefined;
+  return at + (cut ? 10 : Math.max(0, snippet!.indexOf(token!)));
 }
 
 /** The contract's own check of a request body: Prism cannot parse XML requests. */
@@ -205,6 +231,17 @@ function upstreamExchange(res: ServerResponse, ms: number): { signal: AbortSigna
   return { signal: controller.signal, waited };
 }
 
+/**
+ * A request's path as a log line may show it when its body was not read: an operation's path is
+ * the contract's, any other loses the token and becomes the placeholder of itself (a path may
+ * name a profile, `/workflows/alice.smith@example.com`).
+ */
+function shownPath(url: string | undefined, headers: IncomingMessage['headers']): string {
+  const { path, operationId } = routeOf(url);
+  if (operationId) return path;
+  return placeholderText(new Scrubber(requestTokens(headers.authorization, url, '', headers), 'kept').token(path));
+}
+
 const envelope = (status: number, text: string, debug: string) => JSON.stringify({ error: status, error_text: text, error_debug: debug });
 
 function answerEnvelope(res: ServerResponse, status: 502 | 504, debug: string): void {
@@ -237,7 +274,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const read = await readBody(req, MAX_BODY_BYTES);
     if (!read.ok) {
       if (read.reason === 'gone') return;
-      report(`${req.method} ${path}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
+      report(`${req.method} ${shownPath(req.url, req.headers)}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
       // The platform's own answer to such a body, so a client behind the proxy sees what it would see.
       const body = envelope(400, 'Invalid request', BODY_TOO_LARGE_DEBUG);
       answerThenDiscard(req, res, 400, { 'Content-Type': 'application/json' }, body, options.discard ?? DEFAULT_DISCARD);
@@ -247,8 +284,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const startedAt = Date.now();
     // Log lines lose the token (and, when recording with placeholders, profile values): the
     // upstream's redirects, field names and texts can echo them.
+    const scrubberOf = (mode: ValueMode) => lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, mode, req.headers);
     let scrubber: Scrubber | undefined;
-    const scrub = (line: string) => (scrubber ??= lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, recorder?.mode ?? 'kept')).text(line);
+    const scrub = (line: string) => (scrubber ??= scrubberOf(recorder?.mode ?? 'kept')).text(line);
+    // What the client gets loses the token only, recording or not: recording never changes the
+    // exchange (placeholders in sl-violations turned /data/0/email into /xxxx/0/xxxxx).
+    let tokenScrubber: Scrubber | undefined;
+    const scrubToken = (line: string) => (tokenScrubber ??= recorder?.mode === 'placeholders' ? scrubberOf('kept') : (scrubber ??= scrubberOf('kept'))).text(line);
     const say = (line: string) => report(scrub(line));
     // Checked while the upstream answers; the check never rejects.
     const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId, res) : Promise.resolve([]);
@@ -274,8 +316,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     };
     if (answer.status >= 300 && answer.status < 400) {
       await answer.body?.cancel();
-      const debug = scrub(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
-      report(`${req.method} ${path} -> ${answer.status}: ${debug}`);
+      const debug = scrubToken(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
+      say(`${req.method} ${path} -> ${answer.status}: ${debug}`);
       answerEnvelope(res, 502, debug);
       return recordAs(Buffer.alloc(0), 0, await requestCheck);
     }
@@ -286,16 +328,25 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     const exchange = `${req.method} ${path} -> ${answer.status}`;
     if (!complete) say(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
     else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
-    if (violations.length > 0) say(`${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`);
-    const shown = violations.map((v) => ({ ...v, location: v.location.map(scrub), message: scrub(v.message) }));
+    // Said once the answer is on its way: with --record the line's scrub learns every profile
+    // value of the request (100-300 ms for 10,000 profiles), which the answer must not wait for.
+    const sayViolations = () => {
+      if (violations.length === 0) return;
+      const line = `${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`;
+      if (recorder?.mode === 'placeholders') recorder.say({ url: req.url ?? '/', headers: req.headers, bytes: read.bytes, format: requestFormat }, line);
+      else say(line);
+    };
+    const shown = violations.map((v) => ({ ...v, location: v.location.map(scrubToken), message: scrubToken(v.message) }));
     const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(shown) };
     if (complete && operationId && responseFormat) noteAnswerText(res, operationId, answer.status, Buffer.concat(head.chunks).toString('utf8'), answer.headers.get('content-type')!);
     if (complete) {
       const body = Buffer.concat(head.chunks);
       res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(body);
+      sayViolations();
       return recordAs(body, head.size, violations);
     }
     res.writeHead(answer.status, responseHeaders);
+    sayViolations();
     // Chunks are let go as they are written: no more than the head is ever held.
     const more = head.more!;
     const rest = async function* () {
@@ -325,7 +376,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
     handle(req, res).catch((error: Error) => {
       if (error instanceof ClientGone) return;
       const silent = error instanceof UpstreamSilent;
-      report(`${req.method} ${routeOf(req.url).path}: ${silent ? '' : 'proxy failure: '}${error.message}`);
+      report(`${req.method} ${shownPath(req.url, req.headers)}: ${silent ? '' : 'proxy failure: '}${new Scrubber(requestTokens(req.headers.authorization, req.url, '', req.headers), 'kept').text(error.message)}`);
       if (res.headersSent) return void res.destroy();
       if (silent) answerEnvelope(res, 504, `${error.message}; see the proxy log`);
       else answerEnvelope(res, 502, 'the upstream did not answer in full; see the proxy log');

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse } from '@altcraft-api/contract';
-import { startProxy } from '../src/proxy.js';
+import { notJson, startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
 import { randomTexts } from './support/random-text.js';
@@ -634,5 +636,134 @@ describe('an XML request body built to be slow to read', () => {
     }
     console.log(`slow 10 MiB XML answer: decode ${decodeMs.toFixed(0)} ms on the main thread; longest stall through the proxy ${stallMs.toFixed(0)} ms`);
     expect(stallMs).toBeLessThan(decodeMs / 2);
+  }, 120_000);
+});
+
+describe('recording and the exchange (review1 #3)', () => {
+  it('sends the client the same sl-violations header with --record as without', async () => {
+    const up = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":0,"error_text":"ok","result":[]}'));
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    const upstream = `http://127.0.0.1:${(up.address() as AddressInfo).port}`;
+    const body = JSON.stringify({ workflow_id: 1, matching: 'email', data: [{ email: 'email@data.com', phone: 12 }] });
+    const header = async (record?: { dir: string }) => {
+      const front = await startProxy({ port: 0, upstream, report: () => undefined, ...(record ? { record } : {}) });
+      try {
+        const res = await fetch(`${front.url}/api/v1.1/workflows/import_and_start_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await res.text();
+        return res.headers.get('sl-violations');
+      } finally {
+        await front.close();
+      }
+    };
+    try {
+      const plain = await header();
+      expect(plain).toContain('email');
+      expect(await header({ dir: mkdtempSync(join(tmpdir(), 'rec-')) })).toBe(plain);
+    } finally {
+      await new Promise((resolve) => up.close(resolve));
+    }
+  }, 60_000);
+});
+
+describe('profile values in log lines and case files (review1 #7)', () => {
+  it('says where a request is not JSON without quoting it, and scrubs the path of a body it did not read', async () => {
+    const up = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":400,"error_text":"Invalid request","error_debug":"phone 79123456789 is blocked"}'));
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'rec-'));
+    const logged: string[] = [];
+    const front = await startProxy({ port: 0, upstream: `http://127.0.0.1:${(up.address() as AddressInfo).port}`, report: (line) => logged.push(line), record: { dir } });
+    const post = (path: string, body: string) => fetch(front.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((res) => res.text());
+    try {
+      await post('/api/v1.1/workflows/import_and_start_batch', '{"workflow_id":1,"matching":"email","data":[{"email":"alice.smith@example.com","name":Alice Smith}]}');
+      await post('/api/v1.1/workflows/import_and_start_batch', JSON.stringify({ workflow_id: 1, matching: 'email', data: [{ email: 'bob@example.org', phone: '+7 912 345-67-89' }] }));
+      await post('/api/v1.1/workflows/alice.smith@example.com', 'x'.repeat(MAX_BODY_BYTES + 10)).catch(() => undefined);
+    } finally {
+      await front.close();
+      await new Promise((resolve) => up.close(resolve));
+    }
+    const cases = readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
+    expect(cases).toHaveLength(2);
+    expect(logged.join('\n')).toMatch(/not JSON at byte \d+/);
+    expect(logged.some((line) => line.includes('body over'))).toBe(true);
+    for (const text of [...logged, cases[0]!]) expect(text).not.toMatch(/alice|smith/i);
+    // The second request carried the phone: its case loses the upstream's normalised echo of it.
+    expect(cases[1]).not.toContain('79123456789');
+  }, 60_000);
+});
+
+describe('notJson', () => {
+  it('names the byte JSON.parse stopped at, quoting nothing', () => {
+    const long = '{"workflow_id":1,"matching":"email","data":[{"email":"alice.smith@example.com","name":Alice Smith}]}';
+    const cases: [string, number][] = [
+      ['{"a":A}', 5],
+      [long, long.indexOf('Alice')],
+      ['{"a":1,}', 7],
+      ['{"ё":x}', Buffer.byteLength('{"ё":')],
+    ];
+    for (const [text, byte] of cases) {
+      let message = '';
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        message = notJson(text, error as Error);
+      }
+      expect(message).toBe(`not JSON at byte ${byte}`);
+    }
+  });
+});
+
+describe('recording and answer latency (review1 #14)', () => {
+  /** The built CLI as a proxy of its own process; resolves with its URL once it listens. */
+  function proxyProcess(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+    const child = spawn(process.execPath, [cli, '--port', '0', '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+    return new Promise((resolve, reject) => {
+      child.on('message', (message: { listening?: string }) => message.listening && resolve({ url: message.listening, stop }));
+      child.once('exit', (code) => reject(new Error(`the proxy exited with ${code}`)));
+    });
+  }
+
+  it('answers a 10,000-profile batch with violations about as fast with --record as without', async () => {
+    const up = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":0,"error_text":"ok","result":[]}'));
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    const upstream = `http://127.0.0.1:${(up.address() as AddressInfo).port}`;
+    const body = JSON.stringify({ workflow_id: 1, matching: 'email', data: Array.from({ length: 10_000 }, (_, i) => ({ email: `user${i}.name${i}@example${i % 97}.com`, surname: `Surname${i} Longname${i}`, unknown_field: i })) });
+    const best = async (args: string[]) => {
+      const front = await proxyProcess(['--proxy', '--upstream', upstream, ...args]);
+      try {
+        let min = Infinity;
+        for (let round = 0; round < 6; round++) {
+          const started = performance.now();
+          const res = await fetch(`${front.url}/api/v1.1/workflows/import_and_start_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await res.text();
+          expect(res.headers.get('x-altcraft-proxy-violation-count')).not.toBeNull();
+          if (round > 0) min = Math.min(min, performance.now() - started);
+        }
+        return min;
+      } finally {
+        await front.stop();
+      }
+    };
+    try {
+      const seen: string[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const plain = await best([]);
+        const recording = await best(['--record', mkdtempSync(join(tmpdir(), 'rec-'))]);
+        if (recording < plain * 2) return;
+        seen.push(`${plain.toFixed(0)} ms without, ${recording.toFixed(0)} ms with`);
+      }
+      expect.fail(`--record delays the answer: ${seen.join('; ')}`);
+    } finally {
+      await new Promise((resolve) => up.close(resolve));
+    }
   }, 120_000);
 });

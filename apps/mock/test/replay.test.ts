@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock } from '../src/server.js';
-import { loadReplay, normalForm } from '../src/replay.js';
+import type { IncomingMessage } from 'node:http';
+import { loadReplay, normalForm, Replay } from '../src/replay.js';
+import { caseOf, type CaseFile } from '../src/record/case.js';
+import { outsideBody } from '../src/request-url.js';
+import { exchangeOf } from './support/exchange.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
 import { BATCH_PATH, batch, post, recordingProxy, startContrarian, TASK_PATH, tempDir } from './support/contrarian.js';
@@ -97,5 +101,65 @@ describe('altcraft-mock --replay', () => {
     expect(a).toBe(b);
     expect(normalForm('json', '{"matching":"phone"}', 'placeholders')).not.toBe(normalForm('json', '{"matching":"email"}', 'placeholders'));
     expect(normalForm('xml', '<xml>\n  <token>a</token>\n  <matching>email</matching>\n</xml>', 'placeholders')).toBe(normalForm('xml', '<xml><token>b</token><matching>email</matching></xml>', 'placeholders'));
+  });
+});
+
+describe('replay keys (review1 #1, #10)', () => {
+  const taskCase = (taskId: string): CaseFile => ({
+    altcraftCase: 1, recordedAt: '2026-01-01T00:00:00.000Z', values: 'placeholders', operation: 'getTaskStatus', method: 'POST', path: '/api/v1.1/tasks/status', query: {},
+    request: { format: 'json', headers: {}, headerNames: [], body: JSON.stringify({ task_id: taskId }), bytes: 10 },
+    answer: { status: 200, statusText: 'OK', complete: true, format: 'json', headers: { 'content-type': 'application/json' }, headerNames: [], body: '{"error":0,"data":{"status":"completed"}}', bytes: 10 },
+    timing: { upstreamHeadersMs: 0, totalMs: 0 }, verdict: { request: { violations: [], warnings: [] }, answer: { violations: [], warnings: [] } },
+  });
+
+  it('answers a task status only for the task it was recorded for', () => {
+    const replay = new Replay([{ file: '0000000001-getTaskStatus.json', case: taskCase('task-AAAA-1111') }]);
+    expect(normalForm('json', '{"task_id":"task-AAAA-1111"}', 'placeholders')).not.toBe(normalForm('json', '{"task_id":"task-BBBB-2222"}', 'placeholders'));
+    expect(replay.match('getTaskStatus', 'json', Buffer.from('{"task_id":"task-BBBB-2222"}'))).toBeUndefined();
+    expect(replay.match('getTaskStatus', 'json', Buffer.from('{"task_id":"task-AAAA-1111"}'))?.file).toBe('0000000001-getTaskStatus.json');
+  });
+
+  it('reads a repeated ?format= the way the mock does, the first one', () => {
+    const body = JSON.stringify({ workflow_id: 1, matching: 'email', data: [] });
+    const url = '/api/v1.1/workflows/import_and_start_batch?format=xml&format=json';
+    const xmlAnswer = '<?xml version="1.0"?><response><error>0</error><result></result></response>';
+    const file = caseOf(exchangeOf(body, xmlAnswer, { url, status: 200, answerHeaders: new Headers({ 'content-type': 'application/xml' }), answerFormat: 'xml' }), 'placeholders');
+    expect(file.query.format).toBe(outsideBody({ url, headers: {} } as IncomingMessage).format);
+    const replay = new Replay([{ file: 'c.json', case: file }]);
+    expect(replay.match('importAndStartBatch', 'json', Buffer.from(body), outsideBody({ url: '/x?format=json', headers: {} } as IncomingMessage).format)).toBeUndefined();
+    expect(replay.match('importAndStartBatch', 'json', Buffer.from(body), outsideBody({ url, headers: {} } as IncomingMessage).format)?.file).toBe('c.json');
+  });
+});
+
+describe('hostile case files under --replay (review1 #11)', () => {
+  it('refuses at load, one line each, an answer that cannot be sent again', () => {
+    const dir = tempDir('hostile-replay');
+    const verdict = { violations: [], warnings: [] };
+    const variants: [number, Record<string, string>][] = [
+      [200, { 'content-type': 'application/json\r\nSet-Cookie: session=evil' }],
+      [101, { 'content-type': 'application/json' }],
+      [204, { 'content-type': 'application/json' }],
+      [304, { 'content-type': 'application/json' }],
+      [200, { 'content-type': 'application/json; x=\u0416' }],
+      [99, {}],
+      [200, { 'content-type': 'application/json' }],
+    ];
+    variants.forEach(([status, headers], i) =>
+      writeFileSync(
+        join(dir, `000000000${i + 1}-importAndStartBatch.json`),
+        JSON.stringify({
+          altcraftCase: 1, recordedAt: '2026-01-01T00:00:00.000Z', values: 'kept', operation: 'importAndStartBatch', method: 'POST', path: '/api/v1.1/workflows/import_and_start_batch', query: {},
+          request: { format: 'json', headers: {}, headerNames: [], body: JSON.stringify({ workflow_id: i + 1, data: [] }), bytes: 1 },
+          answer: { status, statusText: 'OK', complete: true, format: 'json', headers, headerNames: [], body: '{"error":0,"result":[]}', bytes: 1 },
+          timing: {}, verdict: { request: verdict, answer: verdict },
+        }),
+      ),
+    );
+    const lines: string[] = [];
+    const replay = loadReplay(dir, (line) => lines.push(line));
+    expect(replay.size).toBe(1);
+    expect(lines).toHaveLength(variants.length);
+    for (let i = 1; i < variants.length; i++) expect(lines.filter((line) => line.includes(`000000000${i}-`))).toHaveLength(1);
+    expect(lines.join('\n')).not.toMatch(/evil|\r/);
   });
 });

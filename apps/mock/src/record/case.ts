@@ -1,5 +1,5 @@
 import type { OperationId } from '@altcraft-api/contract';
-import { learnXmlRequest, mapJson, mapXml, REDACTED, Scrubber, tokensOf, type ValueMode } from './scrub.js';
+import { isControlField, learnXmlRequest, mapJson, mapXml, REDACTED, Scrubber, tokensOf, type ValueMode } from './scrub.js';
 
 /** The version of the case file format; the report and replay refuse another. */
 export const CASE_FORMAT = 1;
@@ -89,7 +89,7 @@ function locationPath(location: string): string {
 function scrubBody(scrubber: Scrubber, side: 'request' | 'answer', format: 'json' | 'xml' | undefined, text: string): string {
   const leaf = side === 'request' ? scrubber.requestValue.bind(scrubber) : scrubber.answerValue.bind(scrubber);
   // A request's field names are the client's schema, kept (the token aside); an answer's may echo values.
-  const keyOf = side === 'request' ? (key: string) => scrubber.token(key) : (key: string) => scrubber.text(key);
+  const keyOf = side === 'request' ? (key: string) => scrubber.token(key) : (key: string) => scrubber.answerKey(key);
   if (format !== 'xml') {
     try {
       const value: unknown = JSON.parse(text);
@@ -112,14 +112,29 @@ function verdictOf(scrubber: Scrubber, problems: Exchange['problems'], where: st
   return { violations: pick('Error'), warnings: pick('Warning') };
 }
 
+/**
+ * The query as the case keeps it: names kept (the token aside), a control parameter's value kept,
+ * others scrubbed. A repeated name keeps its FIRST value, the one the mock reads (request-url.ts,
+ * URLSearchParams.get): the last one made `?format=xml&format=json` a recorded JSON request.
+ */
+function queryOf(scrubber: Scrubber, params: URLSearchParams): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of params) {
+    const key = scrubber.token(name);
+    if (Object.hasOwn(query, key)) continue;
+    const kept = name.toLowerCase() === 'token' ? REDACTED : isControlField(name) ? scrubber.token(value) : scrubber.text(value);
+    Object.defineProperty(query, key, { value: kept, enumerable: true, writable: true, configurable: true });
+  }
+  return query;
+}
+
 /** The case file of one exchange: the token gone everywhere, profile values as `mode` says. */
 export function caseOf(exchange: Exchange, mode: ValueMode): CaseFile {
   const requestText = exchange.requestBytes.toString('utf8');
-  const scrubber = new Scrubber(tokensOf(headerText(exchange.requestHeaders.authorization), exchange.url, requestText), mode);
+  const scrubber = new Scrubber(tokensOf(headerText(exchange.requestHeaders.authorization), exchange.url, requestText, exchange.requestHeaders), mode);
   const requestBody = scrubBody(scrubber, 'request', exchange.requestFormat, requestText);
   const url = new URL(exchange.url, 'http://proxy');
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[scrubber.text(name)] = name.toLowerCase() === 'token' ? REDACTED : scrubber.text(value);
+  const query = queryOf(scrubber, url.searchParams);
   const requestHeaders: Record<string, string> = {};
   for (const name of REQUEST_HEADER_VALUES) if (exchange.requestHeaders[name] !== undefined) requestHeaders[name] = scrubber.text(headerText(exchange.requestHeaders[name]));
   const answerHeaders: Record<string, string> = {};
@@ -154,4 +169,23 @@ export function caseOf(exchange: Exchange, mode: ValueMode): CaseFile {
     timing: { upstreamHeadersMs: exchange.headersAt - exchange.startedAt, totalMs: exchange.endedAt - exchange.startedAt },
     verdict: { request: verdictOf(scrubber, exchange.problems, 'request'), answer: verdictOf(scrubber, exchange.problems, 'response') },
   };
+}
+
+/**
+ * What a log line about one exchange goes through: the token removed always, and profile values
+ * too when recording with placeholders (a violation's pointer can name a field the upstream made
+ * of a value).
+ */
+export function lineScrubber(authorization: string | string[] | undefined, url: string | undefined, body: string, format: 'json' | 'xml' | undefined, mode: ValueMode, headers: Record<string, string | string[] | undefined> = {}): Scrubber {
+  const scrubber = new Scrubber(tokensOf(Array.isArray(authorization) ? authorization.join(', ') : authorization, url, body, headers), mode);
+  if (mode === 'kept') return scrubber;
+  if (format === 'xml') learnXmlRequest(scrubber, body);
+  else {
+    try {
+      scrubber.learnRequest(JSON.parse(body));
+    } catch {
+      // Not JSON: no values to learn; the token is still removed.
+    }
+  }
+  return scrubber;
 }

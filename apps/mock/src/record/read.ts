@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { operations } from '@altcraft-api/contract';
 import { CASE_FORMAT, type CaseFile } from './case.js';
+import { byNumber } from './store.js';
 
 export interface ReadCase {
   /** The file's name inside the directory. */
@@ -26,6 +27,21 @@ function isBody(value: unknown): boolean {
   );
 }
 
+/**
+ * Why a recorded answer cannot be sent again, or undefined. A 1xx is no final answer (a 101 left
+ * the client waiting forever), a 204 or 304 has no body, and a header value with CR, LF, NUL or a
+ * character past Latin-1 cannot be written (Node threw, and the client got a 500 for a replay).
+ */
+function answerProblem(status: number, headers: Record<string, string>, body: string | null): string | undefined {
+  if (status < 200 || status > 599) return `answer status ${status} is not a final HTTP status (200-599)`;
+  if ((status === 204 || status === 304) && body !== null && body !== '') return `answer status ${status} has no body, and this one has`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return 'an answer header name is not a token of HTTP';
+    if (/[\r\n\0]|[^\t\x20-\xff]/.test(value)) return `answer header ${name} holds a line break, a control or a non-Latin-1 character`;
+  }
+  return undefined;
+}
+
 /** Why `value` is not a case file this version reads, or undefined. */
 export function caseProblem(value: unknown): string | undefined {
   if (!isObject(value)) return 'not a JSON object';
@@ -36,7 +52,9 @@ export function caseProblem(value: unknown): string | undefined {
   if (typeof value.method !== 'string' || typeof value.path !== 'string' || !isStringMap(value.query)) return 'method, path or query is missing';
   if (!isBody(value.request)) return 'request is incomplete';
   const answer = value.answer as Record<string, unknown>;
-  if (!isBody(answer) || !Number.isInteger(answer.status) || (answer.status as number) < 100 || (answer.status as number) > 599 || typeof answer.statusText !== 'string' || typeof answer.complete !== 'boolean') return 'answer is incomplete';
+  if (!isBody(answer) || !Number.isInteger(answer.status) || typeof answer.statusText !== 'string' || typeof answer.complete !== 'boolean') return 'answer is incomplete';
+  const problem = answerProblem(answer.status as number, answer.headers as Record<string, string>, answer.body as string | null);
+  if (problem) return problem;
   const verdict = value.verdict as Record<string, unknown>;
   if (!isObject(verdict) || !isVerdict(verdict.request) || !isVerdict(verdict.answer)) return 'verdict is incomplete';
   if (!isObject(value.timing)) return 'timing is missing';
@@ -50,7 +68,7 @@ export function caseProblem(value: unknown): string | undefined {
  */
 export function readCases(dir: string, onError: (file: string, why: string) => void): ReadCase[] {
   const cases: ReadCase[] = [];
-  for (const file of readdirSync(dir).sort()) {
+  for (const file of readdirSync(dir).sort(byNumber)) {
     if (!file.endsWith('.json') || file.startsWith('.')) continue;
     const path = join(dir, file);
     try {

@@ -1,6 +1,6 @@
-import { caseOf, type Exchange } from './case.js';
-import { ScrubThread, type Scrubbed } from './scrub-thread.js';
-import { learnXmlRequest, Scrubber, tokensOf, type ValueMode } from './scrub.js';
+import { caseOf, lineScrubber, type Exchange } from './case.js';
+import { ScrubThread, type LineRequest, type Scrubbed } from './scrub-thread.js';
+import type { ValueMode } from './scrub.js';
 import { CaseStore, DEFAULT_STORE_LIMITS, type StoreLimits } from './store.js';
 
 /** Exchanges held for the scrub at most (each up to 10 MiB and 32 MiB of bodies). */
@@ -53,9 +53,22 @@ export class Recorder {
     const done = scrubbed.then(
       ({ operation, text }) => this.store.add(operation, text),
       (error: Error) => {
-        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode).text(error.message)}`);
+        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode, exchange.requestHeaders).text(error.message)}`);
       },
     );
+    this.scrubbing.add(done);
+    void done.finally(() => this.scrubbing.delete(done));
+  }
+
+  /**
+   * Logs a line about one exchange once its profile values are scrubbed, off the main thread
+   * when it can: the proxy said it before the answer, and with placeholders every answer waited
+   * for the request's values to be learnt.
+   */
+  say(request: LineRequest, text: string): void {
+    const inline = () => lineScrubber(request.headers.authorization, request.url, request.bytes.toString('utf8'), request.format, this.mode, request.headers).text(text);
+    const scrubbed = this.thread ? this.thread.scrubLine(request, this.mode, text).catch(inline) : new Promise<string>((resolve) => setImmediate(() => resolve(inline())));
+    const done = scrubbed.then(this.log, () => undefined);
     this.scrubbing.add(done);
     void done.finally(() => this.scrubbing.delete(done));
   }
@@ -73,21 +86,4 @@ function scrubInline(exchange: Exchange, mode: ValueMode): Scrubbed {
   return { operation: file.operation ?? 'other', text: `${JSON.stringify(file, null, 2)}\n` };
 }
 
-/**
- * What a log line about one exchange goes through: the token removed always, and profile values
- * too when recording with placeholders (a violation's pointer can name a field the upstream made
- * of a value).
- */
-export function lineScrubber(authorization: string | string[] | undefined, url: string | undefined, body: string, format: 'json' | 'xml' | undefined, mode: ValueMode): Scrubber {
-  const scrubber = new Scrubber(tokensOf(Array.isArray(authorization) ? authorization.join(', ') : authorization, url, body), mode);
-  if (mode === 'kept') return scrubber;
-  if (format === 'xml') learnXmlRequest(scrubber, body);
-  else {
-    try {
-      scrubber.learnRequest(JSON.parse(body));
-    } catch {
-      // Not JSON: no values to learn; the token is still removed.
-    }
-  }
-  return scrubber;
-}
+export { lineScrubber };

@@ -1,4 +1,4 @@
-import { createRedactor, MIN_PIECE } from '@altcraft-api/contract';
+import { createRedactor, document, MIN_PIECE } from '@altcraft-api/contract';
 
 /**
  * What a recording keeps of profile values: `placeholders` (the default) replaces each with a
@@ -15,7 +15,28 @@ export const REDACTED = '[redacted]';
  * report can tell what a batch asked for (matching mode, format...) and replay can tell batches
  * apart. Every other value of a request is a profile's value.
  */
-const CONTROL_FIELDS = new Set(['format', 'workflow_id', 'matching', 'field_name', 'resource_id', 'skip_triggers', 'skip_invalid_subscriptions', 'detect_geo', 'channel', 'status', 'priority', 'provider', 'mimetype']);
+const CONTROL_FIELDS = new Set(['format', 'task_id', 'workflow_id', 'matching', 'field_name', 'resource_id', 'skip_triggers', 'skip_invalid_subscriptions', 'detect_geo', 'channel', 'status', 'priority', 'provider', 'mimetype']);
+
+/** Whether a request's field (or query parameter) chooses behaviour rather than names someone: its value is kept. */
+export const isControlField = (key: string | undefined) => key !== undefined && CONTROL_FIELDS.has(key);
+
+let contractNames: Set<string> | undefined;
+/** Every property name the contract's schemas declare: an answer's own schema, never a profile's value. */
+function contractFieldNames(): Set<string> {
+  if (contractNames) return contractNames;
+  contractNames = new Set();
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    const properties = (node as Record<string, unknown>).properties;
+    if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) for (const name of Object.keys(properties)) contractNames.add(name);
+    stack.push(...Object.values(node));
+  }
+  return contractNames;
+}
 
 /** Answer fields kept as they are (the report reads error codes); the texts lose any profile value. */
 const ANSWER_CODES = new Set(['error']);
@@ -37,34 +58,96 @@ export function placeholderText(text: string): string {
   return text.replace(/(?!\p{Lu})[\p{L}\p{M}]/gu, 'x').replace(/\p{Lu}/gu, 'X').replace(/\p{N}/gu, '1');
 }
 
+/**
+ * A number of the same written form. Repeated until it is its own placeholder: one pass is not
+ * (1e21 became 1e11, written 100000000000; 1e-7 became 0.1), and replay compares a live
+ * request's placeholders with those of its recording, placeholders of placeholders.
+ */
 export function placeholderNumber(value: number): number {
-  const shaped = Number(String(value).replace(/\d/g, '1'));
-  return Number.isFinite(shaped) ? shaped : 1;
+  let shaped = value;
+  for (let pass = 0; pass < 8; pass++) {
+    const next = Number(String(shaped).replace(/\d/g, '1'));
+    if (!Number.isFinite(next)) return 1;
+    if (next === shaped) return shaped;
+    shaped = next;
+  }
+  return 1;
 }
 
-/** The token pieces an exchange carried: the Authorization header, the URL query, the body. */
-export function tokensOf(authorization: string | undefined, url: string | undefined, body: string): string[] {
-  const tokens = new Set<string>();
-  const bearer = /^\s*(?:Bearer|Basic|Token)\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? authorization?.trim();
-  if (bearer) tokens.add(bearer);
+/** Whether a field or element (`a:token` too) is named token. */
+const isTokenName = (name: string | undefined) => name !== undefined && /^(?:[^:]*:)?token$/i.test(name);
+
+/** An Authorization value's secrets: a Bearer or Token value, a Basic pair decoded and its password. */
+function authorizationSecrets(authorization: string, into: Set<string>): void {
+  const [, scheme, value] = /^\s*(Bearer|Basic|Token)\s+(\S+)\s*$/i.exec(authorization) ?? [];
+  if (value === undefined) return void into.add(authorization.trim());
+  into.add(value);
+  if (scheme!.toLowerCase() !== 'basic') return;
+  const pair = Buffer.from(value, 'base64').toString('utf8');
+  into.add(pair);
+  if (pair.includes(':')) into.add(pair.slice(pair.indexOf(':') + 1));
+}
+
+/** The `token` values of a JSON body: every key that parses to `token`, however written (`\u0074oken`). */
+function jsonTokens(body: string, into: Set<string>): void {
+  let value: unknown;
   try {
-    const query = new URL(url ?? '/', 'http://proxy').searchParams;
-    for (const [name, value] of query) if (name.toLowerCase() === 'token' && value !== '') tokens.add(value);
+    value = JSON.parse(body);
   } catch {
-    // Not a URL: no query to read.
+    // A broken body: its `"token":"..."` pairs as written are the best guess.
+    for (const match of body.matchAll(/"token"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/g)) {
+      try {
+        into.add(String(JSON.parse(match[1]!)));
+      } catch {
+        into.add(match[1]!.replace(/^"|"$/g, ''));
+      }
+    }
+    return;
   }
-  // The body's own `token`, JSON or XML, without decoding the whole body.
-  for (const match of body.matchAll(/"token"\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
-    try {
-      tokens.add(JSON.parse(match[1]!) as string);
-    } catch {
-      // A broken string: its raw text is the best guess.
-      tokens.add(match[1]!.slice(1, -1));
+  // Iterative: a body nested deeper than the stack is still searched.
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, item] of Object.entries(node)) {
+      if (isTokenName(key) && (typeof item === 'string' || typeof item === 'number')) into.add(String(item));
+      else stack.push(item);
     }
   }
-  for (const match of body.matchAll(/<token(?:\s[^>]*)?>([^<]*)<\/token\s*>/g)) tokens.add(unescapeXml(match[1]!).trim());
+}
+
+/**
+ * The token pieces an exchange carried: the Authorization header (a Basic password decoded too),
+ * any header named like a token (X-Api-Token), the URL query (`&` or `;` separated), and the
+ * body's `token`, JSON, XML (CDATA and a namespace prefix too) or form-encoded.
+ */
+export function tokensOf(authorization: string | undefined, url: string | undefined, body: string, headers: Record<string, string | string[] | undefined> = {}): string[] {
+  const tokens = new Set<string>();
+  if (authorization !== undefined) authorizationSecrets(authorization, tokens);
+  for (const [name, value] of Object.entries(headers)) if (/token/i.test(name) && value !== undefined) for (const one of [value].flat()) tokens.add(one.trim());
+  const search = (url ?? '').includes('?') ? (url ?? '').slice((url ?? '').indexOf('?') + 1).split('#')[0]! : '';
+  for (const text of [search, body]) {
+    // Split by hand: URLSearchParams reads `;` as part of a value, and some servers split there.
+    for (const pair of text.split(/[&;]/)) {
+      const at = pair.indexOf('=');
+      if (at < 0 || !isTokenName(safeDecode(pair.slice(0, at)))) continue;
+      tokens.add(safeDecode(pair.slice(at + 1)));
+    }
+  }
+  jsonTokens(body, tokens);
+  if (body.includes('token') || body.includes('TOKEN') || body.includes('Token')) {
+    mapXml(body, (key, value) => (isTokenName(key) && tokens.add(value.trim()), value), (name) => name);
+  }
   tokens.delete('');
   return [...tokens];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -100,6 +183,8 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
  */
 export class Scrubber {
   private readonly redactors: ((text: string) => string)[];
+  /** Tokens too short to search texts for: removed where a whole value is one. */
+  private readonly shortTokens: Set<string>;
   private readonly words = new Set<string>();
 
   constructor(
@@ -111,17 +196,31 @@ export class Scrubber {
     // client's redaction would take each of its occurrences, and a test token `t` every `t` of
     // every field name and log line.
     this.redactors = tokens.filter((token) => token.length >= MIN_PIECE).map(createRedactor);
+    this.shortTokens = new Set(tokens.filter((token) => token.length < MIN_PIECE));
   }
 
-  /** The token removed, in any of the forms the client's redaction knows. */
+  /**
+   * The token removed, in any of the forms the client's redaction knows, and in the forms it
+   * does not once the text's escapes are undone (`\u0051`, `&#81;`, `%51` for every character):
+   * then the text is kept with its escapes undone.
+   */
   token(text: string): string {
+    if (this.shortTokens.has(text.trim())) return REDACTED;
+    if (this.redactors.length === 0) return text;
     let out = text;
     for (const redact of this.redactors) out = redact(out);
-    return out;
+    const plain = unescapeAll(out);
+    if (plain === out) return out;
+    let decoded = plain;
+    for (const redact of this.redactors) decoded = redact(decoded);
+    return decoded === plain ? out : decoded;
   }
 
   /** Remembers a profile value, so texts that echo it lose it. */
   learn(value: string | number): void {
+    // A phone is echoed normalised (+7 912 345-67-89 as 79123456789): its digits are a word too.
+    const digits = String(value).replace(/\D/g, '');
+    if (digits.length >= 2) this.words.add(digits);
     for (const word of String(value).match(WORD) ?? []) if (word.length >= 2) this.words.add(word.toLowerCase());
   }
 
@@ -135,9 +234,18 @@ export class Scrubber {
     return scrubbed === plain ? clean : scrubbed;
   }
 
+  /**
+   * A key of the answer: a field name of the contract is kept as it is (`data`, `error`, `status`
+   * stay whatever words a profile value holds: the answer keeps its schema); any other key may
+   * echo a value (a result keyed by email) and is scrubbed as a text is.
+   */
+  answerKey(key: string): string {
+    return contractFieldNames().has(key) ? key : this.text(key);
+  }
+
   /** One of the request's values: a control field's is kept, a profile's becomes a placeholder. */
   requestValue(key: string | undefined, value: unknown): unknown {
-    if (key === 'token' && typeof value === 'string') return REDACTED;
+    if (isTokenName(key) && (typeof value === 'string' || typeof value === 'number')) return REDACTED;
     if (typeof value === 'string') {
       if (this.mode === 'kept' || (key !== undefined && CONTROL_FIELDS.has(key))) return this.token(value);
       return placeholderText(value);
@@ -148,11 +256,8 @@ export class Scrubber {
 
   /** One of the answer's values: codes kept, texts scrubbed, the rest placeholders. */
   answerValue(key: string | undefined, value: unknown): unknown {
-    if (key !== undefined && ANSWER_CODES.has(key)) {
-      if (typeof value === 'string') return this.text(value);
-      // A code is kept, unless it is a number the request carried as a profile's value.
-      return typeof value === 'number' && this.mode === 'placeholders' && this.words.has(String(value)) ? placeholderNumber(value) : value;
-    }
+    // A code is kept as it came (the report and replay read it), whatever profile value shares its words.
+    if (key !== undefined && ANSWER_CODES.has(key)) return typeof value === 'string' ? this.token(value) : value;
     if (typeof value === 'string') {
       if (key !== undefined && ANSWER_TEXTS.has(key)) return this.text(value);
       return this.mode === 'kept' ? this.token(value) : placeholderText(value);
@@ -165,7 +270,7 @@ export class Scrubber {
   learnRequest(value: unknown, key?: string): void {
     if (Array.isArray(value)) for (const item of value) this.learnRequest(item, key);
     else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) this.learnRequest(v, k);
-    else if ((typeof value === 'string' || typeof value === 'number') && !(key !== undefined && CONTROL_FIELDS.has(key)) && key !== 'token') this.learn(value);
+    else if ((typeof value === 'string' || typeof value === 'number') && !(key !== undefined && CONTROL_FIELDS.has(key)) && !isTokenName(key)) this.learn(value);
   }
 }
 
@@ -175,8 +280,14 @@ type Leaf = (key: string | undefined, value: unknown) => unknown;
 export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => string, key?: string): unknown {
   if (Array.isArray(value)) return value.map((item) => mapJson(item, leaf, keyOf, key));
   if (value !== null && typeof value === 'object') {
+    // Defined, not assigned: `out['__proto__'] = v` set the prototype and the key was lost.
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[keyOf(k)] = mapJson(v, leaf, keyOf, k);
+    for (const [k, v] of Object.entries(value)) {
+      // Two keys of one placeholder (two emails) stay two keys: the later ones are numbered.
+      let name = keyOf(k);
+      for (let n = 2; Object.hasOwn(out, name); n++) name = `${keyOf(k)}~${n}`;
+      Object.defineProperty(out, name, { value: mapJson(v, leaf, keyOf, k), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return leaf(key, value);
@@ -184,9 +295,73 @@ export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => stri
 
 // One XML piece at a time: CDATA, comment, processing instruction or declaration, a tag (its
 // name and attributes), text, or a stray `<`. Not a parser: a body that is not well-formed is
-// still cut into these pieces, and every text in it is scrubbed.
-const XML_PIECE = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<[?!][\s\S]*?>|<(\/?)([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|</g;
+// still cut into these pieces, and every text in it is scrubbed. Cut by hand, not by one regex:
+// the regex scanned to the end of the text for each of 5 million unclosed `<!` or `<a` (a
+// 10 MB body took minutes). A tag's parts exclude `<`, so each try stops at the next `<`.
+const XML_TAG = /<(\/?)([^\s/<>]+)((?:\s+[^\s=/<>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
 const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
+
+/** One piece: its text, and for CDATA its content, for a tag its parts, for text the text. */
+interface XmlPiece {
+  whole: string;
+  cdata?: string;
+  close?: string;
+  name?: string;
+  attributes?: string;
+  selfClosing?: string;
+  plain?: string;
+}
+
+/**
+ * The pieces of `text` in order. Where a terminator (`]]>`, `-->`, `>`) is looked for, the
+ * last answer is reused while it still lies ahead: a text with no terminator is searched once,
+ * not once per opener, which keeps the whole cut linear.
+ */
+export function* xmlPieces(text: string): Generator<XmlPiece> {
+  const found = new Map<string, { from: number; at: number }>();
+  const find = (terminator: string, from: number) => {
+    const last = found.get(terminator);
+    if (last && last.from <= from && (last.at === -1 || last.at >= from)) return last.at;
+    const at = text.indexOf(terminator, from);
+    found.set(terminator, { from, at });
+    return at;
+  };
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '<') {
+      const next = text.indexOf('<', i);
+      const end = next === -1 ? text.length : next;
+      yield { whole: text.slice(i, end), plain: text.slice(i, end) };
+      i = end;
+      continue;
+    }
+    let end = -1;
+    if (text.startsWith('<![CDATA[', i) && (end = find(']]>', i + 9)) >= 0) {
+      yield { whole: text.slice(i, end + 3), cdata: text.slice(i + 9, end) };
+      i = end + 3;
+      continue;
+    }
+    if (text.startsWith('<!--', i) && (end = find('-->', i + 4)) >= 0) {
+      yield { whole: text.slice(i, end + 3) };
+      i = end + 3;
+      continue;
+    }
+    if ((text[i + 1] === '?' || text[i + 1] === '!') && (end = find('>', i + 2)) >= 0) {
+      yield { whole: text.slice(i, end + 1) };
+      i = end + 1;
+      continue;
+    }
+    XML_TAG.lastIndex = i;
+    const tag = XML_TAG.exec(text);
+    if (tag) {
+      yield { whole: tag[0], close: tag[1], name: tag[2], attributes: tag[3], selfClosing: tag[4] };
+      i += tag[0].length;
+      continue;
+    }
+    yield { whole: '<' };
+    i++;
+  }
+}
 
 /**
  * An XML body with each text and attribute value passed through `leaf` (with its element's or
@@ -195,21 +370,23 @@ const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
  */
 export function mapXml(text: string, leaf: (key: string | undefined, text: string) => string, keyOf: (name: string) => string, trim = false): string {
   const open: string[] = [];
-  return text.replace(XML_PIECE, (whole, cdata: string | undefined, close: string | undefined, name: string | undefined, attributes: string | undefined, selfClosing: string | undefined, plain: string | undefined) => {
-    if (cdata !== undefined) return escapeXml(leaf(open.at(-1), cdata));
-    if (plain !== undefined) {
-      if (plain.trim() === '') return trim ? '' : plain;
-      return escapeXml(leaf(open.at(-1), unescapeXml(trim ? plain.trim() : plain)));
-    }
-    if (name === undefined) return whole === '<' ? '&lt;' : whole.startsWith('<!--') ? '' : whole.startsWith('<?xml') ? whole : '';
-    if (close) {
+  let out = '';
+  for (const { whole, cdata, close, name, attributes, selfClosing, plain } of xmlPieces(text)) {
+    if (cdata !== undefined) out += escapeXml(leaf(open.at(-1), cdata));
+    else if (plain !== undefined) {
+      if (plain.trim() === '') out += trim ? '' : plain;
+      else out += escapeXml(leaf(open.at(-1), unescapeXml(trim ? plain.trim() : plain)));
+    } else if (name === undefined) out += whole === '<' ? '&lt;' : whole.startsWith('<!--') ? '' : whole.startsWith('<?xml') ? whole : '';
+    else if (close) {
       open.pop();
-      return `</${keyOf(name)}>`;
+      out += `</${keyOf(name)}>`;
+    } else {
+      const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
+      if (!selfClosing) open.push(name);
+      out += `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
     }
-    const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
-    if (!selfClosing) open.push(name);
-    return `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
-  });
+  }
+  return out;
 }
 
 /** The words of every profile value an XML request carries (control elements and the token aside). */

@@ -15,7 +15,14 @@ export const DEFAULT_STORE_LIMITS: StoreLimits = { maxFiles: 1000, maxBytes: 256
 const MAX_PENDING = 64;
 
 /** A case file's name: its sequence number (the order of recording) and its operation. */
-export const CASE_NAME = /^(\d{10})-([A-Za-z]+)\.json$/;
+export const CASE_NAME = /^(\d{10,})-([A-Za-z]+)\.json$/;
+
+/** Case names by their number, oldest first: past 9999999999 the number has 11 digits and sorts after. */
+export const byNumber = (a: string, b: string) => {
+  const [na, nb] = [CASE_NAME.exec(a)?.[1], CASE_NAME.exec(b)?.[1]];
+  if (na === undefined || nb === undefined) return a < b ? -1 : a > b ? 1 : 0;
+  return na.length - nb.length || (na < nb ? -1 : na > nb ? 1 : 0);
+};
 
 /**
  * The case files of one directory, within a number of files and of bytes: the oldest are
@@ -31,28 +38,40 @@ export class CaseStore {
   private readonly writing = new Set<Promise<void>>();
   private dropped = 0;
   private refused = 0;
+  /** Writes failed since the last that succeeded: said once, then counted (a full disk failed every one). */
+  private failed = 0;
 
   constructor(
     readonly dir: string,
     readonly limits: StoreLimits,
     private readonly log: (line: string) => void,
   ) {
+    let names: string[] = [];
     try {
       mkdirSync(dir, { recursive: true });
-      for (const name of readdirSync(dir).sort()) {
-        if (name.startsWith('.tmp-')) {
-          unlinkSync(join(dir, name));
-          continue;
-        }
-        const match = CASE_NAME.exec(name);
-        if (!match) continue;
-        const size = statSync(join(dir, name)).size;
-        this.files.push({ name, size, gone: false });
-        this.bytes += size;
-        this.next = Math.max(this.next, Number(match[1]) + 1);
-      }
+      names = readdirSync(dir).sort(byNumber);
     } catch (error) {
       this.log(`altcraft-mock: recording: ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); cases will be tried anyway`);
+    }
+    for (const name of names) this.scan(name);
+  }
+
+  /**
+   * One entry of the directory at start. Each has its own try: a `.tmp-` directory (EISDIR)
+   * stopped the scan, and the case files after it were not counted against the bounds.
+   */
+  private scan(name: string): void {
+    try {
+      if (name.startsWith('.tmp-')) return void unlinkSync(join(this.dir, name));
+      const match = CASE_NAME.exec(name);
+      if (!match) return;
+      const stat = statSync(join(this.dir, name));
+      if (!stat.isFile()) return;
+      this.files.push({ name, size: stat.size, gone: false });
+      this.bytes += stat.size;
+      this.next = Math.max(this.next, Number(match[1]) + 1);
+    } catch (error) {
+      this.log(`altcraft-mock: recording: ${name} in ${this.dir} skipped at start (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }
 
@@ -95,10 +114,16 @@ export class CaseStore {
       await rename(temporary, join(this.dir, entry.name));
       // Dropped to make room while it was being written: it must not outlive its drop.
       if (entry.gone) await unlink(join(this.dir, entry.name)).catch(() => undefined);
+      if (this.failed > 0) this.log(`altcraft-mock: recording: cases are written again, after ${this.failed} that could not be`);
+      this.failed = 0;
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
       this.forget(entry);
-      this.log(`altcraft-mock: recording: ${entry.name} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the exchange was not affected`);
+      // One line, then one per thousand with the count, until a write succeeds again.
+      if (this.failed++ % 1000 === 0) {
+        const more = this.failed > 1 ? `; ${this.failed} failed so far` : '; the next failures are counted, not each said';
+        this.log(`altcraft-mock: recording: ${entry.name} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the exchange was not affected${more}`);
+      }
     }
   }
 

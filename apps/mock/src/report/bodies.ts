@@ -26,7 +26,22 @@ export function errorCodeOf(value: unknown): number | string | undefined {
   if (!isJsonObject(value) || value.error === undefined || value.error === null) return undefined;
   const code = value.error;
   if (typeof code === 'string' && /^-?\d+$/.test(code.trim())) return Number(code);
-  return typeof code === 'number' || typeof code === 'string' ? code : JSON.stringify(code);
+  return typeof code === 'number' || typeof code === 'string' ? code : shortJson(code);
+}
+
+/** Levels a value shown in a report line may have; deeper is named, not written (JSON.stringify recursed past the stack). */
+const SHOWN_DEPTH = 8;
+
+/** A value as JSON for one report line: at most 80 characters, and a deep one by its depth alone. */
+export function shortJson(value: unknown): string {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let seen = 0; stack.length > 0 && seen < 10_000; seen++) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > SHOWN_DEPTH) return `(a value nested over ${SHOWN_DEPTH} levels)`;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return JSON.stringify(value).slice(0, 80);
 }
 
 /**
@@ -47,13 +62,23 @@ export function outcomeOf(recorded: CaseFile): string {
   return `refused (${recorded.answer.status}${code === undefined ? '' : `, error ${code}`})`;
 }
 
-// Each key path of a value, with array positions as `*` (`/result/*/profile_id`).
-export function keyPaths(value: unknown, base = '', out = new Map<string, string>()): Map<string, string> {
-  if (Array.isArray(value)) for (const item of value) keyPaths(item, `${base}/*`, out);
-  else if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      out.set(`${base}/${key}`, key);
-      keyPaths(child, `${base}/${key}`, out);
+const MAX_PATH_DEPTH = 256;
+
+// Each key path of a value, with array positions as `*` (`/result/*/profile_id`). Iterative: a
+// case's body may nest deeper than the stack, and one such case stopped the whole report.
+export function keyPaths(value: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  while (stack.length > 0) {
+    const [node, base, depth] = stack.pop()!;
+    // The paths of a value 200,000 levels deep would take gigabytes: such a case is one error line.
+    if (depth > MAX_PATH_DEPTH) throw new RangeError(`nested over ${MAX_PATH_DEPTH} levels`);
+    if (Array.isArray(node)) for (const item of node) stack.push([item, `${base}/*`, depth + 1]);
+    else if (isJsonObject(node)) {
+      for (const [key, child] of Object.entries(node)) {
+        out.set(`${base}/${key}`, key);
+        stack.push([child, `${base}/${key}`, depth + 1]);
+      }
     }
   }
   return out;

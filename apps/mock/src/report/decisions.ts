@@ -124,13 +124,20 @@ export interface DecisionFinding {
 }
 
 /** The open questions the cases answer, in the rows' order. */
-export function decisionsOf(cases: ReadCase[]): DecisionFinding[] {
+export function decisionsOf(cases: ReadCase[], onError: (file: string, why: string) => void = () => undefined): DecisionFinding[] {
   const read = cases.filter(({ case: c }) => c.operation !== null).map(({ file, case: c }) => ({ file, recorded: c, request: requestValue(c) }));
   const found: DecisionFinding[] = [];
   for (const { rows, question, check } of DECISION_CHECKS) {
     const byAnswer = new Map<string, { label: string; shows: string; cases: string[] }>();
     for (const { file, recorded, request } of read) {
-      const seen = check(recorded, isJsonObject(request) ? request : {});
+      let seen: ReturnType<typeof check>;
+      try {
+        seen = check(recorded, isJsonObject(request) ? request : {});
+      } catch (error) {
+        // One case that cannot be read this far is one line; the rest is reported.
+        onError(file, `cannot be analysed for row ${rows.join(' and ')}: ${error instanceof RangeError ? 'it nests too deeply' : (error as Error).message}`);
+        continue;
+      }
       if (!seen) continue;
       const key = `${seen.label}\u0000${seen.shows}`;
       const entry = byAnswer.get(key) ?? { ...seen, cases: [] };

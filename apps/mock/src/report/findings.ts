@@ -1,7 +1,7 @@
 import { document, isJsonObject, listExamples, operations, type OperationId } from '@altcraft-api/contract';
 import type { CaseFile } from '../record/case.js';
 import type { ReadCase } from '../record/read.js';
-import { accepted, answerValue, errorCodeOf, generalised, keyPaths } from './bodies.js';
+import { accepted, answerValue, errorCodeOf, generalised, keyPaths, shortJson } from './bodies.js';
 
 /**
  * How serious a finding is, most first: the contract refuses what the platform does (it is
@@ -76,11 +76,15 @@ for (const example of listExamples()) {
   collectCodes(example.value, DECLARED_CODES);
 }
 function collectCodes(value: unknown, into: Set<number | string>): void {
-  if (Array.isArray(value)) value.forEach((item) => collectCodes(item, into));
-  else if (isJsonObject(value)) {
-    const code = errorCodeOf(value);
-    if (code !== undefined) into.add(code);
-    Object.values(value).forEach((child) => collectCodes(child, into));
+  const stack = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) for (const item of node) stack.push(item);
+    else if (isJsonObject(node)) {
+      const code = errorCodeOf(node);
+      if (code !== undefined) into.add(code);
+      for (const child of Object.values(node)) stack.push(child);
+    }
   }
 }
 
@@ -132,7 +136,7 @@ function answerFindings(out: Findings, file: string, recorded: CaseFile): void {
   for (const [path, name] of keyPaths(value)) if (!ANSWER_NAMES.get(op)!.has(name)) out.add('undeclared', 'answer-field', `answer field ${path} of ${op}, not declared`, file);
   const codes = new Set<number | string>();
   collectCodes(value, codes);
-  for (const code of codes) if (!DECLARED_CODES.has(code)) out.add('undeclared', 'error-code', `error code ${JSON.stringify(code)}, not declared`, file);
+  for (const code of codes) if (!DECLARED_CODES.has(code)) out.add('undeclared', 'error-code', `error code ${shortJson(code)}, not declared`, file);
   const code = errorCodeOf(value);
   if (answer.status >= 200 && answer.status < 300 && code !== undefined && code !== 0) out.add('undeclared', 'answer-shape', `HTTP ${answer.status} carrying an error envelope (error ${code})`, file);
   if (op === 'importAndStartBatchTask' && isJsonObject(value) && value.task_id === undefined && isJsonObject(value.data) && value.data.task_id !== undefined) {

@@ -16,7 +16,7 @@ export function buildReport(dir: string): Report {
   const errors: Report['errors'] = [];
   const cases = readCases(dir, (file, error) => errors.push({ file, error }));
   const findings = findingsOf(cases, (file, error) => errors.push({ file, error }));
-  return { directory: dir, cases: cases.length, errors, findings, decisions: decisionsOf(cases) };
+  return { directory: dir, cases: cases.length, errors, findings, decisions: decisionsOf(cases, (file, error) => errors.push({ file, error })) };
 }
 
 const HEADINGS: Record<(typeof SEVERITIES)[number], string> = {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaseStore } from '../../src/record/store.js';
@@ -54,5 +54,45 @@ describe('the case store', () => {
     const errors: string[] = [];
     readCases(dir, (file) => errors.push(file));
     expect(errors).toEqual(['0000000041-importAndStartBatch.json', '0000000042-importAndStartBatchTask.json']);
+  });
+});
+
+describe('the case store at start (review1 #13)', () => {
+  it('counts every case file after an entry it cannot remove, and says which', async () => {
+    const dir = tempDir('store-hostile');
+    mkdirSync(join(dir, '.tmp-0000000001-importAndStartBatch.json'));
+    for (let i = 1; i <= 5; i++) writeFileSync(join(dir, `000000000${i}-importAndStartBatch.json`), '{}');
+    const lines: string[] = [];
+    const store = new CaseStore(dir, { maxFiles: 3, maxBytes: 1e9 }, (line) => lines.push(line));
+    for (let i = 0; i < 3; i++) await store.add('importAndStartBatch', '{}');
+    await store.settled();
+    expect(readdirSync(dir).filter((file) => /^\d{10}-/.test(file))).toHaveLength(3);
+    expect(lines.filter((line) => line.includes('.tmp-0000000001'))).toHaveLength(1);
+  });
+
+  it('goes on numbering past 10 digits, and reads the cases in their order', async () => {
+    const dir = tempDir('store-eleven');
+    writeFileSync(join(dir, '9999999999-importAndStartBatch.json'), '{}');
+    writeFileSync(join(dir, '10000000000-importAndStartBatch.json'), '{}');
+    const store = new CaseStore(dir, { maxFiles: 2, maxBytes: 1e9 }, () => undefined);
+    await store.add('importAndStartBatch', '{}');
+    await store.settled();
+    expect(readdirSync(dir).sort()).toEqual(['10000000000-importAndStartBatch.json', '10000000001-importAndStartBatch.json']);
+  });
+});
+
+describe('the case store on a failing disk (review1 #15)', () => {
+  it('says a failing write once, counts the rest, and says when writes work again', async () => {
+    const dir = tempDir('store-full');
+    const lines: string[] = [];
+    const store = new CaseStore(dir, { maxFiles: 1000, maxBytes: 1e9 }, (line) => lines.push(line));
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'a file where the directory was');
+    for (let i = 0; i < 200; i++) await store.add('importAndStartBatch', '{}');
+    expect(lines.filter((line) => line.includes('could not be written'))).toHaveLength(1);
+    rmSync(dir);
+    mkdirSync(dir);
+    await store.add('importAndStartBatch', '{}');
+    expect(lines.at(-1)).toMatch(/written again, after 200 that could not be/);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, renderText, type Report } from '../../src/report/report.js';
+import { shortJson } from '../../src/report/bodies.js';
 import { BATCH_PATH, batch, post, recordingProxy, startContrarian, TASK_PATH, tempDir } from '../support/contrarian.js';
 
 const CLI = fileURLToPath(new URL('../../dist/report/cli.js', import.meta.url));
@@ -145,5 +146,29 @@ describe('contract:report on files that are not cases', () => {
 
   it('refuses a directory it cannot read with exit code 2', async () => {
     await expect(run(process.execPath, [CLI, join(dir, 'missing')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('cannot be read: ENOENT') });
+  });
+});
+
+describe('contract:report on hostile cases (review1 #12)', () => {
+  it('reports the rest when one case nests too deeply anywhere, one line per bad case', () => {
+    const bad = tempDir('report-hostile');
+    const verdict = { violations: [], warnings: [] };
+    const caseWith = (request: object, answer: object) =>
+      JSON.stringify({
+        altcraftCase: 1, recordedAt: '2026-01-01T00:00:00.000Z', values: 'kept', operation: 'importAndStartBatch', method: 'POST', path: '/api/v1.1/workflows/import_and_start_batch', query: {},
+        request: { format: 'json', headers: {}, headerNames: [], body: JSON.stringify({ workflow_id: 1, data: [] }), bytes: 1, ...request },
+        answer: { status: 200, statusText: 'OK', complete: true, format: 'json', headers: {}, headerNames: [], body: '{"error":0,"error_text":"ok","result":[]}', bytes: 1, ...answer },
+        timing: {}, verdict: { request: verdict, answer: verdict },
+      });
+    const N = 200_000;
+    writeFileSync(join(bad, '0000000001-importAndStartBatch.json'), caseWith({}, {}));
+    writeFileSync(join(bad, '0000000002-importAndStartBatch.json'), caseWith({ body: `{"workflow_id":1,"data":[{"x":${'['.repeat(N)}${']'.repeat(N)}}]}` }, {}));
+    writeFileSync(join(bad, '0000000003-importAndStartBatch.json'), caseWith({}, { status: 400, body: `{"error":${'['.repeat(N)}${']'.repeat(N)}}` }));
+    writeFileSync(join(bad, '0000000004-importAndStartBatch.json'), caseWith({ headers: { ['__proto__']: 'x' }, headerNames: ['__proto__', 'constructor'] }, { headerNames: ['__proto__', 'constructor', 'hasOwnProperty'] }));
+    const report = buildReport(bad);
+    expect(report.cases).toBe(4);
+    expect(renderText(report)).toContain('4 case(s)');
+    for (const { file } of report.errors) expect(['0000000002-importAndStartBatch.json', '0000000003-importAndStartBatch.json']).toContain(file);
+    expect(shortJson(JSON.parse(`[${'['.repeat(N)}${']'.repeat(N)}]`))).toMatch(/nested over/);
   });
 });
