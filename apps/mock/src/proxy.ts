@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BODY_TOO_LARGE_DEBUG, MAX_ANSWER_BYTES, MAX_BODY_BYTES, formatOfMediaType, validateRequest, validateResponse, validateTaskStatusRequest, type OperationId, type Violation } from '@altcraft-api/contract';
-import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
+import { answerThenDiscard, DEFAULT_DISCARD, readBody, type DiscardLimits } from './body.js';
 import { createGuardedServer, DEFAULT_LIMITS, routeOf, serve, type ResourceLimits, type RunningMock } from './http.js';
 import { asciiJson, clip, HEADER_WARNINGS } from './warnings.js';
 import { XmlDecoder, type Decoded } from './xml-decoder.js';
@@ -250,6 +250,136 @@ function answerEnvelope(res: ServerResponse, status: 502 | 504, debug: string): 
 }
 
 /**
+ * The rest of an answer longer than the proxy holds, passed on as it arrives: chunks are let go as
+ * they are written, so no more than the head is ever held. The bytes passed on, for the record.
+ */
+async function passOn(head: Awaited<ReturnType<typeof readHead>>, waited: Waited, res: ServerResponse): Promise<number> {
+  const more = head.more!;
+  const rest = async function* () {
+    try {
+      while (head.chunks.length > 0) yield head.chunks.shift()!;
+      for (let next = await waited(more.next()); !next.done; next = await waited(more.next())) yield next.value;
+    } finally {
+      // A client gone mid-answer: the upstream's answer is not read further.
+      await more.return?.();
+    }
+  };
+  let length = 0;
+  const counted = async function* () {
+    for await (const chunk of rest()) {
+      length += chunk.byteLength;
+      yield chunk;
+    }
+  };
+  await pipeline(Readable.from(counted()), res);
+  return length;
+}
+
+/**
+ * Log lines lose the token (and, when recording with placeholders, profile values): the
+ * upstream's redirects, field names and texts can echo them. What the client gets loses the
+ * token only, recording or not: recording never changes the exchange (placeholders in
+ * sl-violations turned /data/0/email into /xxxx/0/xxxxx). Each scrubber is built on first use.
+ */
+function exchangeScrubbers(req: IncomingMessage, bytes: Buffer, requestFormat: 'json' | 'xml' | undefined, recording: ValueMode | undefined) {
+  const scrubberOf = (mode: ValueMode) => lineScrubber(req.headers.authorization, req.url, bytes.toString('utf8'), requestFormat, mode, req.headers);
+  let scrubber: Scrubber | undefined;
+  let tokenScrubber: Scrubber | undefined;
+  return {
+    scrub: (line: string) => (scrubber ??= scrubberOf(recording ?? 'kept')).text(line),
+    scrubToken: (line: string) => (tokenScrubber ??= recording === 'placeholders' ? scrubberOf('kept') : (scrubber ??= scrubberOf('kept'))).text(line),
+  };
+}
+
+/** What every exchange of one proxy shares. */
+interface ProxyContext {
+  report: (line: string) => void;
+  upstreamBase: string;
+  /** The longest answer held and validated. */
+  cap: number;
+  /** How long the upstream may stay silent. */
+  silence: number;
+  xml: XmlDecoder;
+  recorder?: Recorder;
+  discard: DiscardLimits;
+}
+
+async function handle(context: ProxyContext, req: IncomingMessage, res: ServerResponse) {
+  const { report, upstreamBase, cap, silence, xml, recorder } = context;
+  const { path, operationId } = routeOf(req.url);
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    if (read.reason === 'gone') return;
+    report(`${req.method} ${shownPath(req.url, req.headers)}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
+    // The platform's own answer to such a body, so a client behind the proxy sees what it would see.
+    const body = envelope(400, 'Invalid request', BODY_TOO_LARGE_DEBUG);
+    answerThenDiscard(req, res, 400, { 'Content-Type': 'application/json' }, body, context.discard);
+    return;
+  }
+  const requestFormat = formatOfMediaType(req.headers['content-type']);
+  const startedAt = Date.now();
+  const { scrub, scrubToken } = exchangeScrubbers(req, read.bytes, requestFormat, recorder?.mode);
+  const say = (line: string) => report(scrub(line));
+  // Checked while the upstream answers; the check never rejects.
+  const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId, res) : Promise.resolve([]);
+  const { signal, waited } = upstreamExchange(res, silence);
+  const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
+  // The path only: an absolute-form request target must not choose where the request goes.
+  const query = new URL(req.url ?? '/', 'http://proxy').search;
+  const target = upstreamBase + path + query;
+  let answer: Response;
+  try {
+    answer = await waited(fetch(target, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : read.bytes, redirect: 'manual', signal }));
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    say(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
+    return answerEnvelope(res, 502, 'the upstream could not be reached; see the proxy log');
+  }
+  const headersAt = Date.now();
+  const recordAs = (answerBytes: Buffer | undefined, answerLength: number, problems: PrismViolation[]) => {
+    if (!recorder) return;
+    const exchange: Exchange = { operation: operationId, method: req.method ?? 'GET', url: req.url ?? '/', requestHeaders: req.headers, requestFormat, requestBytes: read.bytes, status: answer.status, statusText: answer.statusText, answerHeaders: answer.headers, answerFormat: formatOfMediaType(answer.headers.get('content-type')), answerBytes, answerLength, startedAt, headersAt, endedAt: Date.now(), problems };
+    recorder.record(exchange);
+  };
+  if (answer.status >= 300 && answer.status < 400) {
+    await answer.body?.cancel();
+    const debug = scrubToken(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
+    say(`${req.method} ${path} -> ${answer.status}: ${debug}`);
+    answerEnvelope(res, 502, debug);
+    return recordAs(Buffer.alloc(0), 0, await requestCheck);
+  }
+  const head = await readHead(answer.body, cap, waited);
+  const complete = head.more === undefined;
+  const violations: PrismViolation[] = await requestCheck;
+  const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
+  const exchange = `${req.method} ${path} -> ${answer.status}`;
+  if (!complete) say(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
+  else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
+  // Said once the answer is on its way: with --record the line's scrub learns every profile
+  // value of the request (100-300 ms for 10,000 profiles), which the answer must not wait for.
+  const sayViolations = () => {
+    if (violations.length === 0) return;
+    const line = `${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`;
+    if (recorder?.mode === 'placeholders') recorder.say({ url: req.url ?? '/', headers: req.headers, bytes: read.bytes, format: requestFormat }, line);
+    else say(line);
+  };
+  const shown = violations.map((v) => ({ ...v, location: v.location.map(scrubToken), message: scrubToken(v.message) }));
+  const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(shown) };
+  if (complete && operationId && responseFormat) noteAnswerText(res, operationId, answer.status, Buffer.concat(head.chunks).toString('utf8'), answer.headers.get('content-type')!);
+  if (complete) {
+    const body = Buffer.concat(head.chunks);
+    res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(body);
+    sayViolations();
+    return recordAs(body, head.size, violations);
+  }
+  res.writeHead(answer.status, responseHeaders);
+  sayViolations();
+  const length = await passOn(head, waited, res);
+  recordAs(undefined, length, violations);
+}
+
+/**
  * Proxy mode: every request is forwarded to `upstream` and the answer comes back with an
  * `sl-violations` header (Prism's shape, so tools that read Prism's proxy read this one) listing
  * what breaks the contract in the request and in the answer, in JSON and XML. Each exchange with
@@ -268,112 +398,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningMock> {
   const xml = new XmlDecoder();
   const recorder = options.record ? new Recorder(options.record, report) : undefined;
   const journal = options.journalSize ? new Journal(options.journalSize) : undefined;
-
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const { path, operationId } = routeOf(req.url);
-    const read = await readBody(req, MAX_BODY_BYTES);
-    if (!read.ok) {
-      if (read.reason === 'gone') return;
-      report(`${req.method} ${shownPath(req.url, req.headers)}: body over ${MAX_BODY_BYTES} bytes, not forwarded`);
-      // The platform's own answer to such a body, so a client behind the proxy sees what it would see.
-      const body = envelope(400, 'Invalid request', BODY_TOO_LARGE_DEBUG);
-      answerThenDiscard(req, res, 400, { 'Content-Type': 'application/json' }, body, options.discard ?? DEFAULT_DISCARD);
-      return;
-    }
-    const requestFormat = formatOfMediaType(req.headers['content-type']);
-    const startedAt = Date.now();
-    // Log lines lose the token (and, when recording with placeholders, profile values): the
-    // upstream's redirects, field names and texts can echo them.
-    const scrubberOf = (mode: ValueMode) => lineScrubber(req.headers.authorization, req.url, read.bytes.toString('utf8'), requestFormat, mode, req.headers);
-    let scrubber: Scrubber | undefined;
-    const scrub = (line: string) => (scrubber ??= scrubberOf(recorder?.mode ?? 'kept')).text(line);
-    // What the client gets loses the token only, recording or not: recording never changes the
-    // exchange (placeholders in sl-violations turned /data/0/email into /xxxx/0/xxxxx).
-    let tokenScrubber: Scrubber | undefined;
-    const scrubToken = (line: string) => (tokenScrubber ??= recorder?.mode === 'placeholders' ? scrubberOf('kept') : (scrubber ??= scrubberOf('kept'))).text(line);
-    const say = (line: string) => report(scrub(line));
-    // Checked while the upstream answers; the check never rejects.
-    const requestCheck = operationId && requestFormat ? checkRequest(requestFormat, read.bytes.toString('utf8'), xml, operationId, res) : Promise.resolve([]);
-    const { signal, waited } = upstreamExchange(res, silence);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name))) as Record<string, string>;
-    // The path only: an absolute-form request target must not choose where the request goes.
-    const query = new URL(req.url ?? '/', 'http://proxy').search;
-    const target = upstreamBase + path + query;
-    let answer: Response;
-    try {
-      answer = await waited(fetch(target, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : read.bytes, redirect: 'manual', signal }));
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
-      say(`${req.method} ${path}: the upstream could not be reached: ${(error as Error).message}${code ? ` (${code})` : ''}`);
-      return answerEnvelope(res, 502, 'the upstream could not be reached; see the proxy log');
-    }
-    const headersAt = Date.now();
-    const recordAs = (answerBytes: Buffer | undefined, answerLength: number, problems: PrismViolation[]) => {
-      if (!recorder) return;
-      const exchange: Exchange = { operation: operationId, method: req.method ?? 'GET', url: req.url ?? '/', requestHeaders: req.headers, requestFormat, requestBytes: read.bytes, status: answer.status, statusText: answer.statusText, answerHeaders: answer.headers, answerFormat: formatOfMediaType(answer.headers.get('content-type')), answerBytes, answerLength, startedAt, headersAt, endedAt: Date.now(), problems };
-      recorder.record(exchange);
-    };
-    if (answer.status >= 300 && answer.status < 400) {
-      await answer.body?.cancel();
-      const debug = scrubToken(`the upstream answered ${answer.status} redirecting to ${shownLocation(answer.headers.get('location'), target)}; the proxy does not follow redirects (the token would go along); if that address is the platform, pass it as --upstream`);
-      say(`${req.method} ${path} -> ${answer.status}: ${debug}`);
-      answerEnvelope(res, 502, debug);
-      return recordAs(Buffer.alloc(0), 0, await requestCheck);
-    }
-    const head = await readHead(answer.body, cap, waited);
-    const complete = head.more === undefined;
-    const violations: PrismViolation[] = await requestCheck;
-    const responseFormat = formatOfMediaType(answer.headers.get('content-type'));
-    const exchange = `${req.method} ${path} -> ${answer.status}`;
-    if (!complete) say(`${exchange}: the answer is over ${cap} bytes; passed on as it arrives, not validated`);
-    else if (operationId && responseFormat) violations.push(...(await checkResponse(responseFormat, Buffer.concat(head.chunks).toString('utf8'), operationId, answer.status, xml)));
-    // Said once the answer is on its way: with --record the line's scrub learns every profile
-    // value of the request (100-300 ms for 10,000 profiles), which the answer must not wait for.
-    const sayViolations = () => {
-      if (violations.length === 0) return;
-      const line = `${exchange}: ${violations.map((v) => `${v.location.join('.')}: ${v.message}`).join('; ')}`;
-      if (recorder?.mode === 'placeholders') recorder.say({ url: req.url ?? '/', headers: req.headers, bytes: read.bytes, format: requestFormat }, line);
-      else say(line);
-    };
-    const shown = violations.map((v) => ({ ...v, location: v.location.map(scrubToken), message: scrubToken(v.message) }));
-    const responseHeaders = { ...passedHeaders(answer), ...violationHeaders(shown) };
-    if (complete && operationId && responseFormat) noteAnswerText(res, operationId, answer.status, Buffer.concat(head.chunks).toString('utf8'), answer.headers.get('content-type')!);
-    if (complete) {
-      const body = Buffer.concat(head.chunks);
-      res.writeHead(answer.status, { ...responseHeaders, 'Content-Length': head.size }).end(body);
-      sayViolations();
-      return recordAs(body, head.size, violations);
-    }
-    res.writeHead(answer.status, responseHeaders);
-    sayViolations();
-    // Chunks are let go as they are written: no more than the head is ever held.
-    const more = head.more!;
-    const rest = async function* () {
-      try {
-        while (head.chunks.length > 0) yield head.chunks.shift()!;
-        for (let next = await waited(more.next()); !next.done; next = await waited(more.next())) yield next.value;
-      } finally {
-        // A client gone mid-answer: the upstream's answer is not read further.
-        await more.return?.();
-      }
-    };
-    let length = 0;
-    const counted = async function* () {
-      for await (const chunk of rest()) {
-        length += chunk.byteLength;
-        yield chunk;
-      }
-    };
-    await pipeline(Readable.from(counted()), res);
-    recordAs(undefined, length, violations);
-  }
+  const context: ProxyContext = { report, upstreamBase, cap, silence, xml, recorder, discard: options.discard ?? DEFAULT_DISCARD };
 
   const server = createGuardedServer((req, res) => {
     // Without a journal, /__mock/ goes upstream like any path.
     if (journal && handleAdmin(req, res, journal)) return;
     journal?.begin(req, res);
-    handle(req, res).catch((error: Error) => {
+    handle(context, req, res).catch((error: Error) => {
       if (error instanceof ClientGone) return;
       const silent = error instanceof UpstreamSilent;
       report(`${req.method} ${shownPath(req.url, req.headers)}: ${silent ? '' : 'proxy failure: '}${new Scrubber(requestTokens(req.headers.authorization, req.url, '', req.headers), 'kept').text(error.message)}`);
