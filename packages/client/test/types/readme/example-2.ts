@@ -1,6 +1,6 @@
 // Extracted from README.md by scripts/extract-readme-examples.mjs.
 export {};
-import { createAltcraftClient } from '@altcraft-api/client';
+import { createAltcraftClient, taskIdOf } from '@altcraft-api/client';
 
 const client = createAltcraftClient({
   baseUrl: 'http://127.0.0.1:4010/api/v1.1',
@@ -13,5 +13,5 @@ const client = createAltcraftClient({
 
 const request = { workflow_id: 12, data: [{ data: { email: 'john@example.com', _fname: 'John' } }] };
 const asXml = await client.importAndStartBatch(request, { format: 'xml' }); // same object as JSON
-const { task_id } = await client.importAndStartBatchTask(request);
-console.log(asXml.result.length, task_id);
+const queued = await client.importAndStartBatchTask(request);
+console.log(asXml.result.length, taskIdOf(queued)); // the task id, at the top or in data

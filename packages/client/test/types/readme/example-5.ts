@@ -1,13 +1,14 @@
 // Extracted from README.md by scripts/extract-readme-examples.mjs.
 export {};
-import { AltcraftTaskTimeoutError, createAltcraftClient, finalState, importProfiles } from '@altcraft-api/client';
+import { AltcraftTaskTimeoutError, createAltcraftClient, finalState, importProfiles, taskIdOf } from '@altcraft-api/client';
 
 const client = createAltcraftClient({ baseUrl: 'http://127.0.0.1:4010/api/v1.1', token: process.env.ALTCRAFT_TOKEN ?? '' });
 
 // One batch by hand: queue it, then follow its task.
 const queued = await client.importAndStartBatchTask({ workflow_id: 12, data: [{ data: { email: 'john@example.com' } }] });
 try {
-  const final = await client.waitForTask(queued.task_id, { timeoutMs: 120_000, pollInterval: 2_000 });
+  // The pages show no answer of this operation: the id may come at the top or in data (DECISIONS 32).
+  const final = await client.waitForTask(taskIdOf(queued)!, { timeoutMs: 120_000, pollInterval: 2_000 });
   console.log(finalState(final.status), final.result); // 'done' { result: [{ profile_id: '...' }] }
 } catch (error) {
   if (error instanceof AltcraftTaskTimeoutError) console.log(`still ${error.lastStatus} after 2 minutes`);
