@@ -276,6 +276,8 @@ export function parseCommandLine(argv: string[]): Parsed {
   const timeoutMs = integer('timeout', values.timeout, 120, 3600) * 1000;
   const taskTimeoutMs = integer('task-timeout', values['task-timeout'], 1800, 604_800) * 1000;
   const pollIntervalMs = integer('poll-interval', values['poll-interval'], 1000, 600_000);
+  // The client refuses a shorter interval (a task's status asked for hundreds of times a second).
+  if (pollIntervalMs < 10) throw new UsageError(`--poll-interval must be an integer from 10 to ${grouped(600_000)}, got "${values['poll-interval']}"`);
   const taskOnly = (['no-wait', 'task-timeout', 'poll-interval'] as const).find((name) => values[name] !== undefined && values[name] !== false);
   if (taskOnly && !values.task) throw new UsageError(`--${taskOnly} goes with --task`);
   const missing = [

@@ -7,6 +7,7 @@ import { decide, splitBudget, type Situation, type StopReason } from './policy.j
 import { followTaskOf, itemVerdict, type Verdict } from './task-follow.js';
 import { Limiter, taskIdOf } from './tasks.js';
 import type { DistributiveOmit, ImportAndStartBatchRequest, ImportAndStartBatchResult, ProfileData } from './types.js';
+import { checkTaskTiming } from './durations.js';
 
 /** Why a profile failed or is unknown: plain data, safe to log (no piece of the token is in it). */
 export interface OutcomeError {
@@ -464,6 +465,7 @@ function prepare(client: AltcraftClient, options: ImportProfilesOptions) {
   checkLimit('taskConcurrency', taskConcurrency, 256);
   checkLimit('maxProfilesPerRequest', maxProfilesPerRequest, MAX_PROFILES);
   checkLimit('maxBodyBytes', maxBodyBytes, MAX_BODY_BYTES);
+  checkTaskTiming('importProfiles', { timeout: 'taskTimeoutMs', poll: 'taskPollInterval' }, taskTimeoutMs, taskPollInterval);
   const { maxAttempts = 5, baseDelayMs = 500, maxDelayMs = 30_000 } = retry;
   const internals = clientInternals(client);
   const fields: Record<string, unknown> = { ...requestFields, ...internals.envelope, ...(format === 'xml' ? { format: 'xml' } : {}) };
