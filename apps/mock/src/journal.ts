@@ -9,12 +9,15 @@ import { routeOf } from './http.js';
 /** Entries kept by default (`--journal-size`). */
 export const DEFAULT_JOURNAL_SIZE = 1000;
 /**
- * Request bytes the kept entries may add up to: a body may be 10 MiB, and 1000 of them would
- * hold gigabytes. Past it the oldest entries go, as past the entry count.
+ * Bytes the kept entries may add up to: a body may be 10 MiB, and 1000 of them would hold
+ * gigabytes. What counts is what an entry keeps, its body and answer as JSON text (never less
+ * than the request's size on the wire). Past it the oldest entries go, as past the entry count.
  */
 export const JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
 /** What stands where a token was. */
 export const REDACTED = '[redacted]';
+/** What an entry costs besides its body and answer text (its fields, verdicts, the ring's slot). */
+const ENTRY_OVERHEAD = 512;
 /** Nesting kept in an entry; deeper values are replaced, so the entry serialises without recursion limits. */
 export const JOURNAL_MAX_DEPTH = 64;
 const TOO_DEEP = `[nested deeper than ${JOURNAL_MAX_DEPTH} levels: not kept]`;
@@ -56,7 +59,16 @@ interface Draft {
   secrets: string[];
 }
 
-type Stored = Draft['entry'];
+/**
+ * A kept entry. The body and answer are kept as JSON text and parsed when read: a parsed body
+ * costs up to 25 times its text (`{"data":[{},{},...]}`), which a budget in bytes cannot see.
+ */
+type Stored = Omit<Draft['entry'], 'body' | 'answer'> & { body: string | null; answer: string | null };
+
+/** The heap a string takes: one byte a character, two when one is past Latin-1. */
+const sizeOf = (text: string | null) => (text === null ? 0 : /[^\u0000-\u00ff]/.test(text) ? 2 * text.length : text.length);
+const textOf = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const valueOf = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 const scrubbed = (list: Violation[], secrets: string[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
 
@@ -283,16 +295,16 @@ export class Journal {
   }
 
   /** Called once per request, by onClose. */
-  keep({ entry, bytes, secrets }: Draft): void {
-    entry.id = this.nextId++;
-    entry.body = entry.body === null ? null : redact(entry.body, secrets, true);
-    entry.answer = entry.answer === null ? null : redactedAnswer(entry.answer, secrets);
+  keep({ entry: draft, bytes, secrets }: Draft): void {
+    const body = draft.body === null ? null : textOf(redact(draft.body, secrets, true));
+    const answer = draft.answer === null ? null : textOf(redactedAnswer(draft.answer, secrets));
+    const entry: Stored = { ...draft, id: this.nextId++, body, answer };
     if (entry.violations.length > 0) entry.violations = scrubbed(entry.violations, secrets);
     if (entry.warnings.length > 0) entry.warnings = scrubbed(entry.warnings, secrets);
     entry.path = scrub(entry.path, secrets);
-    entry.bytes = bytes;
+    entry.bytes = Math.max(bytes, ENTRY_OVERHEAD + sizeOf(body) + sizeOf(answer));
     this.ring.push(entry);
-    this.bytes += bytes;
+    this.bytes += entry.bytes;
     while (this.ring.length - this.head > this.size || (this.bytes > this.maxBytes && this.ring.length - this.head > 1)) {
       this.bytes -= this.ring[this.head]!.bytes;
       this.ring[this.head++] = undefined as never;
@@ -323,7 +335,10 @@ export class Journal {
         (filter.since === undefined || e.time >= filter.since),
     );
     const page = matching.filter((e) => filter.after === undefined || e.id > filter.after).slice(0, filter.limit ?? matching.length);
-    return { requests: page.map(({ bytes: _bytes, ...entry }) => ({ ...entry, time: new Date(entry.time).toISOString() })), total: matching.length };
+    return {
+      requests: page.map(({ bytes: _bytes, ...entry }) => ({ ...entry, time: new Date(entry.time).toISOString(), body: valueOf(entry.body), answer: valueOf(entry.answer) })),
+      total: matching.length,
+    };
   }
 
   /** Forgets every entry; returns how many there were. */
@@ -341,9 +356,9 @@ export class Journal {
     for (const e of this.entries) {
       if (e.status !== 200 || e.operation === null || e.workflow_id === null) continue;
       if (workflowId !== undefined && e.workflow_id !== workflowId) continue;
-      const data = (e.body as { data?: unknown }).data;
+      const data = (valueOf(e.body) as { data?: unknown } | null)?.data;
       if (!Array.isArray(data)) continue;
-      const result = (e.answer as { result?: unknown } | null)?.result;
+      const result = (valueOf(e.answer) as { result?: unknown } | null)?.result;
       data.forEach((item: unknown, index) => {
         const fields = (item as { data?: unknown } | null)?.data;
         const answered = Array.isArray(result) ? (result[index] as { profile_id?: unknown } | undefined)?.profile_id : undefined;
