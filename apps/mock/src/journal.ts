@@ -3,7 +3,7 @@
 // the bodies it keeps, and it never keeps a token: the body's `token`, the bearer token and a
 // `?token=` of the URL are taken out (and any string that carries one) before an entry is kept.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatOfMediaType, responseXml, type OperationId, type Violation } from '@altcraft-api/contract';
+import { createRedactor, formatOfMediaType, MIN_PIECE, responseXml, type OperationId, type Violation } from '@altcraft-api/contract';
 import { routeOf } from './http.js';
 
 /** Entries kept by default (`--journal-size`). */
@@ -22,10 +22,45 @@ const ENTRY_OVERHEAD = 512;
 export const JOURNAL_MAX_DEPTH = 64;
 const TOO_DEEP = `[nested deeper than ${JOURNAL_MAX_DEPTH} levels: not kept]`;
 /**
- * Tokens shorter than this are taken out only where a whole string equals them: as a substring
- * `t` would cut every value with a t in it. Longer ones are cut out of any string.
+ * Tokens of MIN_PIECE (8) characters or more go through the contract's redactor (any 8-character
+ * piece, any letter case, escaped forms). Shorter ones are taken out where a whole string (or a
+ * number's digits) equals them, and from 6 characters also where a text holds them exactly: as
+ * a substring `t` would cut every value with a t in it.
  */
 const SUBSTRING_MIN = 6;
+/**
+ * Keys the journal reads back (profiles, workflow) and the contract's own names: never renamed,
+ * even when a token is spelled like one (a token "data" emptied /__mock/profiles). A key of the
+ * contract tells nothing about the token.
+ */
+const KEPT_KEYS = new Set(['data', 'workflow_id', 'token', 'result', 'profile_id', 'matching', 'format', 'error', 'error_text', 'error_debug', 'task_id', 'field_name']);
+/**
+ * The contract's redactor for a request's tokens of MIN_PIECE characters or more, cached (a
+ * client sends the same token each time): building one per request would cost the mock much
+ * of its throughput.
+ */
+const redactors = new Map<string, (text: string) => string>();
+let lastTokens: string[] | undefined;
+let lastRedactor: ((text: string) => string) | undefined;
+function redactorOf(tokens: string[]): ((text: string) => string) | undefined {
+  // Asked for each string of an entry, with the same list: the last answer is kept.
+  if (tokens === lastTokens) return lastRedactor;
+  lastTokens = tokens;
+  lastRedactor = redactorFor(tokens);
+  return lastRedactor;
+}
+function redactorFor(tokens: string[]): ((text: string) => string) | undefined {
+  const long = tokens.filter((token) => token.length >= MIN_PIECE);
+  if (long.length === 0) return undefined;
+  const key = long.join('\0');
+  let redactor = redactors.get(key);
+  if (!redactor) {
+    if (redactors.size >= 64) redactors.clear();
+    redactor = createRedactor(long);
+    redactors.set(key, redactor);
+  }
+  return redactor;
+}
 
 export interface JournalEntry {
   /** Order of arrival, from 1; never reused, also after a reset. */
@@ -100,6 +135,8 @@ export function noteRequest(res: ServerResponse, encoding: 'json' | 'xml', body:
   if (typeof record === 'object' && record !== null) {
     if (Number.isSafeInteger(record.workflow_id)) draft.entry.workflow_id = record.workflow_id as number;
     if (typeof record.token === 'string') draft.secrets.push(record.token);
+    // A token sent as a number is a token all the same: its digits are taken out too.
+    else if (typeof record.token === 'number' && Number.isFinite(record.token)) draft.secrets.push(String(record.token));
   }
 }
 
@@ -151,13 +188,17 @@ function secretsOf(req: IncomingMessage): string[] {
 
 /** `text` with every secret taken out. */
 function scrub(text: string, secrets: string[]): string {
-  let out = text;
+  if (secrets.includes(text)) return REDACTED;
+  // No piece of a long token fits in a shorter text: most keys and many values skip the search.
+  let out = text.length < MIN_PIECE ? text : (redactorOf(secrets)?.(text) ?? text);
   for (const secret of secrets) {
-    if (out === secret) return REDACTED;
-    if (secret.length >= SUBSTRING_MIN && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (secret.length >= SUBSTRING_MIN && secret.length < MIN_PIECE && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;
 }
+
+/** Whether a number is spelled like a token (one sent as a number, or all digits). */
+const numberIsSecret = (value: number, secrets: string[]) => secrets.includes(String(value));
 
 /**
  * Takes the secrets out of every string of `value` (keys included), in place, drops the body's
@@ -168,7 +209,10 @@ function scrub(text: string, secrets: string[]): string {
 export function redact(value: unknown, secrets: string[], dropToken = false): unknown {
   const live = secrets.includes('') ? secrets.filter((secret) => secret !== '') : secrets;
   const any = live.length > 0;
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' && any ? scrub(value, live) : value;
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'number' && any && numberIsSecret(value, live)) return REDACTED;
+    return typeof value === 'string' && any ? scrub(value, live) : value;
+  }
   // Set to undefined, not deleted (JSON leaves it out all the same): a delete turns the object
   // into a dictionary, bigger and slower for the collector to copy, kept as it is for long.
   if (dropToken && !Array.isArray(value) && 'token' in value) (value as Record<string, unknown>).token = undefined;
@@ -187,6 +231,8 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
           const kept = scrub(item, live);
           if (kept !== item) node[key] = kept;
         }
+      } else if (typeof item === 'number') {
+        if (any && numberIsSecret(item, live)) node[key] = REDACTED;
       } else if (typeof item === 'object' && item !== null) {
         if (depth >= JOURNAL_MAX_DEPTH) node[key] = TOO_DEEP;
         else {
@@ -194,7 +240,7 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
           depths.push(depth + 1);
         }
       }
-      if (any && !array) {
+      if (any && !array && !KEPT_KEYS.has(key)) {
         const name = scrub(key, live);
         if (name !== key) (renamed ??= []).push([key, name]);
       }
@@ -210,15 +256,12 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
 
 /** Whether `text` carries one of `secrets` as scrub() would take it out. */
 function carriesSecret(text: string, secrets: string[]): boolean {
-  for (const secret of secrets) {
-    if (secret !== '' && (text === secret || (secret.length >= SUBSTRING_MIN && text.includes(secret)))) return true;
-  }
-  return false;
+  return secrets.some((secret) => secret !== '') && scrub(text, secrets.filter((secret) => secret !== '')) !== text;
 }
 
 /** Whether any string of `value` (or key) carries a secret, or it nests past JOURNAL_MAX_DEPTH; reads only. */
 function needsRedaction(value: unknown, secrets: string[]): boolean {
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' && carriesSecret(value, secrets);
+  if (typeof value !== 'object' || value === null) return (typeof value === 'string' && carriesSecret(value, secrets)) || (typeof value === 'number' && numberIsSecret(value, secrets));
   const nodes: object[] = [value];
   const depths: number[] = [1];
   while (nodes.length > 0) {
@@ -227,9 +270,11 @@ function needsRedaction(value: unknown, secrets: string[]): boolean {
     const array = Array.isArray(node);
     for (const key in node) {
       const item = node[key];
-      if (!array && carriesSecret(key, secrets)) return true;
+      if (!array && !KEPT_KEYS.has(key) && carriesSecret(key, secrets)) return true;
       if (typeof item === 'string') {
         if (carriesSecret(item, secrets)) return true;
+      } else if (typeof item === 'number') {
+        if (numberIsSecret(item, secrets)) return true;
       } else if (typeof item === 'object' && item !== null) {
         if (depth >= JOURNAL_MAX_DEPTH) return true;
         nodes.push(item);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRedactor } from '@altcraft-api/contract';
 import { describe, expect, it } from 'vitest';
 import { Journal, JOURNAL_MAX_BYTES, JOURNAL_MAX_DEPTH, noteAnswer, noteRequest, redact, REDACTED } from '../src/journal.js';
 
@@ -189,5 +190,47 @@ describe('the journal byte budget counts what it keeps', () => {
     expect(journal.length).toBeLessThan(10);
     expect(kept).toBeLessThan(2 ** 20);
     expect(journal.list().requests.at(-1)!.workflow_id).toBe(49);
+  });
+});
+
+describe('tokens the journal takes out (the contract redactor for 8 characters and more)', () => {
+  const keep = (body: Record<string, unknown>, headers: Record<string, string> = {}, url?: string) => {
+    const journal = new Journal(5);
+    const { req, res, answer } = exchange(url, headers);
+    journal.begin(req, res);
+    noteRequest(res, 'json', body, 100);
+    noteAnswer(res, { error: 0, result: [{ profile_id: 'id-1' }] });
+    answer(200);
+    return journal;
+  };
+
+  it('a token sent as a number is learnt: its digits leave numbers and texts', () => {
+    const journal = keep({ token: 98765432101, workflow_id: 6, data: [{ data: { n: '98765432101', m: 98765432101, note: 'call 98765432101 now' } }] });
+    const text = JSON.stringify(journal.list());
+    expect(text).not.toContain('98765432101');
+    expect(journal.list().requests[0]!.body).toEqual({ workflow_id: 6, data: [{ data: { n: REDACTED, m: REDACTED, note: `call ${REDACTED} now` } }] });
+  });
+
+  it('a token spelled like a field the journal reads renames no key: /__mock/profiles still has the profile', () => {
+    for (const token of ['data', 'workflow_id', 'result', 'profile_id']) {
+      const journal = keep({ token, workflow_id: 2, data: [{ data: { email: 'a@x.io', other: token } }] });
+      expect(journal.profiles(2).map((p) => [p.profile_id, p.fields.email, p.fields.other]), token).toEqual([['id-1', 'a@x.io', REDACTED]]);
+    }
+  });
+
+  it('a token of 8 characters or more leaves texts in any letter case and escaped form, as the contract redactor has it (differential)', () => {
+    const token = 'Sup3r-S3cret/Tok';
+    const oracle = createRedactor(token);
+    const texts = [`x ${token} y`, `x ${token.toUpperCase()} y`, `piece ${token.slice(3, 12)} only`, `url ${encodeURIComponent(token)}`, 'nothing here', token.slice(0, 7)];
+    const journal = keep({ token, workflow_id: 1, data: texts.map((note) => ({ data: { note } })) });
+    const notes = (journal.list().requests[0]!.body as { data: { data: { note: string } }[] }).data.map((d) => d.data.note);
+    expect(notes).toEqual(texts.map(oracle));
+    expect(notes.slice(0, 4).every((note) => note.includes(REDACTED))).toBe(true);
+  });
+
+  it('a token under 8 characters leaves a whole value equal to it; from 6 characters also an exact occurrence in a text; under 6 not inside texts', () => {
+    const bearer = (token: string, note: string) => (keep({ workflow_id: 7, data: [{ data: { note, whole: token } }] }, { authorization: `Bearer ${token}` }).list().requests[0]!.body as { data: { data: Record<string, string> }[] }).data[0]!.data;
+    expect(bearer('k9zq7x', 'k9zq7x@x.io')).toEqual({ note: `${REDACTED}@x.io`, whole: REDACTED });
+    expect(bearer('k9z', 'k9z@x.io')).toEqual({ note: 'k9z@x.io', whole: REDACTED });
   });
 });
