@@ -341,9 +341,15 @@ async function accept(run: Run, first: number, count: number, answer: unknown): 
     return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'unknown', error })));
   }
   const shown = run.internals.redact(taskId);
-  await run.onTaskQueued?.({ first, count, taskId: shown });
+  if (shown !== taskId) {
+    // Recorded redacted, the id would name no task (a resume would ask about the wrong one);
+    // recorded as it is, it would leak the token. The profiles are the platform's to tell.
+    const error: OutcomeError = { kind: 'response', message: "the answer queued the batch under a task id that holds a piece of the token: it is neither recorded nor followed (ask the platform for the batch's task)", retryable: false };
+    return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'unknown', error })));
+  }
+  await run.onTaskQueued?.({ first, count, taskId });
   if (run.tasks) return run.tasks.queued(first, count, taskId);
-  return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'queued', taskId: shown })));
+  return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'queued', taskId })));
 }
 
 function backoff(retry: Required<RetryOptions>, attempt: number, error: unknown): number {
