@@ -45,6 +45,16 @@ function install(specs, dir) {
   }
 }
 
+/** A process's start time in clock ticks since boot (/proc/PID/stat field 22), or undefined off Linux. */
+function startTimeOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitForHealth(child, log, deadline) {
@@ -81,6 +91,11 @@ const out = openSync(log, 'a');
 const args = input('args').split(/\s+/).filter(Boolean);
 const child = spawn(process.execPath, [cli, '--port', port, '--host', '127.0.0.1', ...args], { detached: true, stdio: ['ignore', out, out] });
 fileCommand('GITHUB_STATE', 'pid', child.pid);
+// What post.mjs checks before it signals the pid's group: a pid is reused once its process is
+// gone, and the group it would name is then someone else's.
+fileCommand('GITHUB_STATE', 'cli', cli);
+const start = startTimeOf(child.pid);
+if (start) fileCommand('GITHUB_STATE', 'start', start);
 fileCommand('GITHUB_STATE', 'log', log);
 const origin = await waitForHealth(child, log, Date.now() + seconds * 1000);
 child.unref();

@@ -46,7 +46,8 @@ function filterOf(query: URLSearchParams): RequestFilter {
   const filter: RequestFilter = { limit: integer(query, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE };
   const operation = query.get('operation');
   if (operation !== null) {
-    if (!(operation in operations)) throw new AdminFailure(400, `operation must be one of ${Object.keys(operations).join(', ')}, not "${operation}"`);
+    // Own names only: `in` took __proto__ and toString for operations.
+    if (!Object.hasOwn(operations, operation)) throw new AdminFailure(400, `operation must be one of ${Object.keys(operations).join(', ')}, not "${operation}"`);
     filter.operation = operation;
   }
   filter.workflowId = integer(query, 'workflow_id', 0);

@@ -3,26 +3,64 @@
 // the bodies it keeps, and it never keeps a token: the body's `token`, the bearer token and a
 // `?token=` of the URL are taken out (and any string that carries one) before an entry is kept.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatOfMediaType, responseXml, type OperationId, type Violation } from '@altcraft-api/contract';
+import { createRedactor, formatOfMediaType, MIN_PIECE, responseXml, type OperationId, type Violation } from '@altcraft-api/contract';
 import { routeOf } from './http.js';
 
 /** Entries kept by default (`--journal-size`). */
 export const DEFAULT_JOURNAL_SIZE = 1000;
 /**
- * Request bytes the kept entries may add up to: a body may be 10 MiB, and 1000 of them would
- * hold gigabytes. Past it the oldest entries go, as past the entry count.
+ * Bytes the kept entries may add up to: a body may be 10 MiB, and 1000 of them would hold
+ * gigabytes. What counts is what an entry keeps, its body and answer as JSON text (never less
+ * than the request's size on the wire). Past it the oldest entries go, as past the entry count.
  */
 export const JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
 /** What stands where a token was. */
 export const REDACTED = '[redacted]';
+/** What an entry costs besides its body and answer text (its fields, verdicts, the ring's slot). */
+const ENTRY_OVERHEAD = 512;
 /** Nesting kept in an entry; deeper values are replaced, so the entry serialises without recursion limits. */
 export const JOURNAL_MAX_DEPTH = 64;
 const TOO_DEEP = `[nested deeper than ${JOURNAL_MAX_DEPTH} levels: not kept]`;
 /**
- * Tokens shorter than this are taken out only where a whole string equals them: as a substring
- * `t` would cut every value with a t in it. Longer ones are cut out of any string.
+ * Tokens of MIN_PIECE (8) characters or more go through the contract's redactor (any 8-character
+ * piece, any letter case, escaped forms). Shorter ones are taken out where a whole string (or a
+ * number's digits) equals them, and from 6 characters also where a text holds them exactly: as
+ * a substring `t` would cut every value with a t in it.
  */
 const SUBSTRING_MIN = 6;
+/**
+ * Keys the journal reads back (profiles, workflow) and the contract's own names: never renamed,
+ * even when a token is spelled like one (a token "data" emptied /__mock/profiles). A key of the
+ * contract tells nothing about the token.
+ */
+const KEPT_KEYS = new Set(['data', 'workflow_id', 'token', 'result', 'profile_id', 'matching', 'format', 'error', 'error_text', 'error_debug', 'task_id', 'field_name']);
+/**
+ * The contract's redactor for a request's tokens of MIN_PIECE characters or more, cached (a
+ * client sends the same token each time): building one per request would cost the mock much
+ * of its throughput.
+ */
+const redactors = new Map<string, (text: string) => string>();
+let lastTokens: string[] | undefined;
+let lastRedactor: ((text: string) => string) | undefined;
+function redactorOf(tokens: string[]): ((text: string) => string) | undefined {
+  // Asked for each string of an entry, with the same list: the last answer is kept.
+  if (tokens === lastTokens) return lastRedactor;
+  lastTokens = tokens;
+  lastRedactor = redactorFor(tokens);
+  return lastRedactor;
+}
+function redactorFor(tokens: string[]): ((text: string) => string) | undefined {
+  const long = tokens.filter((token) => token.length >= MIN_PIECE);
+  if (long.length === 0) return undefined;
+  const key = long.join('\0');
+  let redactor = redactors.get(key);
+  if (!redactor) {
+    if (redactors.size >= 64) redactors.clear();
+    redactor = createRedactor(long);
+    redactors.set(key, redactor);
+  }
+  return redactor;
+}
 
 export interface JournalEntry {
   /** Order of arrival, from 1; never reused, also after a reset. */
@@ -56,7 +94,16 @@ interface Draft {
   secrets: string[];
 }
 
-type Stored = Draft['entry'];
+/**
+ * A kept entry. The body and answer are kept as JSON text and parsed when read: a parsed body
+ * costs up to 25 times its text (`{"data":[{},{},...]}`), which a budget in bytes cannot see.
+ */
+type Stored = Omit<Draft['entry'], 'body' | 'answer'> & { body: string | null; answer: string | null };
+
+/** The heap a string takes: one byte a character, two when one is past Latin-1. */
+const sizeOf = (text: string | null) => (text === null ? 0 : /[^\u0000-\u00ff]/.test(text) ? 2 * text.length : text.length);
+const textOf = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const valueOf = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 const scrubbed = (list: Violation[], secrets: string[]) => list.map((v) => ({ pointer: scrub(v.pointer, secrets), message: scrub(v.message, secrets) }));
 
@@ -88,6 +135,8 @@ export function noteRequest(res: ServerResponse, encoding: 'json' | 'xml', body:
   if (typeof record === 'object' && record !== null) {
     if (Number.isSafeInteger(record.workflow_id)) draft.entry.workflow_id = record.workflow_id as number;
     if (typeof record.token === 'string') draft.secrets.push(record.token);
+    // A token sent as a number is a token all the same: its digits are taken out too.
+    else if (typeof record.token === 'number' && Number.isFinite(record.token)) draft.secrets.push(String(record.token));
   }
 }
 
@@ -139,13 +188,17 @@ function secretsOf(req: IncomingMessage): string[] {
 
 /** `text` with every secret taken out. */
 function scrub(text: string, secrets: string[]): string {
-  let out = text;
+  if (secrets.includes(text)) return REDACTED;
+  // No piece of a long token fits in a shorter text: most keys and many values skip the search.
+  let out = text.length < MIN_PIECE ? text : (redactorOf(secrets)?.(text) ?? text);
   for (const secret of secrets) {
-    if (out === secret) return REDACTED;
-    if (secret.length >= SUBSTRING_MIN && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (secret.length >= SUBSTRING_MIN && secret.length < MIN_PIECE && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;
 }
+
+/** Whether a number is spelled like a token (one sent as a number, or all digits). */
+const numberIsSecret = (value: number, secrets: string[]) => secrets.includes(String(value));
 
 /**
  * Takes the secrets out of every string of `value` (keys included), in place, drops the body's
@@ -156,7 +209,10 @@ function scrub(text: string, secrets: string[]): string {
 export function redact(value: unknown, secrets: string[], dropToken = false): unknown {
   const live = secrets.includes('') ? secrets.filter((secret) => secret !== '') : secrets;
   const any = live.length > 0;
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' && any ? scrub(value, live) : value;
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'number' && any && numberIsSecret(value, live)) return REDACTED;
+    return typeof value === 'string' && any ? scrub(value, live) : value;
+  }
   // Set to undefined, not deleted (JSON leaves it out all the same): a delete turns the object
   // into a dictionary, bigger and slower for the collector to copy, kept as it is for long.
   if (dropToken && !Array.isArray(value) && 'token' in value) (value as Record<string, unknown>).token = undefined;
@@ -175,6 +231,8 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
           const kept = scrub(item, live);
           if (kept !== item) node[key] = kept;
         }
+      } else if (typeof item === 'number') {
+        if (any && numberIsSecret(item, live)) node[key] = REDACTED;
       } else if (typeof item === 'object' && item !== null) {
         if (depth >= JOURNAL_MAX_DEPTH) node[key] = TOO_DEEP;
         else {
@@ -182,7 +240,7 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
           depths.push(depth + 1);
         }
       }
-      if (any && !array) {
+      if (any && !array && !KEPT_KEYS.has(key)) {
         const name = scrub(key, live);
         if (name !== key) (renamed ??= []).push([key, name]);
       }
@@ -198,15 +256,12 @@ export function redact(value: unknown, secrets: string[], dropToken = false): un
 
 /** Whether `text` carries one of `secrets` as scrub() would take it out. */
 function carriesSecret(text: string, secrets: string[]): boolean {
-  for (const secret of secrets) {
-    if (secret !== '' && (text === secret || (secret.length >= SUBSTRING_MIN && text.includes(secret)))) return true;
-  }
-  return false;
+  return secrets.some((secret) => secret !== '') && scrub(text, secrets.filter((secret) => secret !== '')) !== text;
 }
 
 /** Whether any string of `value` (or key) carries a secret, or it nests past JOURNAL_MAX_DEPTH; reads only. */
 function needsRedaction(value: unknown, secrets: string[]): boolean {
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' && carriesSecret(value, secrets);
+  if (typeof value !== 'object' || value === null) return (typeof value === 'string' && carriesSecret(value, secrets)) || (typeof value === 'number' && numberIsSecret(value, secrets));
   const nodes: object[] = [value];
   const depths: number[] = [1];
   while (nodes.length > 0) {
@@ -215,9 +270,11 @@ function needsRedaction(value: unknown, secrets: string[]): boolean {
     const array = Array.isArray(node);
     for (const key in node) {
       const item = node[key];
-      if (!array && carriesSecret(key, secrets)) return true;
+      if (!array && !KEPT_KEYS.has(key) && carriesSecret(key, secrets)) return true;
       if (typeof item === 'string') {
         if (carriesSecret(item, secrets)) return true;
+      } else if (typeof item === 'number') {
+        if (numberIsSecret(item, secrets)) return true;
       } else if (typeof item === 'object' && item !== null) {
         if (depth >= JOURNAL_MAX_DEPTH) return true;
         nodes.push(item);
@@ -283,16 +340,16 @@ export class Journal {
   }
 
   /** Called once per request, by onClose. */
-  keep({ entry, bytes, secrets }: Draft): void {
-    entry.id = this.nextId++;
-    entry.body = entry.body === null ? null : redact(entry.body, secrets, true);
-    entry.answer = entry.answer === null ? null : redactedAnswer(entry.answer, secrets);
+  keep({ entry: draft, bytes, secrets }: Draft): void {
+    const body = draft.body === null ? null : textOf(redact(draft.body, secrets, true));
+    const answer = draft.answer === null ? null : textOf(redactedAnswer(draft.answer, secrets));
+    const entry: Stored = { ...draft, id: this.nextId++, body, answer };
     if (entry.violations.length > 0) entry.violations = scrubbed(entry.violations, secrets);
     if (entry.warnings.length > 0) entry.warnings = scrubbed(entry.warnings, secrets);
     entry.path = scrub(entry.path, secrets);
-    entry.bytes = bytes;
+    entry.bytes = Math.max(bytes, ENTRY_OVERHEAD + sizeOf(body) + sizeOf(answer));
     this.ring.push(entry);
-    this.bytes += bytes;
+    this.bytes += entry.bytes;
     while (this.ring.length - this.head > this.size || (this.bytes > this.maxBytes && this.ring.length - this.head > 1)) {
       this.bytes -= this.ring[this.head]!.bytes;
       this.ring[this.head++] = undefined as never;
@@ -323,7 +380,10 @@ export class Journal {
         (filter.since === undefined || e.time >= filter.since),
     );
     const page = matching.filter((e) => filter.after === undefined || e.id > filter.after).slice(0, filter.limit ?? matching.length);
-    return { requests: page.map(({ bytes: _bytes, ...entry }) => ({ ...entry, time: new Date(entry.time).toISOString() })), total: matching.length };
+    return {
+      requests: page.map(({ bytes: _bytes, ...entry }) => ({ ...entry, time: new Date(entry.time).toISOString(), body: valueOf(entry.body), answer: valueOf(entry.answer) })),
+      total: matching.length,
+    };
   }
 
   /** Forgets every entry; returns how many there were. */
@@ -341,9 +401,9 @@ export class Journal {
     for (const e of this.entries) {
       if (e.status !== 200 || e.operation === null || e.workflow_id === null) continue;
       if (workflowId !== undefined && e.workflow_id !== workflowId) continue;
-      const data = (e.body as { data?: unknown }).data;
+      const data = (valueOf(e.body) as { data?: unknown } | null)?.data;
       if (!Array.isArray(data)) continue;
-      const result = (e.answer as { result?: unknown } | null)?.result;
+      const result = (valueOf(e.answer) as { result?: unknown } | null)?.result;
       data.forEach((item: unknown, index) => {
         const fields = (item as { data?: unknown } | null)?.data;
         const answered = Array.isArray(result) ? (result[index] as { profile_id?: unknown } | undefined)?.profile_id : undefined;

@@ -60,7 +60,11 @@ export async function startMock(options: TestMockOptions = {}): Promise<TestMock
       const params = new URLSearchParams({ limit: '1000' });
       if (query.operation) params.set('operation', query.operation);
       if (query.workflowId !== undefined) params.set('workflow_id', String(query.workflowId));
-      if (query.since !== undefined) params.set('since', new Date(query.since).toISOString());
+      if (query.since !== undefined) {
+        const since = new Date(query.since);
+        if (Number.isNaN(since.getTime())) throw new RangeError(`requests: since must be a valid date (a Date or an ISO 8601 date-time), not ${String(query.since)}`);
+        params.set('since', since.toISOString());
+      }
       const all: JournalEntry[] = [];
       for (;;) {
         const page = await adminJson(`${admin}/requests?${params}`);

@@ -1,7 +1,7 @@
 // The GitHub Action's scripts run as the runner runs them: `node main.mjs` with the inputs as
 // INPUT_* variables and the GITHUB_OUTPUT / GITHUB_STATE files, then `node post.mjs` with the
 // state main saved as STATE_* variables.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +102,31 @@ describe('the GitHub Action (action/action.yml)', () => {
     for (const child of prism) expect(alive(child)).toBe(false);
     await expect(fetch(`${main.outputs.url}/health`)).rejects.toThrow();
   }, 300_000);
+
+  it('post signals nothing when the saved pid is no longer the mock (a stale pid reused by another process group)', async () => {
+    // A group leader that is not the mock stands where the mock's pid was.
+    const stranger = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    try {
+      const pid = stranger.pid!;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const start = processInfo(pid)!.start;
+      const cases: { state: Record<string, string>; why: RegExp }[] = [
+        { state: { STATE_start: String(Number(start) + 1), STATE_cli: '/x/node_modules/.bin/altcraft-mock' }, why: /started at tick/ },
+        { state: { STATE_start: start, STATE_cli: '/x/node_modules/.bin/altcraft-mock' }, why: /its command is "sleep 300"/ },
+        { state: {}, why: /saved nothing to tell it by/ },
+      ];
+      for (const [i, { why, state }] of cases.entries()) {
+        const post = await step('post.mjs', join(dir, `stale${i}`), { STATE_pid: String(pid), ...state });
+        expect(post.code, post.stdout).toBe(0);
+        expect(post.stdout).toMatch(new RegExp(`pid ${pid} is not the mock the main step started`));
+        expect(post.stdout).toMatch(why);
+        expect(post.stdout).toContain('nothing signalled');
+        expect(alive(pid), `case ${i}`).toBe(true);
+      }
+    } finally {
+      stranger.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('installs the release tarballs with npm (as overrides) when the project has no mock', async () => {
     // A stand-in for npm on PATH: it records the package.json it was asked to install and

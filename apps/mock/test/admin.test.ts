@@ -116,9 +116,9 @@ describe('GET /__mock/requests', () => {
   });
 
   it('answers bad parameters, unknown paths and methods in the envelope', async () => {
-    for (const query of ['?limit=0', '?limit=1001', '?workflow_id=x', '?since=yesterday', '?operation=nope', '?token=abc']) {
+    for (const query of ['?limit=0', '?limit=1001', '?workflow_id=x', '?since=yesterday', '?operation=nope', '?operation=__proto__', '?operation=constructor', '?operation=toString', '?token=abc']) {
       const answer = await admin('GET', `/__mock/requests${query}`);
-      expect(answer.status).toBe(400);
+      expect(answer.status, query).toBe(400);
       expect(answer.json.error_debug).not.toContain('abc');
     }
     const unknown = await fetch(`${mock.url}/__mock/nothing`);

@@ -26,6 +26,9 @@ describe('startMock from @altcraft-api/mock/testing', () => {
     expect((await mock.requests({ operation: 'importAndStartBatchTask' })).map((r) => r.workflow_id)).toEqual([13]);
     expect((await mock.requests({ workflowId: 12 })).length).toBe(1);
     expect(await mock.requests({ since: new Date(Date.now() + 60_000) })).toEqual([]);
+    for (const since of [new Date(NaN), 'yesterday', NaN as unknown as Date]) {
+      await expect(mock.requests({ since }), String(since)).rejects.toThrow(/^requests: since must be a valid date \(a Date or an ISO 8601 date-time\), not /);
+    }
     await mock.reset();
     expect(await mock.requests()).toEqual([]);
     expect(await mock.profiles()).toEqual([]);

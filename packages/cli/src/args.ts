@@ -144,10 +144,11 @@ export type Parsed = { help: true } | { version: true } | { options: CliOptions 
 /** A problem with the command line; the message says what to change. */
 export { UsageError };
 
-function integer(name: string, text: string | undefined, fallback: number, max: number): number {
+/** `min` above 1 where the client refuses less (--poll-interval: 10 ms, or a task's status is asked for hundreds of times a second). */
+function integer(name: string, text: string | undefined, fallback: number, max: number, min = 1): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${name} must be an integer from 1 to ${grouped(max)}, got "${text}"`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${grouped(min)} to ${grouped(max)}, got "${text}"`);
   return value;
 }
 
@@ -275,7 +276,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   const batchSize = integer('batch-size', values['batch-size'], MAX_PROFILES, MAX_PROFILES);
   const timeoutMs = integer('timeout', values.timeout, 120, 3600) * 1000;
   const taskTimeoutMs = integer('task-timeout', values['task-timeout'], 1800, 604_800) * 1000;
-  const pollIntervalMs = integer('poll-interval', values['poll-interval'], 1000, 600_000);
+  const pollIntervalMs = integer('poll-interval', values['poll-interval'], 1000, 600_000, 10);
   const taskOnly = (['no-wait', 'task-timeout', 'poll-interval'] as const).find((name) => values[name] !== undefined && values[name] !== false);
   if (taskOnly && !values.task) throw new UsageError(`--${taskOnly} goes with --task`);
   const missing = [

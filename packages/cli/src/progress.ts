@@ -15,7 +15,12 @@ export function describeTally(tally: LineTally, options: { sent: 'imported' | 'q
   const settled = settledLines(tally) + toSend;
   const done = options.sent === 'to send' ? toSend : options.sent === 'queued' ? tally.queued : tally.imported;
   const lines = options.total === undefined ? plural(settled, 'line') : `${grouped(settled)}/${plural(options.total, 'line')}`;
-  return `${lines}: ${grouped(done)} ${options.sent}, ${grouped(tally.failed)} failed, ${grouped(tally.unknown)} unknown, ${grouped(tally.unreadable)} unreadable`;
+  // Lines carried over by --resume may have become the other of the two (imported lines of an
+  // earlier run in a --no-wait run, queued ones in a waiting run): said when there are some, so
+  // that the counts add up to the lines.
+  const other = options.sent === 'queued' ? 'imported' : options.sent === 'imported' ? 'queued' : undefined;
+  const carried = other !== undefined && tally[other] > 0 ? `, ${grouped(tally[other])} ${other}` : '';
+  return `${lines}: ${grouped(done)} ${options.sent}${carried}, ${grouped(tally.failed)} failed, ${grouped(tally.unknown)} unknown, ${grouped(tally.unreadable)} unreadable`;
 }
 
 function duration(ms: number): string {

@@ -67,8 +67,15 @@ export interface ResumedTask {
 
 type Entry = ReportLine | SendingRecord | TaskRecord;
 
+/** The most lines one request carries (the platform's batch limit): a record naming more is corrupt. */
+export const MAX_RECORD_LINES = 10_000;
+
+const isRun = (run: unknown): run is [number, number] =>
+  Array.isArray(run) && run.length === 2 && run.every((n) => Number.isInteger(n) && (n as number) > 0) && run[0] <= run[1];
+
+// A record's lines are walked one by one on resume: a crafted [[1, 2000000000]] must not be.
 const isRuns = (runs: unknown): runs is [number, number][] =>
-  Array.isArray(runs) && runs.every((run) => Array.isArray(run) && run.length === 2 && run.every((n) => Number.isInteger(n) && (n as number) > 0) && run[0] <= run[1]);
+  Array.isArray(runs) && runs.length <= MAX_RECORD_LINES && runs.every(isRun) && runs.reduce((sum, [first, last]) => sum + last - first + 1, 0) <= MAX_RECORD_LINES;
 
 /** A growable array of small integers indexed by line number (a million lines take 4 MB). */
 class LineTable {
@@ -119,7 +126,7 @@ function isEntry(value: unknown): value is Entry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
   if (typeof entry.task === 'string') return entry.task !== '' && isRuns(entry.lines) && entry.lines.length > 0;
-  if (Array.isArray(entry.sending)) return entry.sending.length === 2 && entry.sending.every((n) => Number.isInteger(n) && (n as number) > 0) && entry.sending[0] <= entry.sending[1];
+  if (Array.isArray(entry.sending)) return isRuns([entry.sending]);
   const line = entry.line;
   if (!Number.isInteger(line) || (line as number) < 1) return false;
   switch (entry.status) {
@@ -166,6 +173,18 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
   for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
 }
 
+/**
+ * An unknown line whose task was still running when the run stopped following it (it outlived
+ * --task-timeout, was aborted, or its status could not be read): the task stays open like a queued one, so a
+ * resume follows it again and --retry-ambiguous never queues its profiles a second time.
+ */
+function stillRunning(entry: ReportLine): boolean {
+  if (entry.status !== 'unknown') return false;
+  const error = entry.error as { kind?: unknown; taskId?: unknown; taskStatus?: unknown };
+  if (typeof error.taskId !== 'string') return false;
+  return error.kind === 'timeout' || error.kind === 'aborted' || (error.kind === 'task' && error.taskStatus === undefined);
+}
+
 /** Where each line was last recorded, by record number (0: never), from a first pass over the report. */
 class Scan {
   readonly last = new LineTable();
@@ -194,7 +213,7 @@ class Scan {
       for (const [first, last] of entry.lines) for (let line = first; line <= last; line++) this.taskAt.set(line, number);
     } else {
       this.last.set(entry.line, number);
-      this.queued.set(entry.line, entry.status === 'queued' ? 1 : 0);
+      this.queued.set(entry.line, entry.status === 'queued' || stillRunning(entry) ? 1 : 0);
     }
   }
 

@@ -9,6 +9,11 @@ const options = (...args: string[]) => {
 };
 
 describe('parseCommandLine', () => {
+  it('--poll-interval under 10 ms is a usage error (the client refuses it: a status request spin)', () => {
+    for (const ms of ['1', '9']) expect(() => options('--task', '--poll-interval', ms, 'a.csv')).toThrow(new UsageError(`--poll-interval must be an integer from 10 to 600,000, got "${ms}"`));
+    expect(options('--task', '--poll-interval', '10', 'a.csv').pollIntervalMs).toBe(10);
+  });
+
   it('narrows --matching to the contract modes, a custom mode with its field', () => {
     expect(options('--matching', 'custom', '--field-name', 'CRM_ID', 'a.csv').matching).toEqual({ matching: 'custom', field_name: 'CRM_ID' });
     expect(options('--matching', 'phone', 'a.csv').matching).toEqual({ matching: 'phone' });

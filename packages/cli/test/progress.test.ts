@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startFaultServer, type FaultServer } from '@altcraft-api/mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LineTally } from '../src/exit.js';
-import { ProgressDisplay, RateEstimate } from '../src/progress.js';
+import { ProgressDisplay, RateEstimate, describeTally } from '../src/progress.js';
 import { CLI, runCli } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'altcraft-import-progress-'));
@@ -211,4 +211,15 @@ describe('altcraft-import on a pseudo-terminal (script)', () => {
     const bars = screen(raw, 80).filter((line) => /^\[[#-]{24}\]/.test(line));
     expect(bars, screen(raw, 80).join('\n')).toHaveLength(1);
   }, 90_000);
+});
+
+describe('describeTally', () => {
+  it('--resume --no-wait: the imported lines carried over from an earlier run are said beside the queued ones', () => {
+    const tally = { imported: 20, queued: 5, failed: 1, unknown: 0, unreadable: 0 };
+    expect(describeTally(tally, { sent: 'queued', total: 26 })).toBe('26/26 lines: 5 queued, 20 imported, 1 failed, 0 unknown, 0 unreadable');
+    // The counts said add up to the lines.
+    expect(describeTally({ ...tally, imported: 0 }, { sent: 'queued' })).toBe('6 lines: 5 queued, 1 failed, 0 unknown, 0 unreadable');
+    expect(describeTally(tally, { sent: 'imported' })).toBe('26 lines: 20 imported, 5 queued, 1 failed, 0 unknown, 0 unreadable');
+    expect(describeTally({ ...tally, queued: 0 }, { sent: 'imported' })).toBe('21 lines: 20 imported, 1 failed, 0 unknown, 0 unreadable');
+  });
 });

@@ -127,6 +127,32 @@ describe('resumeReport with task records', () => {
     expect(state.carried).toMatchObject({ queued: 2 });
   });
 
+  it('a task that outlived --task-timeout (or whose status could not be read) stays open: followed again, never resent with --retry-ambiguous', async () => {
+    const timedOut = (line: number) => ({ line, status: 'unknown', error: { kind: 'timeout', message: 'task t1 did not finish within 1000 ms', retryable: false, taskId: 't1', taskStatus: 'in_progress' } });
+    const unread = (line: number) => ({ line, status: 'unknown', error: { kind: 'task', message: "the task's status could not be read: HTTP 502", retryable: false, taskId: 't2' } });
+    const ended = (line: number) => ({ line, status: 'unknown', error: { kind: 'task', message: 'the task ended with status failed', retryable: false, taskId: 't3', taskStatus: 'failed' } });
+    const path = reportFile([{ sending: [1, 2] }, task('t1', [[1, 2]]), timedOut(1), timedOut(2), { sending: [3, 3] }, task('t2', [[3, 3]]), unread(3), { sending: [4, 4] }, task('t3', [[4, 4]]), ended(4)]);
+    for (const round of [1, 2]) {
+      const state = await resumeReport(path, { retryAmbiguous: true });
+      expect(state.tasks, `round ${round}`).toEqual([
+        { taskId: 't1', lines: [1, 2], open: new Set([1, 2]) },
+        { taskId: 't2', lines: [3], open: new Set([3]) },
+      ]);
+      // A task that ended is settled: its unknown line is sent again on request, once.
+      expect(state.resent).toBe(round === 1 ? 1 : 0);
+      expect([1, 2, 3, 4].map((line) => state.isSettled(line))).toEqual([true, true, true, false]);
+    }
+  });
+
+  it('a record naming more lines than one request carries (10,000) is corrupt, and is refused without walking it', async () => {
+    for (const bad of [{ task: 't', lines: [[1, 2_000_000_000]] }, { task: 't', lines: [[1, 6000], [7001, 12_000]] }, { sending: [1, 2_000_000_000] }, { sending: [5, 10_005] }]) {
+      const path = reportFile([bad, imported(1)]);
+      await expect(resumeReport(path, { retryAmbiguous: false })).rejects.toThrow(/line 1 is not a report line/);
+    }
+    const path = reportFile([{ sending: [1, 10_000] }, task('t', [[1, 5000], [5001, 10_000]])]);
+    expect((await resumeReport(path, { retryAmbiguous: false })).tasks[0]!.lines).toHaveLength(10_000);
+  });
+
   it('hostile records: a task without lines, with reversed or zero lines, is not a report line', async () => {
     for (const bad of [{ task: 't', lines: [] }, { task: 't', lines: [[3, 2]] }, { task: 't', lines: [[0, 1]] }, { task: '', lines: [[1, 1]] }, { task: 't', lines: [[1]] }]) {
       const path = reportFile([bad, imported(1)]);

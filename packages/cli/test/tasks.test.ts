@@ -164,6 +164,29 @@ it('tasks that finish with failed profiles and one that never finishes: failed, 
   expect(readFileSync(report, 'utf8')).not.toContain(TOKEN);
 });
 
+it('a task that outlived --task-timeout stays open: --resume --retry-ambiguous follows it to its end and queues no profile twice', async () => {
+  platform = await startTaskPlatform({ durationMs: 50 });
+  const dir = mkdtempSync(join(tmpdir(), 'altcraft-tasks-'));
+  const input = join(dir, 'p.ndjson');
+  writeFileSync(input, Array.from({ length: 10 }, (_, i) => `{"email":"${i === 5 ? 'stuck-5' : `p${i}`}@example.com"}\n`).join(''));
+  const report = join(dir, 'report.ndjson');
+  const base = ['--base-url', platform.baseUrl, '--workflow', '12', '--task', '--poll-interval', '50', '--report', report];
+  const first = await runCli([...base, '--task-timeout', '1', input]);
+  expect(first.code, first.stderr).toBe(2);
+  expect(records(report).filter((r) => r.line !== undefined).every((r) => r.error?.kind === 'timeout')).toBe(true);
+  // The task finishes after the first run gave up on it.
+  const [task] = [...platform.tasks.values()];
+  task!.emails[5] = 'p5@example.com';
+  for (const round of [1, 2]) {
+    const resumed = await runCli([...base, '--resume', '--retry-ambiguous', input]);
+    expect(resumed.code, `round ${round}: ${resumed.stderr}`).toBe(0);
+  }
+  expect(platform.tasks.size).toBe(1);
+  expect([...platform.queuedCount.values()]).toEqual(Array.from({ length: 10 }, () => 1));
+  const lines = records(report).filter((r) => r.line !== undefined);
+  expect(lines.map((r) => `${r.line}:${r.status}`)).toEqual(Array.from({ length: 10 }, (_, i) => `${i + 1}:imported`));
+});
+
 it('--task --no-wait: queued lines and the task records; a later --resume follows those tasks to their end', async () => {
   platform = await startTaskPlatform({ durationMs: 100 });
   const dir = mkdtempSync(join(tmpdir(), 'altcraft-tasks-'));

@@ -24,6 +24,7 @@ import { checkAnswer } from './answer-check.js';
 import { createRedactor } from './redact.js';
 import { taskMethods, type TaskStatus, type WaitOptions } from './tasks.js';
 import type { ImportAndStartBatchRequest, ImportAndStartBatchResult, ImportAndStartBatchTaskResult } from './types.js';
+import { checkMs } from './durations.js';
 
 export type Format = 'json' | 'xml';
 
@@ -368,6 +369,7 @@ function encodeBatch(operationId: OperationId, request: ImportAndStartBatchReque
 export function createAltcraftClient(options: AltcraftClientOptions): AltcraftClient {
   const { token, auth = 'body', timeoutMs = 120_000, validate = false, onWarnings } = options;
   checkToken(token, auth);
+  checkMs('createAltcraftClient', 'timeoutMs', timeoutMs, 1);
   if (validate !== true && validate !== false && validate !== 'warn') throw new AltcraftConfigError('validate', "must be true, false or 'warn'");
   const root = checkBaseUrl(options.baseUrl);
   const redact = createRedactor(token);

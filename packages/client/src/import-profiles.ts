@@ -7,6 +7,7 @@ import { decide, splitBudget, type Situation, type StopReason } from './policy.j
 import { followTaskOf, itemVerdict, type Verdict } from './task-follow.js';
 import { Limiter, taskIdOf } from './tasks.js';
 import type { DistributiveOmit, ImportAndStartBatchRequest, ImportAndStartBatchResult, ProfileData } from './types.js';
+import { checkTaskTiming } from './durations.js';
 
 /** Why a profile failed or is unknown: plain data, safe to log (no piece of the token is in it). */
 export interface OutcomeError {
@@ -340,9 +341,15 @@ async function accept(run: Run, first: number, count: number, answer: unknown): 
     return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'unknown', error })));
   }
   const shown = run.internals.redact(taskId);
-  await run.onTaskQueued?.({ first, count, taskId: shown });
+  if (shown !== taskId) {
+    // Recorded redacted, the id would name no task (a resume would ask about the wrong one);
+    // recorded as it is, it would leak the token. The profiles are the platform's to tell.
+    const error: OutcomeError = { kind: 'response', message: "the answer queued the batch under a task id that holds a piece of the token: it is neither recorded nor followed (ask the platform for the batch's task)", retryable: false };
+    return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'unknown', error })));
+  }
+  await run.onTaskQueued?.({ first, count, taskId });
   if (run.tasks) return run.tasks.queued(first, count, taskId);
-  return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'queued', taskId: shown })));
+  return run.ledger.settleVerdicts(first, Array.from({ length: count }, () => ({ status: 'queued', taskId })));
 }
 
 function backoff(retry: Required<RetryOptions>, attempt: number, error: unknown): number {
@@ -464,6 +471,7 @@ function prepare(client: AltcraftClient, options: ImportProfilesOptions) {
   checkLimit('taskConcurrency', taskConcurrency, 256);
   checkLimit('maxProfilesPerRequest', maxProfilesPerRequest, MAX_PROFILES);
   checkLimit('maxBodyBytes', maxBodyBytes, MAX_BODY_BYTES);
+  checkTaskTiming('importProfiles', { timeout: 'taskTimeoutMs', poll: 'taskPollInterval' }, taskTimeoutMs, taskPollInterval);
   const { maxAttempts = 5, baseDelayMs = 500, maxDelayMs = 30_000 } = retry;
   const internals = clientInternals(client);
   const fields: Record<string, unknown> = { ...requestFields, ...internals.envelope, ...(format === 'xml' ? { format: 'xml' } : {}) };

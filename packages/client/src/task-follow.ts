@@ -27,11 +27,22 @@ export interface FollowOptions {
   limiter?: Limiter;
 }
 
+/**
+ * The error code an item carries, or undefined: only a non-zero integer is one. A task's result
+ * is not validated item by item, so `"0"`, `true` or `1.5` must not fail a profile.
+ */
+function itemError(item: BatchResultItem): number | undefined {
+  const code: unknown = item.error;
+  return Number.isInteger(code) && code !== 0 ? (code as number) : undefined;
+}
+
 /** One item of a per-profile result, as the synchronous answer's items are read. */
 export function itemVerdict(item: BatchResultItem, redact: (text: string) => string, taskId?: string): Verdict {
   const task = taskId === undefined ? {} : { taskId };
-  if (item.error !== undefined && item.error !== 0) {
-    return { status: 'failed', error: { kind: 'item', message: redact(item.error_text ?? `error ${item.error}`), code: item.error, retryable: false, ...task } };
+  const code = itemError(item);
+  if (code !== undefined) {
+    const text: unknown = item.error_text;
+    return { status: 'failed', error: { kind: 'item', message: typeof text === 'string' ? redact(text) : `error ${code}`, code, retryable: false, ...task } };
   }
   if (typeof item.profile_id !== 'string' || item.profile_id === '') return { status: 'unknown', error: { kind: 'response', message: 'the result has no profile_id', retryable: false, ...task } };
   return { status: 'imported', profileId: redact(item.profile_id), ...task };
@@ -61,12 +72,15 @@ function reportsAllDone(result: unknown, count: number): boolean {
 /** One verdict per profile of a batch of `count` from its task's final status. */
 export function taskVerdicts(final: TaskStatus, count: number, taskId: string, redact: (text: string) => string): Verdict[] {
   const items = itemsOf(final.result);
-  if (items !== undefined && items.length === count && items.every((item) => typeof item === 'object' && item !== null)) {
-    return items.map((item) => itemVerdict(item as BatchResultItem, redact, taskId));
-  }
-  if (finalState(final.status) === 'done' && reportsAllDone(final.result, count)) return Array.from({ length: count }, () => ({ status: 'imported', taskId }));
-  const why = items !== undefined ? `a result of ${items.length} items for ${count} profiles` : 'no per-profile result';
+  const listed = items !== undefined && items.length === count && items.every((item) => typeof item === 'object' && item !== null);
+  const done = finalState(final.status) === 'done';
+  if (listed && done) return items.map((item) => itemVerdict(item as BatchResultItem, redact, taskId));
+  if (done && reportsAllDone(final.result, count)) return Array.from({ length: count }, () => ({ status: 'imported', taskId }));
+  const why = listed ? 'a per-profile result' : items !== undefined ? `a result of ${items.length} items for ${count} profiles` : 'no per-profile result';
   const error: OutcomeError = { kind: 'task', message: `the task ended with status ${final.status} and ${why}`, retryable: false, taskId, taskStatus: final.status };
+  // A task that ended failed may have stopped anywhere: an item's own error fails it, and no
+  // item is taken as imported on the word of a list the failed task left behind.
+  if (listed) return items.map((item) => (itemError(item as BatchResultItem) === undefined ? { status: 'unknown', error } : itemVerdict(item as BatchResultItem, redact, taskId)));
   return Array.from({ length: count }, () => ({ status: 'unknown', error }));
 }
 

@@ -7,6 +7,7 @@
 import { XmlEncodeError, taskStatusRequestXml } from '@altcraft-api/contract';
 import type { CallOptions, ClientInternals, Format, SerializedBody } from './client.js';
 import { AltcraftApiError, AltcraftError, AltcraftResponseError, AltcraftTaskTimeoutError, AltcraftValidationError } from './errors.js';
+import { checkTaskTiming } from './durations.js';
 
 /** The `data` of a status answer. `result` is whatever the platform reports (unknown for import tasks [?]). */
 export interface TaskStatus {
@@ -118,6 +119,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function pollTask(internals: ClientInternals, taskId: string, options: WaitOptions & { limiter?: Limiter } = {}): Promise<TaskStatus> {
   const { signal, timeoutMs = 600_000, pollInterval = 1_000, maxDelayMs = 30_000, limiter, onStatus, format } = options;
+  checkTaskTiming('waitForTask', { timeout: 'timeoutMs', poll: 'pollInterval' }, timeoutMs, pollInterval);
   const deadline = AbortSignal.timeout(timeoutMs);
   const stop = signal ? AbortSignal.any([signal, deadline]) : deadline;
   let interval = pollInterval;

@@ -144,3 +144,28 @@ describe('importProfiles (task mode) follows each task to its end', () => {
     expect(leaks(JSON.stringify(outcomes)), JSON.stringify(outcomes)).toBe(false);
   });
 });
+
+describe('a task id that holds a piece of the token', () => {
+  it('is refused at queue time: its profiles unknown with a reason that shows no id, never recorded nor followed', async () => {
+    const leaky = `t-${TOKEN.slice(4, 14)}-1`;
+    for (const waitForTasks of [true, false]) {
+      const recorded: string[] = [];
+      const asked: string[] = [];
+      const { summary, outcomes, byIndex } = await run(
+        emailsOf(20),
+        { durationMs: 50, idOf: (n) => (n === 1 ? leaky : `task-${n}`), fault: ({ kind, taskId }) => (kind === 'status' && taskId && asked.push(taskId), 'ok') },
+        { concurrency: 1, waitForTasks, onTaskQueued: ({ taskId }) => void recorded.push(taskId) },
+      );
+      for (let index = 0; index < 10; index++) {
+        expect(byIndex(index)).toEqual({ index, status: 'unknown', error: { kind: 'response', message: 'the answer queued the batch under a task id that holds a piece of the token: it is neither recorded nor followed (ask the platform for the batch\'s task)', retryable: false } });
+      }
+      expect(byIndex(10)).toMatchObject({ status: waitForTasks ? 'imported' : 'queued', taskId: 'task-2' });
+      expect(summary).toMatchObject({ unknown: 10 });
+      expect(recorded).toEqual(['task-2']);
+      expect(asked.includes(leaky)).toBe(false);
+      expect(JSON.stringify(outcomes)).not.toContain(TOKEN.slice(4, 14));
+      await platform?.close();
+      platform = undefined;
+    }
+  });
+});

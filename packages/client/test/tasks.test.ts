@@ -84,7 +84,7 @@ describe('waitForTask', () => {
     });
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
     const seen: string[] = [];
-    const final = await client.waitForTask('t-1', { pollInterval: 5, onStatus: (s) => seen.push(s.status) });
+    const final = await client.waitForTask('t-1', { pollInterval: 10, onStatus: (s) => seen.push(s.status) });
     expect(final.status).toBe('completed');
     expect(seen).toEqual(['queued', 'in_progress', 'completed']);
     expect(server.requests).toHaveLength(6);
@@ -98,7 +98,7 @@ describe('waitForTask', () => {
       answer(res, 200, statusOf('success'));
     });
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
-    await client.waitForTask('t-1', { pollInterval: 5 });
+    await client.waitForTask('t-1', { pollInterval: 10 });
     // Without the header the back-off would be 2.5-5 ms.
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
   });
@@ -109,7 +109,7 @@ describe('waitForTask', () => {
     for (const status of ['queued', 'in_progress', 'processing', '']) expect(finalState(status)).toBeUndefined();
     server = await startServer((_request, res) => answer(res, 200, statusOf('cancelled')));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
-    expect((await client.waitForTask('t-1', { pollInterval: 5 })).status).toBe('cancelled');
+    expect((await client.waitForTask('t-1', { pollInterval: 10 })).status).toBe('cancelled');
   });
 
   it('gives up after timeoutMs with AltcraftTaskTimeoutError naming the task and its last status', async () => {
@@ -134,13 +134,13 @@ describe('waitForTask', () => {
     hang = true;
     const inFlight = new AbortController();
     setTimeout(() => inFlight.abort(new Error('stop in flight')), 200);
-    expect(String(await rejection(client.waitForTask('t-1', { pollInterval: 5, signal: inFlight.signal })))).toMatch(/stop in flight/);
+    expect(String(await rejection(client.waitForTask('t-1', { pollInterval: 10, signal: inFlight.signal })))).toMatch(/stop in flight/);
   });
 
   it('an unknown task (400) is not polled again', async () => {
     server = await startServer((_request, res) => answer(res, 400, { error: 400, error_text: 'Task not found' }));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
-    const error = await rejection(client.waitForTask('nope', { pollInterval: 5 }));
+    const error = await rejection(client.waitForTask('nope', { pollInterval: 10 }));
     expect(error).toBeInstanceOf(AltcraftApiError);
     expect((error as AltcraftApiError).operation).toBe('getTaskStatus');
     expect(server.requests).toHaveLength(1);
@@ -157,13 +157,13 @@ describe('waitForTask', () => {
     for (const handler of cases) {
       server = await startServer(handler);
       const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
-      const error = await rejection(client.waitForTask(`id-${TOKEN}`, { pollInterval: 5, timeoutMs: 400, maxDelayMs: 20 }));
+      const error = await rejection(client.waitForTask(`id-${TOKEN}`, { pollInterval: 10, timeoutMs: 400, maxDelayMs: 20 }));
       expect(leaks(rendered(error)), rendered(error)).toBe(false);
       await server.close();
     }
     server = await startServer((request, res) => answer(res, 200, statusOf(`running ${echo(request)}`)));
     const client = createAltcraftClient({ baseUrl: server.baseUrl, token: TOKEN });
-    const timeout = await rejection(client.waitForTask(`id-${TOKEN}`, { pollInterval: 5, timeoutMs: 200 }));
+    const timeout = await rejection(client.waitForTask(`id-${TOKEN}`, { pollInterval: 10, timeoutMs: 200 }));
     expect(timeout).toBeInstanceOf(AltcraftTaskTimeoutError);
     expect(leaks(rendered(timeout)), rendered(timeout)).toBe(false);
     expect(leaks(JSON.stringify(await client.getTaskStatus('x')))).toBe(false);

@@ -61,10 +61,13 @@ function encodings(token: string): string[] {
 /**
  * A function that replaces, in any text, every run of characters covered by a piece of the
  * token: the whole token or any MIN_PIECE-character substring of it, in any letter case, as
- * written or in any of its `encodings`. Overlapping pieces make one `[redacted]`.
+ * written or in any of its `encodings`. Overlapping pieces make one `[redacted]`. Given several
+ * tokens, pieces of any of them.
  */
-export function createRedactor(token: string): (text: string) => string {
-  const forms = new Set(encodings(token).map(fold));
+export function createRedactor(token: string | readonly string[]): (text: string) => string {
+  // Several tokens at once: one after the other, a piece the first cut out could leave the rest
+  // of the second too short to be found.
+  const forms = new Set((typeof token === 'string' ? [token] : token).flatMap(encodings).map(fold));
   const pieces = new Set<string>();
   for (const form of forms) {
     if (form.length <= MIN_PIECE) pieces.add(form);

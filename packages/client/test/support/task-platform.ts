@@ -13,6 +13,8 @@ export interface TaskPlatformOptions {
   durationMs?: number;
   /** Where the `_task` answer puts the id: `top` (task_id) or `nested` (data.task_id). */
   idAt?: 'top' | 'nested';
+  /** The id of the n-th task queued (from 1); `task-N` by default. */
+  idOf?: (n: number) => string;
   /** Decides each request's fate before it is served (status requests and `_task` alike). */
   fault?: (request: { kind: 'queue' | 'status'; number: number; taskId?: string; emails?: string[] }) => Fault;
   /** What a completed task's result holds. Default: per-item list. */
@@ -63,7 +65,7 @@ export const perItem = (emails: string[]) => ({
 });
 
 export async function startTaskPlatform(options: TaskPlatformOptions = {}): Promise<TaskPlatform> {
-  const { durationMs = 300, idAt = 'top', fault = () => 'ok', resultOf = perItem } = options;
+  const { durationMs = 300, idAt = 'top', fault = () => 'ok', resultOf = perItem, idOf = (n: number) => `task-${n}` } = options;
   const holding = new Set<ServerResponse>();
   let number = 0;
   const platform: Omit<TaskPlatform, 'baseUrl' | 'close'> = { tasks: new Map(), queuedCount: new Map(), statusRequests: 0, held: 0, answered: [], maxStatusInFlight: 0 };
@@ -90,7 +92,7 @@ export async function startTaskPlatform(options: TaskPlatformOptions = {}): Prom
     }
     if (fate !== 'ok') return send(res, fate.status, envelope(fate.status, 'Injected fault'), fate.retryAfter === undefined ? {} : { 'Retry-After': String(fate.retryAfter) });
     if (queue) {
-      const id = `task-${platform.tasks.size + 1}`;
+      const id = idOf(platform.tasks.size + 1);
       platform.tasks.set(id, { id, emails: emails!, queuedAt: Date.now() });
       for (const email of emails!) platform.queuedCount.set(email, (platform.queuedCount.get(email) ?? 0) + 1);
       platform.answered.push(id);
