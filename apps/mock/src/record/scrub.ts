@@ -297,8 +297,12 @@ export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => stri
 // name and attributes), text, or a stray `<`. Not a parser: a body that is not well-formed is
 // still cut into these pieces, and every text in it is scrubbed. Cut by hand, not by one regex:
 // the regex scanned to the end of the text for each of 5 million unclosed `<!` or `<a` (a
-// 10 MB body took minutes). A tag's parts exclude `<`, so each try stops at the next `<`.
-const XML_TAG = /<(\/?)([^\s/<>]+)((?:\s+[^\s=/<>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
+// 10 MB body took minutes). A tag's parts exclude `<`, so each try stops at the next `<`. The
+// attributes are read one at a time: one regex repeating a group overflowed the stack on a tag
+// of ~100,000 attributes (review4 #1).
+const TAG_OPEN = /<(\/?)([^\s/<>]+)/y;
+const TAG_ATTRIBUTE = /\s+[^\s=/<>]+\s*=\s*(?:"[^"<]*"|'[^'<]*')/y;
+const TAG_END = /\s*(\/?)>/y;
 const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
 
 /** One piece: its text, and for CDATA its content, for a tag its parts, for text the text. */
@@ -351,16 +355,33 @@ export function* xmlPieces(text: string): Generator<XmlPiece> {
       i = end + 1;
       continue;
     }
-    XML_TAG.lastIndex = i;
-    const tag = XML_TAG.exec(text);
+    const tag = readTag(text, i);
     if (tag) {
-      yield { whole: tag[0], close: tag[1], name: tag[2], attributes: tag[3], selfClosing: tag[4] };
-      i += tag[0].length;
+      yield tag;
+      i += tag.whole.length;
       continue;
     }
     yield { whole: '<' };
     i++;
   }
+}
+
+/** The tag at `from` (`<a x="1"/>`, `</a>`), or undefined where none is written: no backtracking, no recursion. */
+function readTag(text: string, from: number): XmlPiece | undefined {
+  TAG_OPEN.lastIndex = from;
+  const open = TAG_OPEN.exec(text);
+  if (!open) return undefined;
+  const start = TAG_OPEN.lastIndex;
+  let at = start;
+  for (;;) {
+    TAG_ATTRIBUTE.lastIndex = at;
+    if (!TAG_ATTRIBUTE.test(text)) break;
+    at = TAG_ATTRIBUTE.lastIndex;
+  }
+  TAG_END.lastIndex = at;
+  const end = TAG_END.exec(text);
+  if (!end) return undefined;
+  return { whole: text.slice(from, TAG_END.lastIndex), close: open[1], name: open[2], attributes: text.slice(start, at), selfClosing: end[1] };
 }
 
 /**

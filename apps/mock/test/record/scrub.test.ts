@@ -284,3 +284,14 @@ describe('placeholders against JSON.parse (review1 #2, #8, differential)', () =>
     }
   });
 });
+
+describe('a tag of very many attributes (review4 #1)', () => {
+  it('is cut without overflowing the stack, and its token still found', () => {
+    const token = '0123456789abcdef0123456789abcdef';
+    const body = `<request><token>${token}</token><a${' x="1"'.repeat(1_200_000)}/></request>`;
+    const out = mapXml(body, (_key, value) => value, (name) => name);
+    expect(out.endsWith("/></request>")).toBe(true);
+    expect(tokensOf(undefined, undefined, body)).toEqual([token]);
+    expect(mapXml('<a' + ' x1="1" x2="2"'.repeat(3) + '/>', (k, v) => `${k}${v}`, (n) => n.toUpperCase())).toBe('<A' + '  X1="x11"  X2="x22"'.repeat(3) + '/>');
+  });
+});
