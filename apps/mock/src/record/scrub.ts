@@ -88,7 +88,7 @@ function authorizationSecrets(authorization: string, into: Set<string>): void {
   if (pair.includes(':')) into.add(pair.slice(pair.indexOf(':') + 1));
 }
 
-/** The `token` values of a JSON body: every key that parses to `token`, however written (`\u0074oken`). */
+/** The `token` values of a JSON body: every key that parses to `token`, however written (`\u0074oken`), a list's items too. */
 function jsonTokens(body: string, into: Set<string>): void {
   let value: unknown;
   try {
@@ -105,38 +105,70 @@ function jsonTokens(body: string, into: Set<string>): void {
     return;
   }
   // Iterative: a body nested deeper than the stack is still searched.
-  const stack: unknown[] = [value];
+  const stack: [unknown, boolean][] = [[value, false]];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, underToken] = stack.pop()!;
+    if (underToken && (typeof node === 'string' || typeof node === 'number')) into.add(String(node));
     if (node === null || typeof node !== 'object') continue;
-    for (const [key, item] of Object.entries(node)) {
-      if (isTokenName(key) && (typeof item === 'string' || typeof item === 'number')) into.add(String(item));
-      else stack.push(item);
-    }
+    // `{"token": ["T"]}`: a list under a token key is a list of tokens.
+    for (const [key, item] of Object.entries(node)) stack.push([item, isTokenName(key) || (underToken && Array.isArray(node))]);
+  }
+}
+
+/** `token=T` pairs of a query, a form body or a header (`&`, `;` separated; `token[]=T` too). */
+function pairTokens(text: string, into: Set<string>): void {
+  // Split by hand: URLSearchParams reads `;` as part of a value, and some servers split there.
+  for (const pair of text.split(/[&;]/)) {
+    const at = pair.indexOf('=');
+    if (at < 0 || !isTokenName(safeDecode(pair.slice(0, at)).trim().replace(/\[[^\]]*\]$/, ''))) continue;
+    into.add(safeDecode(pair.slice(at + 1)).trim());
   }
 }
 
 /**
- * The token pieces an exchange carried: the Authorization header (a Basic password decoded too),
- * any header named like a token (X-Api-Token), the URL query (`&` or `;` separated), and the
- * body's `token`, JSON, XML (CDATA and a namespace prefix too) or form-encoded.
+ * The tokens of an XML or multipart body beyond what the cut reads piece by piece: an element's
+ * whole text (split by comments or CDATA sections), an attribute glued to the one before it
+ * (`a="1"token="T"`), a multipart part named token.
+ */
+function bodyTokens(body: string, into: Set<string>): void {
+  for (const match of body.matchAll(/(?:^|[^\w.:-])(?:[\w.-]+:)?token\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) into.add(unescapeXml(match[1] ?? match[2] ?? '').trim());
+  if (/content-disposition/i.test(body)) for (const match of body.matchAll(/name="?(?:[^":\r\n]*:)?token"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)/gi)) into.add(match[1]!.trim());
+  const open: { name: string; text: string }[] = [];
+  for (const { cdata, close, name, selfClosing, plain } of xmlPieces(body)) {
+    if (cdata !== undefined || plain !== undefined) {
+      const top = open.at(-1);
+      if (top) top.text += cdata ?? unescapeXml(plain!);
+    } else if (name !== undefined && close) {
+      const element = open.pop();
+      if (element && isTokenName(element.name)) into.add(element.text.trim());
+    } else if (name !== undefined && !selfClosing) open.push({ name, text: '' });
+  }
+}
+
+/**
+ * The token pieces an exchange carried: the Authorization and Proxy-Authorization headers (a
+ * Basic password decoded too), any header named like a token (X-Api-Token) or carrying
+ * `token=` (a Cookie), the URL query (`&` or `;` separated), and the body's `token`: JSON, XML
+ * (CDATA, comments between its pieces and a namespace prefix too), form-encoded or multipart.
  */
 export function tokensOf(authorization: string | undefined, url: string | undefined, body: string, headers: Record<string, string | string[] | undefined> = {}): string[] {
   const tokens = new Set<string>();
   if (authorization !== undefined) authorizationSecrets(authorization, tokens);
-  for (const [name, value] of Object.entries(headers)) if (/token/i.test(name) && value !== undefined) for (const one of [value].flat()) tokens.add(one.trim());
-  const search = (url ?? '').includes('?') ? (url ?? '').slice((url ?? '').indexOf('?') + 1).split('#')[0]! : '';
-  for (const text of [search, body]) {
-    // Split by hand: URLSearchParams reads `;` as part of a value, and some servers split there.
-    for (const pair of text.split(/[&;]/)) {
-      const at = pair.indexOf('=');
-      if (at < 0 || !isTokenName(safeDecode(pair.slice(0, at)))) continue;
-      tokens.add(safeDecode(pair.slice(at + 1)));
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of [value].flat()) {
+      if (/token/i.test(name)) tokens.add(one.trim());
+      if (/^proxy-authorization$/i.test(name)) authorizationSecrets(one, tokens);
+      if (/token/i.test(one)) pairTokens(one, tokens);
     }
   }
+  const search = (url ?? '').includes('?') ? (url ?? '').slice((url ?? '').indexOf('?') + 1).split('#')[0]! : '';
+  pairTokens(search, tokens);
+  pairTokens(body, tokens);
   jsonTokens(body, tokens);
-  if (body.includes('token') || body.includes('TOKEN') || body.includes('Token')) {
+  if (/token/i.test(body)) {
     mapXml(body, (key, value) => (isTokenName(key) && tokens.add(value.trim()), value), (name) => name);
+    bodyTokens(body, tokens);
   }
   tokens.delete('');
   return [...tokens];
@@ -160,16 +192,27 @@ export function unescapeXml(text: string): string {
 }
 export const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** A text with its URL, JSON and XML escapes undone, as far as they read: where an echo hides a value. */
+/**
+ * A text with its URL, JSON, XML and source-code escapes (`\xNN`, `\u{NN}`) undone, as far as
+ * they read, percent-escapes up to three times (`%2530` is `0` escaped twice): where an echo
+ * hides a value.
+ */
 function unescapeAll(text: string): string {
-  let out = unescapeXml(text).replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  out = out.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
-    }
-  });
+  let out = unescapeXml(text)
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\u\{([0-9a-fA-F]{1,6})\}/g, (whole, hex: string) => (parseInt(hex, 16) <= 0x10ffff ? String.fromCodePoint(parseInt(hex, 16)) : whole))
+    .replace(/\\x([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  for (let round = 0; round < 3; round++) {
+    const next = out.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    if (next === out) break;
+    out = next;
+  }
   return out;
 }
 

@@ -295,3 +295,46 @@ describe('a tag of very many attributes (review4 #1)', () => {
     expect(mapXml('<a' + ' x1="1" x2="2"'.repeat(3) + '/>', (k, v) => `${k}${v}`, (n) => n.toUpperCase())).toBe('<A' + '  X1="x11"  X2="x22"'.repeat(3) + '/>');
   });
 });
+
+describe('tokens sent or echoed where the scrub did not look (review4 #2, #3)', () => {
+  const T = '0123456789abcdef0123456789abcdef';
+  const ok = { workflow_id: 1, format: 'json', data: [{ email: 'alice@example.com' }] };
+  const noToken = JSON.stringify(ok);
+  const chunk = (text: string, n: number) => text.match(new RegExp(`.{1,${n}}`, 'g'))!;
+  const multipart = `--B\r\nContent-Disposition: form-data; name="token"\r\n\r\n${T}\r\n--B--\r\n`;
+  const leak = (file: string) => [T, ...chunk(T, 8)].find((piece) => file.includes(piece));
+  const answer = JSON.stringify({ error: 1, error_text: 'bad token', error_debug: `token ${T} unknown` });
+  const sent = ({ requestHeaders, ...over }: Partial<Exchange>, body = JSON.stringify({ ...ok, token: T })) =>
+    exchangeOf(body, answer, { ...over, requestHeaders: { 'content-type': 'application/json', ...requestHeaders } });
+  it.each<[string, Exchange]>([
+    ['a Cookie token=', sent({ requestHeaders: { cookie: `a=1; token=${T}` } }, noToken)],
+    ['a Proxy-Authorization Bearer', sent({ requestHeaders: { 'proxy-authorization': `Bearer ${T}` } }, noToken)],
+    ['a multipart part named token', sent({ requestHeaders: { 'content-type': 'multipart/form-data; boundary=B' }, requestFormat: undefined }, multipart)],
+    ['an XML token split by comments', sent({ requestFormat: 'xml' }, `<request><token>${chunk(T, 6).join('<!---->')}</token></request>`)],
+    ['an XML token split into CDATA sections', sent({ requestFormat: 'xml' }, `<request><token>${chunk(T, 6).map((c) => `<![CDATA[${c}]]>`).join('')}</token></request>`)],
+    ['an XML attribute glued to the one before', sent({ requestFormat: 'xml' }, `<request><x a="1"token="${T}"/></request>`)],
+    ['a JSON token in a list', sent({}, JSON.stringify({ ...ok, token: [T] }))],
+    ['a query token[]', sent({ url: `/api/v1.1/workflows/import_and_start_batch?token[]=${T}` }, noToken)],
+  ])('%s is learnt and removed from the case file, both modes', (_name, exchange) => {
+    for (const mode of ['kept', 'placeholders'] as const) expect(leak(JSON.stringify(caseOf(exchange, mode)))).toBeUndefined();
+  });
+
+  const code = (c: string) => c.charCodeAt(0).toString(16);
+  it.each([
+    ['percent for every character', [...T].map((c) => `%${code(c)}`).join('')],
+    ['percent twice (%25xx)', [...T].map((c) => `%25${code(c)}`).join('')],
+    ['\\u00xx', [...T].map((c) => `\\u00${code(c)}`).join('')],
+    ['\\xNN', [...T].map((c) => `\\x${code(c)}`).join('')],
+    ['\\u{NN}', [...T].map((c) => `\\u{${code(c)}}`).join('')],
+    ['&#NN;', [...T].map((c) => `&#${c.charCodeAt(0)};`).join('')],
+    ['base64 of the token', Buffer.from(T).toString('base64')],
+    ['base64 of token=T', Buffer.from(`token=${T}`).toString('base64')],
+    ['base64url of a JSON body', Buffer.from(JSON.stringify({ token: T })).toString('base64url')],
+    ['hex', Buffer.from(T).toString('hex')],
+  ])('an echo written as %s is removed from a text', (_name, form) => {
+    const out = new Scrubber([T], 'kept').text(`error_debug: got ${form} here`);
+    expect(out).toContain(REDACTED_MARK);
+    expect(out).not.toContain(form);
+  });
+});
+const REDACTED_MARK = '[redacted]';
