@@ -264,7 +264,8 @@ export class Scrubber {
     // A phone is echoed normalised (+7 912 345-67-89 as 79123456789): its digits are a word too.
     const digits = String(value).replace(/\D/g, '');
     if (digits.length >= 2) this.words.add(digits);
-    for (const word of String(value).match(WORD) ?? []) if (word.length >= 2) this.words.add(word.toLowerCase());
+    // A word the contract names a field with (`data`, `email`) names no one, and scrubbing it made the upstream's `Invalid data` unreadable.
+    for (const word of String(value).match(WORD) ?? []) if (word.length >= 2 && !contractFieldNames().has(word.toLowerCase())) this.words.add(word.toLowerCase());
   }
 
   /** A text the upstream (or the proxy) wrote, safe to keep. */
@@ -300,7 +301,8 @@ export class Scrubber {
   /** One of the answer's values: codes kept, texts scrubbed, the rest placeholders. */
   answerValue(key: string | undefined, value: unknown): unknown {
     // A code is kept as it came (the report and replay read it), whatever profile value shares its words.
-    if (key !== undefined && ANSWER_CODES.has(key)) return typeof value === 'string' ? this.token(value) : value;
+    // A control field too (`task_id`, `status`): a replayed client asks for the task the recorded answer named.
+    if (key !== undefined && (ANSWER_CODES.has(key) || CONTROL_FIELDS.has(key))) return typeof value === 'string' ? this.token(value) : value;
     if (typeof value === 'string') {
       if (key !== undefined && ANSWER_TEXTS.has(key)) return this.text(value);
       return this.mode === 'kept' ? this.token(value) : placeholderText(value);
