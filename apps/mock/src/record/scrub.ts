@@ -401,7 +401,7 @@ export function* xmlPieces(text: string): Generator<XmlPiece> {
       i = end + 3;
       continue;
     }
-    if ((text[i + 1] === '?' || text[i + 1] === '!') && (end = find('>', i + 2)) >= 0) {
+    if ((text[i + 1] === '?' || text[i + 1] === '!') && (end = declarationEnd(text, i, find)) >= 0) {
       yield { whole: text.slice(i, end + 1) };
       i = end + 1;
       continue;
@@ -415,6 +415,23 @@ export function* xmlPieces(text: string): Generator<XmlPiece> {
     yield { whole: '<' };
     i++;
   }
+}
+
+/**
+ * Where the processing instruction or declaration at `from` ends (its `>`), or -1: a processing
+ * instruction at `?>`, a DOCTYPE's internal subset at `]>`, both of which may hold a `>`
+ * (`<?pi a > b?>`, `<!ENTITY e "<b>">`) that ended the piece early and made the rest text.
+ */
+function declarationEnd(text: string, from: number, find: (terminator: string, from: number) => number): number {
+  const gt = find('>', from + 2);
+  if (text[from + 1] === '?') {
+    const end = find('?>', from + 2);
+    return end >= 0 ? end + 1 : gt;
+  }
+  const bracket = find('[', from + 2);
+  if (bracket < 0 || gt < 0 || bracket > gt) return gt;
+  const end = find(']>', bracket);
+  return end >= 0 ? end + 1 : gt;
 }
 
 /** The tag at `from` (`<a x="1"/>`, `</a>`), or undefined where none is written: no backtracking, no recursion. */
@@ -435,6 +452,9 @@ function readTag(text: string, from: number): XmlPiece | undefined {
   return { whole: text.slice(from, TAG_END.lastIndex), close: open[1], name: open[2], attributes: text.slice(start, at), selfClosing: end[1] };
 }
 
+/** An attribute's value as XML reads it: a written tab or line break is a space (`&#9;` stays a tab). */
+const attributeValue = (raw: string) => unescapeXml(raw.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' '));
+
 /**
  * An XML body with each text and attribute value passed through `leaf` (with its element's or
  * attribute's name as the key), names through `keyOf`; comments and CDATA become text.
@@ -453,7 +473,7 @@ export function mapXml(text: string, leaf: (key: string | undefined, text: strin
       open.pop();
       out += `</${keyOf(name)}>`;
     } else {
-      const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
+      const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, attributeValue(dq ?? sq ?? '')))}"`);
       if (!selfClosing) open.push(name);
       out += `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
     }

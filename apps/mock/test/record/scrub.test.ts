@@ -143,7 +143,9 @@ describe('the XML cut and the token search (review1 #4, #5)', () => {
       .map((name) => readFileSync(EXAMPLES + name, 'utf8'));
     for (let i = 0; i < 300; i++) {
       const value = () => escapeXml(next().replace(/[\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, ''));
-      bodies.push(`<?xml version="1.0"?>\n<!-- c ${i} --><request a${i}="${value()}" b='x'>\n  <data><email>${value()}</email><![CDATA[${value()}]]><n/><m x="1" /></data>${value()}</request>`);
+      // An attribute's written tab or line break reads as a space now (review4 #11), as the old cut did not.
+      const attribute = () => value().replace(/[\t\n\r]/g, ' ');
+      bodies.push(`<?xml version="1.0"?>\n<!-- c ${i} --><request a${i}="${attribute()}" b='x'>\n  <data><email>${value()}</email><![CDATA[${value()}]]><n/><m x="1" /></data>${value()}</request>`);
     }
     bodies.push('<a <b>c</b> x < y <!-- open', 'a <? b ?> <!DOCTYPE x> </close> <![CDATA[ unclosed', '<r>&amp;&lt;&#65;&#x42;</r>');
     expect(bodies.length).toBeGreaterThan(300);
@@ -367,5 +369,51 @@ describe('answer keys of one placeholder (review4 #7)', () => {
   it('number past a key that already reads like a numbered one', () => {
     const out = mapJson({ a: 1, 'a~2': 2, b: 3 }, (_key, value) => value, (key) => (key === 'b' ? 'a' : key)) as Record<string, number>;
     expect(out).toEqual({ a: 1, 'a~2': 2, 'a~3': 3 });
+  });
+});
+
+describe('the XML cut against saxes (review4 #10, #11)', () => {
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = <T,>(items: T[]) => items[Math.floor(rnd() * items.length)]!;
+  const texts = ['abc', 'a&amp;b', '&lt;x&gt;', '&#65;', '&#x42;', ' sp ', 'é', '>', ']]', "'", '"'];
+  const values = ['v', 'a>b', "it's", 'x&quot;y', '&lt;', 'tab\there', 'line\nbreak', 'cr\r\nlf', '&#9;kept', '', ' '];
+  const element = (depth: number): string => {
+    const name = pick(['a', 'b', 'ns:c', 'token']);
+    let attrs = '';
+    for (let i = 0, n = Math.floor(rnd() * 3); i < n; i++) {
+      const value = pick(values);
+      attrs += `${pick([' ', '\n', '  '])}at${i}${pick(['=', ' = '])}${value.includes("'") ? `"${value}"` : pick([`"${value}"`, `'${value}'`])}`;
+    }
+    if (rnd() < 0.2) return `<${name}${attrs}${pick(['/>', ' />'])}`;
+    let inner = '';
+    for (let j = 0, k = depth > 3 ? 1 : Math.floor(rnd() * 4); j < k; j++) {
+      const r = rnd();
+      inner += r < 0.4 ? pick(texts) : r < 0.55 ? `<![CDATA[${pick(['<x>', 'a]b', 'plain', '&amp;'])}]]>` : r < 0.65 ? `<!--${pick(['c', 'a > b', '<x>'])}-->` : r < 0.72 ? `<?pi ${pick(['d', 'a > b', 'x>y>z'])}?>` : element(depth + 1);
+    }
+    return `<${name}${attrs}>${inner}</${name}${pick(['', ' '])}>`;
+  };
+  const prolog = () => pick(['', '<?xml version="1.0"?>', '<!DOCTYPE a [<!ENTITY e "x>y"><!ELEMENT a ANY>]>', '<?style a > b?>\n']);
+
+  it('reads the same attribute values and text as saxes on 3,000 random well-formed documents', () => {
+    let compared = 0;
+    for (let n = 0; n < 3000; n++) {
+      const doc = prolog() + element(0);
+      const theirs = { attrs: [] as string[], text: [] as string[] };
+      const parser = new SaxesParser({ xmlns: false });
+      parser.on('attribute', (a) => void theirs.attrs.push(`${a.name}=${a.value}`));
+      parser.on('text', (t) => void (t.trim() !== '' && theirs.text.push(t)));
+      parser.on('cdata', (t) => void (t.trim() !== '' && theirs.text.push(t)));
+      try {
+        parser.write(doc).close();
+      } catch {
+        continue;
+      }
+      const ours = { attrs: [] as string[], text: [] as string[] };
+      mapXml(doc, (key, value) => ((key && /^at\d$/.test(key) ? ours.attrs.push(`${key}=${value}`) : value.trim() !== '' && ours.text.push(value)), value), (name) => name);
+      expect({ doc, attrs: ours.attrs, text: ours.text.join('') }).toEqual({ doc, attrs: theirs.attrs, text: theirs.text.join('') });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(2500);
   });
 });
