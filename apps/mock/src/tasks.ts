@@ -77,6 +77,11 @@ export class TaskStore {
   private readonly sizes = new Map<string, number>();
   private profiles = 0;
   private bytes = 0;
+  // Whether the tasks expire in insertion order. This store's own do (one duration); a handed-over
+  // one may expire before tasks kept earlier, and then a sweep from the oldest stopped at the first
+  // unexpired task and kept expired ones past it (review4 #14).
+  private inOrder = true;
+  private lastExpiry = -Infinity;
   /** Called with each task this store creates (not with the ones handed to it). */
   onCreate: ((record: TaskRecord) => void) | undefined;
 
@@ -148,7 +153,7 @@ export class TaskStore {
   // Kept for `ttlMs` after it completed, that millisecond included: with a ttl of 0 a status
   // request in the millisecond the task completes still sees its results.
   private expired(task: TaskRecord): boolean {
-    return this.now() > task.createdAt + task.durationMs + this.ttlMs;
+    return this.now() > this.expiryOf(task);
   }
 
   private keep(record: TaskRecord): void {
@@ -156,6 +161,9 @@ export class TaskStore {
     const full = () => this.tasks.size >= this.maxTasks || this.profiles + record.results.length > this.maxProfiles || this.bytes + bytes > this.maxBytes;
     while (this.tasks.size > 0 && full()) this.drop(this.tasks.keys().next().value as string);
     this.tasks.set(record.id, record);
+    const expiry = this.expiryOf(record);
+    if (expiry < this.lastExpiry) this.inOrder = false;
+    this.lastExpiry = Math.max(this.lastExpiry, expiry);
     this.sizes.set(record.id, bytes);
     this.profiles += record.results.length;
     this.bytes += bytes;
@@ -168,12 +176,33 @@ export class TaskStore {
     this.sizes.delete(id);
   }
 
-  /** Drops expired tasks from the oldest on: the first one still kept ends the walk. */
+  /**
+   * Drops expired tasks. In expiry order, from the oldest on: the first one still kept ends the
+   * walk. Out of order (a hand-over), every task is looked at, at most maxTasks, until the tasks
+   * left expire in order again.
+   */
   private sweep(): void {
-    for (const task of this.tasks.values()) {
-      if (!this.expired(task)) return;
-      this.drop(task.id);
+    if (this.inOrder) {
+      for (const task of this.tasks.values()) {
+        if (!this.expired(task)) return;
+        this.drop(task.id);
+      }
+      return;
     }
+    let last = -Infinity;
+    let ordered = true;
+    for (const task of [...this.tasks.values()]) {
+      if (this.expired(task)) this.drop(task.id);
+      else {
+        ordered &&= this.expiryOf(task) >= last;
+        last = Math.max(last, this.expiryOf(task));
+      }
+    }
+    this.inOrder = ordered;
+  }
+
+  private expiryOf(task: TaskRecord): number {
+    return task.createdAt + task.durationMs + this.ttlMs;
   }
 }
 

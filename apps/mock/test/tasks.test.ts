@@ -245,3 +245,19 @@ describe('pnpm dev hand-over (TaskKeeper and shareTasksWithParent, over real IPC
     expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))])).toBe('SIGTERM');
   }, 30_000);
 });
+
+describe('handed-over tasks that expire before older ones (review4 #14)', () => {
+  it('leave the store once expired, whatever was kept before them', () => {
+    const { store, tick } = clocked({ durationMs: 1000, ttlMs: 0 });
+    store.create('own', []);
+    expect(store.add({ id: 'handed', createdAt: 1_000_000, durationMs: 10, results: [{ a: 1 }] })).toBe(true);
+    store.create('own-2', []);
+    tick(100);
+    expect(store.records().map((task) => task.id)).toEqual(['own', 'own-2']);
+    expect(store.size).toBe(2);
+    expect(store.profileCount).toBe(0);
+    // In order again: the sweep goes on from the oldest, and expires the rest.
+    tick(1000);
+    expect(store.records()).toEqual([]);
+  });
+});

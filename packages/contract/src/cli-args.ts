@@ -76,11 +76,17 @@ const SHOWN_MAX = 40;
 // be the token itself, so nothing after the prefix is ever echoed.
 const TOKEN_LIKE = /^(--token|-t)/i;
 
-/** An option (or word) as a message may show it: nothing after a token-like prefix, clipped. */
+/**
+ * An option as a message may show it: its name only. Whatever is glued to it (`--api-key:VALUE`,
+ * `-kVALUE`, `-tVALUE`) may be the token, so nothing after the first `=` or `:` of a long option,
+ * the letter of a short one or a token-like prefix is ever echoed; a long name is clipped.
+ */
 export function shownOption(typed: string): string {
   const prefix = TOKEN_LIKE.exec(typed)?.[1];
   if (prefix !== undefined) return prefix.length < typed.length ? `${prefix}…` : typed;
-  return typed.length > SHOWN_MAX ? `${typed.slice(0, SHOWN_MAX - 1)}…` : typed;
+  const name = typed.startsWith('--') ? /^--[^=:]*/.exec(typed)![0] : typed.slice(0, 2);
+  if (name.length > SHOWN_MAX) return `${name.slice(0, SHOWN_MAX - 1)}…`;
+  return name.length < typed.length ? `${name}…` : name;
 }
 
 /**
@@ -97,7 +103,9 @@ export function unknownOption(argv: readonly string[], options: Options): string
       if (!names.includes(name)) return `unknown option ${shownOption(typed)}${didYouMean(name, names, '--')}`;
     } else if (!shorts.includes(typed)) {
       const letters = typed.slice(1);
-      return `unknown option ${shownOption(typed)}${letters.length > 1 ? didYouMean(letters, names, '--') : ''}`;
+      const guess = letters.length > 1 ? didYouMean(letters, names, '--') : '';
+      // A word within two edits of a known name is a typo (`-port`), not a value: shown whole.
+      return `unknown option ${guess ? typed : shownOption(typed)}${guess}`;
     }
   }
   return undefined;
@@ -111,9 +119,13 @@ export function parseArgsMessage(error: Error & { code?: string }, valueNames: R
     if (/argument missing|ambiguous/.test(error.message)) return `${name} needs a value (${name} ${valueNames[option] ?? 'VALUE'})`;
     if (/does not take an argument/.test(error.message)) return `${name} takes no value`;
   }
-  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${shownOption(/'([^']*)'/.exec(error.message)?.[1] ?? '')}`.trim();
+  // A stray word may be the token typed without its option: its length is all that is said.
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return unexpectedArgument(/'([^']*)'/.exec(error.message)?.[1] ?? '');
   return error.message.split('\n')[0]!;
 }
+
+/** A positional argument no command takes, named by its length only. */
+export const unexpectedArgument = (word: string) => `an unexpected argument (${[...word].length} characters)`;
 
 /**
  * node:util's parseArgs (strict), refusing with a UsageError whose message is one line: an

@@ -55,7 +55,42 @@ function encodings(token: string): string[] {
       // Not encodable: a server cannot echo it in this form either.
     }
   }
+  forms.push(...binaryForms(token));
   return forms;
+}
+
+/**
+ * The token as a server that echoes bytes writes it: hex, and base64 or base64url of any text
+ * that holds it (`token=T`, a JSON body). Base64 writes three bytes as four characters, so the
+ * token's characters depend on where it starts; for each of the three starts the characters that
+ * depend on its neighbours are dropped, and what stays is found inside any such text.
+ */
+function binaryForms(token: string): string[] {
+  // A lone surrogate has no UTF-8 bytes: no server writes such a token as bytes.
+  if (/\p{Cs}/u.test(token)) return [];
+  const bytes = new TextEncoder().encode(token);
+  const forms = [[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')];
+  for (let shift = 0; shift < 3; shift++) {
+    const shifted = new Uint8Array(shift + bytes.length);
+    shifted.set(bytes, shift);
+    const whole = base64(shifted);
+    // A character that mixes a neighbour's bits: the first ones after a shifted start, the last one unless the end is aligned.
+    const core = whole.slice(Math.ceil((shift * 4) / 3), shifted.length % 3 === 0 ? whole.length : whole.length - 1);
+    forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Base64 without padding; by hand, as neither Buffer (browsers) nor btoa (binary strings) serves both runtimes. */
+function base64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 4) / 3));
+    for (let c = 0; c < chars; c++) out += BASE64[(n >> (18 - 6 * c)) & 63];
+  }
+  return out;
 }
 
 /**

@@ -86,7 +86,7 @@ describe('parseOptions', () => {
     };
     expect(refuse(['--port'])).toBe('--port needs a value (--port VALUE)');
     expect(refuse(['--strict=yes'])).toBe('--strict takes no value');
-    expect(refuse(['stray'])).toBe('unexpected argument stray');
+    expect(refuse(['stray'])).toBe('an unexpected argument (5 characters)');
     expect(refuse(['--port', '1'])).toBeUndefined();
   });
 });
@@ -146,4 +146,37 @@ describe('unknownOption on a huge option name', () => {
     }
     expect(perByte[2]! / perByte[0]!).toBeLessThan(4);
   }, 120_000);
+});
+
+describe('a value glued to any unknown option, or a stray word (review4 #4)', () => {
+  const T = '0123456789abcdef0123456789abcdef';
+  it.each([
+    [`--api-token:${T}`, 'unknown option --api-token…'],
+    [`--x-token:${T}`, 'unknown option --x-token…'],
+    [`--bearer:${T}`, 'unknown option --bearer…'],
+    [`--bearer=${T}`, 'unknown option --bearer'],
+    [`-k${T}`, 'unknown option -k…'],
+    [`-x${T}`, 'unknown option -x…'],
+  ])('%s names the option only', (arg, message) => {
+    expect(unknownOption([arg], OPTIONS)).toBe(message);
+  });
+
+  it('says a stray word by its length only', () => {
+    try {
+      parseOptions({ args: [T], options: OPTIONS });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe('an unexpected argument (32 characters)');
+    }
+  });
+
+  it('never echoes a piece of the value, whatever option it is glued to', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('-k', '-x', '--api-key:', '--x-token:', '--bearer:', '--auth='), fc.string({ minLength: 1 }), (prefix, rest) => {
+        const message = unknownOption([`${prefix}SECRET${rest}`], OPTIONS) ?? '';
+        expect(message).not.toContain('SECRET');
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

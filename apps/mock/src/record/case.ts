@@ -108,8 +108,19 @@ function verdictOf(scrubber: Scrubber, problems: Exchange['problems'], where: st
   const pick = (severity: string) =>
     problems
       .filter((p) => p.location[0] === where && p.severity === severity)
-      .map((p) => ({ pointer: scrubber.text(p.location.length > 2 ? `/${p.location.slice(2).join('/')}` : ''), message: scrubber.text(p.message) }));
+      .map((p) => ({ pointer: pointerOf(scrubber, where, p.location.slice(2)), message: scrubber.token(p.message) }));
   return { violations: pick('Error'), warnings: pick('Warning') };
+}
+
+/**
+ * A violation's pointer, each step as the case's body writes it: the contract's words (our
+ * validators' pointers and messages) are not profile values, and through the value scrubber a
+ * profile value `Data` made `/data/0/email` read `/xxxx/0/email`. A request keeps its keys (the
+ * token aside); an answer's key may echo a value and is scrubbed as the body's key is.
+ */
+function pointerOf(scrubber: Scrubber, where: string, steps: string[]): string {
+  const step = (key: string) => (/^\d+$/.test(key) ? key : where === 'request' ? scrubber.token(key) : scrubber.answerKey(key));
+  return steps.map((key) => `/${step(key)}`).join('');
 }
 
 /**

@@ -52,12 +52,18 @@ export class Recorder {
         );
     const done = scrubbed.then(
       ({ operation, text }) => this.store.add(operation, text),
-      (error: Error) => {
-        this.log(`altcraft-mock: recording: the exchange could not be recorded: ${lineScrubber(exchange.requestHeaders.authorization, exchange.url, exchange.requestBytes.toString('utf8'), exchange.requestFormat, this.mode, exchange.requestHeaders).text(error.message)}`);
+      // The line names the error's kind only: its message may quote the body, and scrubbing the
+      // body again for it threw again (review4 #1), out of `done` and into the process.
+      (error: unknown) => {
+        try {
+          this.log(`altcraft-mock: recording: a ${exchange.operation ?? 'request'} exchange could not be scrubbed (${errorKind(error)}); its case is dropped`);
+        } catch {
+          // A log that throws loses the line, not the process.
+        }
       },
     );
     this.scrubbing.add(done);
-    void done.finally(() => this.scrubbing.delete(done));
+    void done.catch(() => undefined).finally(() => this.scrubbing.delete(done));
   }
 
   /**
@@ -79,6 +85,11 @@ export class Recorder {
     await this.store.settled();
     await this.thread?.close();
   }
+}
+
+function errorKind(error: unknown): string {
+  const name = error instanceof Error ? error.constructor.name : typeof error;
+  return /^\w{1,40}$/.test(name) ? name : 'error';
 }
 
 function scrubInline(exchange: Exchange, mode: ValueMode): Scrubbed {

@@ -88,7 +88,7 @@ function authorizationSecrets(authorization: string, into: Set<string>): void {
   if (pair.includes(':')) into.add(pair.slice(pair.indexOf(':') + 1));
 }
 
-/** The `token` values of a JSON body: every key that parses to `token`, however written (`\u0074oken`). */
+/** The `token` values of a JSON body: every key that parses to `token`, however written (`\u0074oken`), a list's items too. */
 function jsonTokens(body: string, into: Set<string>): void {
   let value: unknown;
   try {
@@ -105,38 +105,70 @@ function jsonTokens(body: string, into: Set<string>): void {
     return;
   }
   // Iterative: a body nested deeper than the stack is still searched.
-  const stack: unknown[] = [value];
+  const stack: [unknown, boolean][] = [[value, false]];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, underToken] = stack.pop()!;
+    if (underToken && (typeof node === 'string' || typeof node === 'number')) into.add(String(node));
     if (node === null || typeof node !== 'object') continue;
-    for (const [key, item] of Object.entries(node)) {
-      if (isTokenName(key) && (typeof item === 'string' || typeof item === 'number')) into.add(String(item));
-      else stack.push(item);
-    }
+    // `{"token": ["T"]}`: a list under a token key is a list of tokens.
+    for (const [key, item] of Object.entries(node)) stack.push([item, isTokenName(key) || (underToken && Array.isArray(node))]);
+  }
+}
+
+/** `token=T` pairs of a query, a form body or a header (`&`, `;` separated; `token[]=T` too). */
+function pairTokens(text: string, into: Set<string>): void {
+  // Split by hand: URLSearchParams reads `;` as part of a value, and some servers split there.
+  for (const pair of text.split(/[&;]/)) {
+    const at = pair.indexOf('=');
+    if (at < 0 || !isTokenName(safeDecode(pair.slice(0, at)).trim().replace(/\[[^\]]*\]$/, ''))) continue;
+    into.add(safeDecode(pair.slice(at + 1)).trim());
   }
 }
 
 /**
- * The token pieces an exchange carried: the Authorization header (a Basic password decoded too),
- * any header named like a token (X-Api-Token), the URL query (`&` or `;` separated), and the
- * body's `token`, JSON, XML (CDATA and a namespace prefix too) or form-encoded.
+ * The tokens of an XML or multipart body beyond what the cut reads piece by piece: an element's
+ * whole text (split by comments or CDATA sections), an attribute glued to the one before it
+ * (`a="1"token="T"`), a multipart part named token.
+ */
+function bodyTokens(body: string, into: Set<string>): void {
+  for (const match of body.matchAll(/(?:^|[^\w.:-])(?:[\w.-]+:)?token\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) into.add(unescapeXml(match[1] ?? match[2] ?? '').trim());
+  if (/content-disposition/i.test(body)) for (const match of body.matchAll(/name="?(?:[^":\r\n]*:)?token"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)/gi)) into.add(match[1]!.trim());
+  const open: { name: string; text: string }[] = [];
+  for (const { cdata, close, name, selfClosing, plain } of xmlPieces(body)) {
+    if (cdata !== undefined || plain !== undefined) {
+      const top = open.at(-1);
+      if (top) top.text += cdata ?? unescapeXml(plain!);
+    } else if (name !== undefined && close) {
+      const element = open.pop();
+      if (element && isTokenName(element.name)) into.add(element.text.trim());
+    } else if (name !== undefined && !selfClosing) open.push({ name, text: '' });
+  }
+}
+
+/**
+ * The token pieces an exchange carried: the Authorization and Proxy-Authorization headers (a
+ * Basic password decoded too), any header named like a token (X-Api-Token) or carrying
+ * `token=` (a Cookie), the URL query (`&` or `;` separated), and the body's `token`: JSON, XML
+ * (CDATA, comments between its pieces and a namespace prefix too), form-encoded or multipart.
  */
 export function tokensOf(authorization: string | undefined, url: string | undefined, body: string, headers: Record<string, string | string[] | undefined> = {}): string[] {
   const tokens = new Set<string>();
   if (authorization !== undefined) authorizationSecrets(authorization, tokens);
-  for (const [name, value] of Object.entries(headers)) if (/token/i.test(name) && value !== undefined) for (const one of [value].flat()) tokens.add(one.trim());
-  const search = (url ?? '').includes('?') ? (url ?? '').slice((url ?? '').indexOf('?') + 1).split('#')[0]! : '';
-  for (const text of [search, body]) {
-    // Split by hand: URLSearchParams reads `;` as part of a value, and some servers split there.
-    for (const pair of text.split(/[&;]/)) {
-      const at = pair.indexOf('=');
-      if (at < 0 || !isTokenName(safeDecode(pair.slice(0, at)))) continue;
-      tokens.add(safeDecode(pair.slice(at + 1)));
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of [value].flat()) {
+      if (/token/i.test(name)) tokens.add(one.trim());
+      if (/^proxy-authorization$/i.test(name)) authorizationSecrets(one, tokens);
+      if (/token/i.test(one)) pairTokens(one, tokens);
     }
   }
+  const search = (url ?? '').includes('?') ? (url ?? '').slice((url ?? '').indexOf('?') + 1).split('#')[0]! : '';
+  pairTokens(search, tokens);
+  pairTokens(body, tokens);
   jsonTokens(body, tokens);
-  if (body.includes('token') || body.includes('TOKEN') || body.includes('Token')) {
+  if (/token/i.test(body)) {
     mapXml(body, (key, value) => (isTokenName(key) && tokens.add(value.trim()), value), (name) => name);
+    bodyTokens(body, tokens);
   }
   tokens.delete('');
   return [...tokens];
@@ -160,16 +192,27 @@ export function unescapeXml(text: string): string {
 }
 export const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** A text with its URL, JSON and XML escapes undone, as far as they read: where an echo hides a value. */
+/**
+ * A text with its URL, JSON, XML and source-code escapes (`\xNN`, `\u{NN}`) undone, as far as
+ * they read, percent-escapes up to three times (`%2530` is `0` escaped twice): where an echo
+ * hides a value.
+ */
 function unescapeAll(text: string): string {
-  let out = unescapeXml(text).replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  out = out.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
-    }
-  });
+  let out = unescapeXml(text)
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\u\{([0-9a-fA-F]{1,6})\}/g, (whole, hex: string) => (parseInt(hex, 16) <= 0x10ffff ? String.fromCodePoint(parseInt(hex, 16)) : whole))
+    .replace(/\\x([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  for (let round = 0; round < 3; round++) {
+    const next = out.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    if (next === out) break;
+    out = next;
+  }
   return out;
 }
 
@@ -221,7 +264,8 @@ export class Scrubber {
     // A phone is echoed normalised (+7 912 345-67-89 as 79123456789): its digits are a word too.
     const digits = String(value).replace(/\D/g, '');
     if (digits.length >= 2) this.words.add(digits);
-    for (const word of String(value).match(WORD) ?? []) if (word.length >= 2) this.words.add(word.toLowerCase());
+    // A word the contract names a field with (`data`, `email`) names no one, and scrubbing it made the upstream's `Invalid data` unreadable.
+    for (const word of String(value).match(WORD) ?? []) if (word.length >= 2 && !contractFieldNames().has(word.toLowerCase())) this.words.add(word.toLowerCase());
   }
 
   /** A text the upstream (or the proxy) wrote, safe to keep. */
@@ -257,7 +301,8 @@ export class Scrubber {
   /** One of the answer's values: codes kept, texts scrubbed, the rest placeholders. */
   answerValue(key: string | undefined, value: unknown): unknown {
     // A code is kept as it came (the report and replay read it), whatever profile value shares its words.
-    if (key !== undefined && ANSWER_CODES.has(key)) return typeof value === 'string' ? this.token(value) : value;
+    // A control field too (`task_id`, `status`): a replayed client asks for the task the recorded answer named.
+    if (key !== undefined && (ANSWER_CODES.has(key) || CONTROL_FIELDS.has(key))) return typeof value === 'string' ? this.token(value) : value;
     if (typeof value === 'string') {
       if (key !== undefined && ANSWER_TEXTS.has(key)) return this.text(value);
       return this.mode === 'kept' ? this.token(value) : placeholderText(value);
@@ -282,10 +327,16 @@ export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => stri
   if (value !== null && typeof value === 'object') {
     // Defined, not assigned: `out['__proto__'] = v` set the prototype and the key was lost.
     const out: Record<string, unknown> = {};
+    // The next number to try per placeholder: counting up from 2 for each key made 4,000 emails 8 million tries (review4 #7).
+    const next = new Map<string, number>();
     for (const [k, v] of Object.entries(value)) {
       // Two keys of one placeholder (two emails) stay two keys: the later ones are numbered.
-      let name = keyOf(k);
-      for (let n = 2; Object.hasOwn(out, name); n++) name = `${keyOf(k)}~${n}`;
+      const base = keyOf(k);
+      let name = base;
+      for (let n = next.get(base) ?? 2; Object.hasOwn(out, name); n++) {
+        name = `${base}~${n}`;
+        next.set(base, n + 1);
+      }
       Object.defineProperty(out, name, { value: mapJson(v, leaf, keyOf, k), enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -297,8 +348,12 @@ export function mapJson(value: unknown, leaf: Leaf, keyOf: (key: string) => stri
 // name and attributes), text, or a stray `<`. Not a parser: a body that is not well-formed is
 // still cut into these pieces, and every text in it is scrubbed. Cut by hand, not by one regex:
 // the regex scanned to the end of the text for each of 5 million unclosed `<!` or `<a` (a
-// 10 MB body took minutes). A tag's parts exclude `<`, so each try stops at the next `<`.
-const XML_TAG = /<(\/?)([^\s/<>]+)((?:\s+[^\s=/<>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
+// 10 MB body took minutes). A tag's parts exclude `<`, so each try stops at the next `<`. The
+// attributes are read one at a time: one regex repeating a group overflowed the stack on a tag
+// of ~100,000 attributes (review4 #1).
+const TAG_OPEN = /<(\/?)([^\s/<>]+)/y;
+const TAG_ATTRIBUTE = /\s+[^\s=/<>]+\s*=\s*(?:"[^"<]*"|'[^'<]*')/y;
+const TAG_END = /\s*(\/?)>/y;
 const XML_ATTRIBUTE = /([^\s=/>]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
 
 /** One piece: its text, and for CDATA its content, for a tag its parts, for text the text. */
@@ -346,22 +401,59 @@ export function* xmlPieces(text: string): Generator<XmlPiece> {
       i = end + 3;
       continue;
     }
-    if ((text[i + 1] === '?' || text[i + 1] === '!') && (end = find('>', i + 2)) >= 0) {
+    if ((text[i + 1] === '?' || text[i + 1] === '!') && (end = declarationEnd(text, i, find)) >= 0) {
       yield { whole: text.slice(i, end + 1) };
       i = end + 1;
       continue;
     }
-    XML_TAG.lastIndex = i;
-    const tag = XML_TAG.exec(text);
+    const tag = readTag(text, i);
     if (tag) {
-      yield { whole: tag[0], close: tag[1], name: tag[2], attributes: tag[3], selfClosing: tag[4] };
-      i += tag[0].length;
+      yield tag;
+      i += tag.whole.length;
       continue;
     }
     yield { whole: '<' };
     i++;
   }
 }
+
+/**
+ * Where the processing instruction or declaration at `from` ends (its `>`), or -1: a processing
+ * instruction at `?>`, a DOCTYPE's internal subset at `]>`, both of which may hold a `>`
+ * (`<?pi a > b?>`, `<!ENTITY e "<b>">`) that ended the piece early and made the rest text.
+ */
+function declarationEnd(text: string, from: number, find: (terminator: string, from: number) => number): number {
+  const gt = find('>', from + 2);
+  if (text[from + 1] === '?') {
+    const end = find('?>', from + 2);
+    return end >= 0 ? end + 1 : gt;
+  }
+  const bracket = find('[', from + 2);
+  if (bracket < 0 || gt < 0 || bracket > gt) return gt;
+  const end = find(']>', bracket);
+  return end >= 0 ? end + 1 : gt;
+}
+
+/** The tag at `from` (`<a x="1"/>`, `</a>`), or undefined where none is written: no backtracking, no recursion. */
+function readTag(text: string, from: number): XmlPiece | undefined {
+  TAG_OPEN.lastIndex = from;
+  const open = TAG_OPEN.exec(text);
+  if (!open) return undefined;
+  const start = TAG_OPEN.lastIndex;
+  let at = start;
+  for (;;) {
+    TAG_ATTRIBUTE.lastIndex = at;
+    if (!TAG_ATTRIBUTE.test(text)) break;
+    at = TAG_ATTRIBUTE.lastIndex;
+  }
+  TAG_END.lastIndex = at;
+  const end = TAG_END.exec(text);
+  if (!end) return undefined;
+  return { whole: text.slice(from, TAG_END.lastIndex), close: open[1], name: open[2], attributes: text.slice(start, at), selfClosing: end[1] };
+}
+
+/** An attribute's value as XML reads it: a written tab or line break is a space (`&#9;` stays a tab). */
+const attributeValue = (raw: string) => unescapeXml(raw.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' '));
 
 /**
  * An XML body with each text and attribute value passed through `leaf` (with its element's or
@@ -381,7 +473,7 @@ export function mapXml(text: string, leaf: (key: string | undefined, text: strin
       open.pop();
       out += `</${keyOf(name)}>`;
     } else {
-      const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, unescapeXml(dq ?? sq ?? '')))}"`);
+      const attrs = (attributes ?? '').replace(XML_ATTRIBUTE, (_, attr: string, eq: string, dq?: string, sq?: string) => ` ${keyOf(attr)}${trim ? '=' : eq}"${escapeXml(leaf(attr, attributeValue(dq ?? sq ?? '')))}"`);
       if (!selfClosing) open.push(name);
       out += `<${keyOf(name)}${trim ? attrs.replace(/^\s+/, ' ') : attrs}${selfClosing ? '/' : ''}>`;
     }

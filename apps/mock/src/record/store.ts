@@ -64,7 +64,9 @@ export class CaseStore {
     try {
       if (name.startsWith('.tmp-')) return void unlinkSync(join(this.dir, name));
       const match = CASE_NAME.exec(name);
-      if (!match) return;
+      // A number past 2^53 (a stray, hand-made name) is no case of ours: as the next number, `++`
+      // no longer moved it and every new case replaced the last one (review4 #9).
+      if (!match || !Number.isSafeInteger(Number(match[1]) + 1)) return;
       const stat = statSync(join(this.dir, name));
       if (!stat.isFile()) return;
       this.files.push({ name, size: stat.size, gone: false });

@@ -63,6 +63,16 @@ export function outcomeOf(recorded: CaseFile): string {
 }
 
 const MAX_PATH_DEPTH = 256;
+/** Longest key path a finding names; a longer one ends in `…`, and what lies under it shares it. */
+export const MAX_PATH_CHARS = 1000;
+
+// 250 levels of 60 KB keys (a 15 MB answer) made paths of gigabytes, and the report's text a
+// RangeError: Invalid string length.
+function pathUnder(base: string, key: string): string {
+  if (base.endsWith('…')) return base;
+  const path = `${base}/${key}`;
+  return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS - 1)}…` : path;
+}
 
 // Each key path of a value, with array positions as `*` (`/result/*/profile_id`). Iterative: a
 // case's body may nest deeper than the stack, and one such case stopped the whole report.
@@ -76,8 +86,9 @@ export function keyPaths(value: unknown): Map<string, string> {
     if (Array.isArray(node)) for (const item of node) stack.push([item, `${base}/*`, depth + 1]);
     else if (isJsonObject(node)) {
       for (const [key, child] of Object.entries(node)) {
-        out.set(`${base}/${key}`, key);
-        stack.push([child, `${base}/${key}`, depth + 1]);
+        const path = pathUnder(base, key);
+        out.set(path, key);
+        stack.push([child, path, depth + 1]);
       }
     }
   }

@@ -267,3 +267,33 @@ describe('the built proxy (dist/cli.js) records on its scrub thread', () => {
     }
   }, 90_000);
 });
+
+describe('a case the scrub cannot take (review4 #1)', () => {
+  it('is dropped with one line that quotes nothing of the body, and nothing escapes into the process', async () => {
+    const { Recorder } = await import('../../src/record/recorder.js');
+    const { exchangeOf } = await import('../support/exchange.js');
+    const secret = 'Secret-profile-value-4f2a9c';
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const lines: string[] = [];
+      const recorder = new Recorder({ dir: tempDir('unscrubbable') }, (line) => void lines.push(line));
+      // A body whose every reading throws, as the 1M-attribute tag did in the scrub and again in the old error line.
+      const bytes = Buffer.from(`{"token":"${TOKEN_BODY}","email":"${secret}"}`);
+      bytes.toString = () => {
+        throw new RangeError(`Maximum call stack size exceeded near ${secret} ${TOKEN_BODY}`);
+      };
+      recorder.record(exchangeOf({}, {}, { requestBytes: bytes }));
+      await recorder.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/could not be scrubbed \(RangeError\); its case is dropped/);
+      expect(lines[0]).not.toContain(secret);
+      expect(lines[0]).not.toContain(TOKEN_BODY);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

@@ -96,3 +96,15 @@ describe('the case store on a failing disk (review1 #15)', () => {
     expect(lines.at(-1)).toMatch(/written again, after 200 that could not be/);
   });
 });
+
+describe('a case name numbered past 2^53 (review4 #9)', () => {
+  it.each(['99999999999999999999-importAndStartBatch.json', '999999999999999999999-importAndStartBatch.json', '9007199254740992-importAndStartBatch.json'])('%s is ignored by the scan and numbering goes on', async (stray) => {
+    const dir = tempDir('store-big');
+    writeFileSync(join(dir, '0000000007-importAndStartBatch.json'), '{}');
+    writeFileSync(join(dir, stray), '{}');
+    const store = new CaseStore(dir, { maxFiles: 1000, maxBytes: 1 << 30 }, () => undefined);
+    for (let i = 0; i < 3; i++) await store.add('importAndStartBatch', JSON.stringify({ case: i }));
+    await store.settled();
+    expect(readdirSync(dir).sort()).toEqual(['0000000007-importAndStartBatch.json', '0000000008-importAndStartBatch.json', '0000000009-importAndStartBatch.json', '0000000010-importAndStartBatch.json', stray].sort());
+  });
+});

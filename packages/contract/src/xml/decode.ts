@@ -222,6 +222,22 @@ class Search {
   constructor(readonly needle: string) {}
 }
 
+/**
+ * The first `search.needle` at or after `from` (the text's length if none), the last answer
+ * reused while it still answers: found at or after `from`, by a search that began no later. A
+ * Reader only searches forward (a sub-reader has searches of its own), so no document searches
+ * backwards; the second condition keeps an earlier search from being answered with a later hit
+ * all the same, and test/xml/decode.fast-paths.test.ts checks it here.
+ */
+export function nextOccurrence(src: string, search: { needle: string; at: number; from: number }, from: number): number {
+  if (search.at < from || search.from > from) {
+    const i = src.indexOf(search.needle, from);
+    search.at = i === -1 ? src.length : i;
+    search.from = from;
+  }
+  return search.at;
+}
+
 /** Thrown, with rereadSubReader off, to decode again with the element at `at` read as an item. */
 class Reread {
   constructor(readonly at: number) {}
@@ -834,12 +850,7 @@ class Reader {
 
   // The next occurrence of what plain text rarely holds, found once and reused while reading on.
   protected nextFrom(search: Search, from: number): number {
-    if (search.at < from || search.from > from) {
-      const i = this.src.indexOf(search.needle, from);
-      search.at = i === -1 ? this.src.length : i;
-      search.from = from;
-    }
-    return search.at;
+    return nextOccurrence(this.src, search, from);
   }
 }
 
@@ -915,12 +926,17 @@ let Reading: typeof Reader = Reader;
 /** Runs `run` with the fast path `path` turned off: for test/xml/decode.fast-paths.test.ts only. */
 export function withoutFastPath<T>(path: FastPath, run: () => T): T {
   const flags = { ...fast };
+  const previous = Reading;
   try {
     if (path in fast) fast[path as keyof typeof fast] = false;
     Reading = WITHOUT[path] ?? Reader;
     return run();
   } finally {
     Object.assign(fast, flags);
-    Reading = Reader;
+    // The reader before, not Reader: inside another withoutFastPath, that one's path stays off.
+    Reading = previous;
   }
 }
+
+/** The name of the reader decodeDocument uses (`Reader`, or the fast path turned off): for tests only. */
+export const readerInUse = (): string => Reading.name;

@@ -10,7 +10,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { XmlDecodeError, requestXml } from '../../src/xml.js';
-import { FAST_PATHS, decodeDocument, withoutFastPath } from '../../src/xml/decode.js';
+import { FAST_PATHS, decodeDocument, nextOccurrence, readerInUse, withoutFastPath } from '../../src/xml/decode.js';
 import { shapeOf } from '../../src/xml/shape.js';
 import { deterministicRequest } from '../support/arbitrary.js';
 import { seeded } from '../support/random.js';
@@ -109,5 +109,45 @@ describe.each(FAST_PATHS)('with the fast path %s off', (path) => {
     withoutFastPath(path, () => {
       for (const xml of free) expect(kind(xml), xml).toBe(saxesOutcome(xml));
     });
+  });
+});
+
+describe('cachedSearches, searching backwards (review4 #12)', () => {
+  // No document makes a Reader search backwards (each searches forward, a sub-reader with
+  // searches of its own): the cache's answer to an earlier search is checked here directly.
+  it('answers a search from an earlier position with the earlier occurrence, not the cached later one', () => {
+    const src = 'a&b&c&d';
+    const search = { needle: '&', at: -2, from: 0 };
+    expect(nextOccurrence(src, search, 4)).toBe(5);
+    expect(nextOccurrence(src, search, 2)).toBe(3);
+    expect(nextOccurrence(src, search, 0)).toBe(1);
+    expect(nextOccurrence(src, search, 1)).toBe(1);
+    expect(nextOccurrence(src, search, 6)).toBe(src.length);
+    expect(nextOccurrence(src, search, 3)).toBe(3);
+  });
+
+  it('agrees with indexOf for every order of searches (random positions)', () => {
+    const random = seeded(0xbac4);
+    for (let round = 0; round < 200; round++) {
+      const src = Array.from({ length: 40 }, () => (random() < 0.2 ? '&' : 'x')).join('');
+      const search = { needle: '&', at: -2, from: 0 };
+      for (let n = 0; n < 30; n++) {
+        const from = Math.floor(random() * (src.length + 1));
+        const i = src.indexOf('&', from);
+        expect(nextOccurrence(src, search, from)).toBe(i === -1 ? src.length : i);
+      }
+    }
+  });
+});
+
+describe('withoutFastPath, nested (review4 #13)', () => {
+  it('restores the reader of the enclosing call, not the fast one', () => {
+    expect(readerInUse()).toBe('Reader');
+    withoutFastPath('lazyText', () => {
+      expect(readerInUse()).toBe('lazyText');
+      withoutFastPath('cachedPlans', () => expect(readerInUse()).toBe('cachedPlans'));
+      expect(readerInUse()).toBe('lazyText');
+    });
+    expect(readerInUse()).toBe('Reader');
   });
 });
