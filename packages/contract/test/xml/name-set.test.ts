@@ -95,8 +95,10 @@ describe('NameSet', () => {
       expect(set.add(at, names[i]!.length)).toBe(true);
       low.add(set.hash(at, names[i]!.length) >>> 12);
     }
-    // Random values: some 130 of 16,384 share their top 20 bits with an earlier one.
-    expect(low.size).toBeGreaterThan(0.97 * count);
+    // Random values would see some 130 of 16,384 share their top 20 bits with an earlier one; the
+    // family promises at most 2^-17 per pair, up to about 1,000 for these structured names, and a
+    // run under load once saw 700. Under FNV-1a all 16,384 shared one value.
+    expect(low.size).toBeGreaterThan(0.9 * count);
   });
 });
 
