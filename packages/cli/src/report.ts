@@ -67,7 +67,7 @@ export interface ResumedTask {
 
 type Entry = ReportLine | SendingRecord | TaskRecord;
 
-/** The most lines one request carries (the platform's batch limit): a record naming more is corrupt. */
+/** The most lines one request carries (the platform's batch limit): a task record naming more is corrupt. */
 export const MAX_RECORD_LINES = 10_000;
 
 const isRun = (run: unknown): run is [number, number] =>
@@ -126,7 +126,9 @@ function isEntry(value: unknown): value is Entry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
   if (typeof entry.task === 'string') return entry.task !== '' && isRuns(entry.lines) && entry.lines.length > 0;
-  if (Array.isArray(entry.sending)) return isRuns([entry.sending]);
+  // Not bounded like a task's lines: a request's span of lines also covers the lines between its
+  // profiles that were unreadable or settled before (a resumed run), any number of them.
+  if (Array.isArray(entry.sending)) return isRun(entry.sending);
   const line = entry.line;
   if (!Number.isInteger(line) || (line as number) < 1) return false;
   switch (entry.status) {

@@ -18,7 +18,8 @@ beforeAll(() => {
   execFileSync('git', ['clone', '--quiet', '--local', '--no-hardlinks', REPO_ROOT, clone]);
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
   symlinkSync(join(REPO_ROOT, 'packages/contract/node_modules'), join(clone, 'packages/contract/node_modules'));
-});
+  // A copy of the whole repository (no hard links): seconds when idle, more beside another suite.
+}, 120_000);
 
 afterAll(() => rmSync(join(clone, '..'), { recursive: true, force: true }));
 
