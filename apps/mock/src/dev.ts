@@ -168,16 +168,18 @@ function inLane<T>(step: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** A new mock process when the current one is gone; one at a time, whoever asks. */
+/**
+ * A new mock process when the current one is gone; one at a time, whoever asks. A rebuild ahead
+ * in the lane may have put a live one in place meanwhile: starting another then would leave one
+ * of the two running unseen, with the requests sent to it (seen when the mock died mid-rebuild).
+ */
 function restart(): Promise<void> {
-  restarting ??= inLane(startMockProcess)
-    .then(
-      (next) => {
-        current = next;
-        say('a new mock process serves, on the last good contract');
-      },
-      (error: Error) => say(`the new mock process did not start (the next request tries again): ${error.message}`),
-    )
+  restarting ??= inLane(async () => {
+    if (alive(current)) return;
+    current = await startMockProcess();
+    say('a new mock process serves, on the last good contract');
+  })
+    .catch((error: Error) => say(`the new mock process did not start (the next request tries again): ${error.message}`))
     .finally(() => (restarting = undefined));
   return restarting;
 }

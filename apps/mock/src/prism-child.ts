@@ -3,7 +3,12 @@
 // stdin is a pipe the mock holds, and the kernel closes it when the mock dies, however. (Probing
 // the parent's pid said "alive" while the killed mock was an unreaped zombie, and Node's
 // process.ppid is read once at start, so it never shows the re-parenting.)
+import { rmSync } from 'node:fs';
+
 const [cli, ...args] = process.argv.slice(2);
+// The contract's copy made for this Prism (prism.ts): gone with it, however the mock ended.
+const copy = process.env.ALTCRAFT_PRISM_COPY;
+if (copy) process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('error', () => process.exit(0));
 process.stdin.resume();

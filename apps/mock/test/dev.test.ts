@@ -63,6 +63,19 @@ function mockPids(): number[] {
   });
 }
 
+/**
+ * The one mock process, once a retiring one has stopped: pnpm dev never keeps two when no
+ * request is in flight (a second one would serve nothing, or serve unseen).
+ */
+async function theMockPid(): Promise<number> {
+  await within(30_000, 'a single mock process', (async () => {
+    while (mockPids().length !== 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  })()).catch((error: Error) => {
+    throw new Error(`${error.message}: ${JSON.stringify(mockPids())}\n${recent()}`);
+  });
+  return mockPids()[0]!;
+}
+
 // Tasks live in pnpm dev, outside the mock processes it swaps (tasks.ts's TaskKeeper).
 const jsonHeaders = { 'Content-Type': 'application/json' };
 async function queueTask(base: string, workflowId: number): Promise<string> {
@@ -82,6 +95,8 @@ async function completedTask(base: string, taskId: string): Promise<{ data: { st
 }
 
 const devLines = () => output.split('\n').filter((line) => !line.startsWith('[mock]')).join('\n');
+/** The end of everything pnpm dev and its mock printed, for a failure's message. */
+const recent = () => output.slice(-6000);
 const warnsAboutDevFlag = (answer: RawAnswer) => String(answer.headers['x-altcraft-mock-warnings'] ?? '').includes('/dev_flag');
 
 beforeAll(async () => {
@@ -129,13 +144,13 @@ describe('pnpm dev', () => {
     }
     const seconds = (Date.now() - edited) / 1000;
     console.log(`pnpm dev: the mock accepted the new field ${seconds.toFixed(1)} s after the edit`);
-    expect(after.status).toBe(200);
+    expect(after.status, `${after.body}\n${recent()}`).toBe(200);
     expect(warnsAboutDevFlag(after), devLines()).toBe(false);
 
     // The request begun before the reload is answered by the mock it started on (the old contract).
     inFlight.finish();
     const finished = await within(30_000, 'the request in flight', inFlight.answer);
-    expect(finished.status).toBe(200);
+    expect(finished.status, `${finished.body}\n${recent()}`).toBe(200);
     expect(warnsAboutDevFlag(finished)).toBe(true);
 
     await waitFor(/\[dev\] done in \d+ ms/, 120_000, 'the rebuild finishing');
@@ -180,16 +195,17 @@ describe('pnpm dev', () => {
 
   it('answers the API\'s envelope, without internals, when its mock process dies, and starts a new one on the last good contract', async () => {
     const base = baseUrl();
-    const [pid] = mockPids();
-    expect(pid, 'the mock process, a child of pnpm dev').toBeDefined();
+    const pid = await theMockPid();
     const taskId = await queueTask(base, 901);
     const mark = output.length;
     const inFlight = startSending(base + PATH, body, 10);
     // The request reaches the mock before it dies.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    process.kill(pid!, 'SIGKILL');
-    const answer = await within(30_000, 'the answer to the request in flight', inFlight.answer);
-    expect(answer.status).toBeGreaterThanOrEqual(500);
+    process.kill(pid, 'SIGKILL');
+    const answer = await within(30_000, 'the answer to the request in flight', inFlight.answer).catch((error: Error) => {
+      throw new Error(`${error.message}\n${recent()}`);
+    });
+    expect(answer.status, `${answer.body}\n${recent()}`).toBeGreaterThanOrEqual(500);
     const envelope = JSON.parse(answer.body);
     expect(Object.keys(envelope).sort()).toEqual(['error', 'error_debug', 'error_text']);
     expect(envelope.error).toBe(answer.status);
@@ -217,5 +233,33 @@ describe('pnpm dev', () => {
     expect(warnsAboutDevFlag(answer)).toBe(true);
     // Queued before the swap, followed to its end after it, with both profiles' results.
     expect((await completedTask(base, taskId)).data.result.result).toHaveLength(2);
+  }, 240_000);
+
+  it('replaces a mock process that dies during a rebuild once: the rebuild\'s new one serves, and no second one runs', async () => {
+    const base = baseUrl();
+    // The rebuild of the test before must be over: one still running would defer this edit's
+    // rebuild, and the lane would be free for the replacement when the mock dies.
+    await waitFor(/\[dev\] done in \d+ ms/, 180_000, 'the rebuild before finishing', output.lastIndexOf('[dev] mock reloaded'));
+    const pid = await theMockPid();
+    const mark = output.length;
+    const schema = await readFile(join(copy, SCHEMA), 'utf8');
+    await writeFile(join(copy, SCHEMA), schema.replace(/^description: \|\n/m, '$&  Edited while its mock dies.\n'));
+    await waitFor(/\[dev\] changed: /, 30_000, 'the edit being seen', mark);
+    process.kill(pid, 'SIGKILL');
+    await waitFor(/\[dev\] mock reloaded/, 180_000, 'the edit being served', mark);
+    await waitFor(/\[dev\] done in \d+ ms/, 180_000, 'the rebuild finishing', mark);
+    // The death was seen while the rebuild was bundling (bundling takes seconds), before its swap.
+    const log = output.slice(mark);
+    expect(log.indexOf('[dev] the mock process stopped'), log).toBeGreaterThan(-1);
+    expect(log.indexOf('[dev] the mock process stopped')).toBeLessThan(log.indexOf('[dev] mock reloaded'));
+    // The rebuild's process is the replacement; the restart waiting behind it in the lane starts none.
+    expect(log).not.toContain('a new mock process serves');
+    const survivor = await theMockPid();
+    expect(survivor).not.toBe(pid);
+    const answer = await within(30_000, 'the mock answering', send(base + PATH, { headers: jsonHeaders, body }));
+    expect(answer.status, `${answer.body}\n${recent()}`).toBe(200);
+    // Still one, a moment later: nothing was left starting in the lane.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mockPids()).toEqual([survivor]);
   }, 240_000);
 });

@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { within } from './support/deadline.js';
 import { alive, allGone, childrenOf, readyPort } from './support/processes.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -28,9 +33,13 @@ describe('the Prism child', () => {
     const prism = childrenOf(mock);
     expect(prism).toHaveLength(1);
     cleanup.push(...prism);
+    // Its copy of the contract, which the killed mock cannot remove: Prism's wrapper does.
+    const copy = /(?:^|\0)ALTCRAFT_PRISM_COPY=([^\0]+)/.exec(readFileSync(`/proc/${prism[0]}/environ`, 'utf8'))?.[1];
+    expect(copy).toMatch(/altcraft-prism-/);
     process.kill(mock, 'SIGKILL');
     await allGone(prism, 20_000);
     expect(alive(prism[0]!)).toBe(false);
+    expect(existsSync(copy!)).toBe(false);
   }, 300_000);
 });
 
@@ -43,5 +52,37 @@ describe('startPrism', () => {
     // polled on for its full 180 s (a jest run that stopped the mock early hung that long).
     const settled = await Promise.race([prism.ready.then(() => 'ready', () => 'rejected'), new Promise((resolve) => setTimeout(resolve, 5_000, 'still waiting'))]);
     expect(settled).not.toBe('still waiting');
+  }, 60_000);
+
+  it('starts Prism on a copy of the contract this process loaded, not on the bundle a rebuild rewrites, and removes the copy once Prism listens', async () => {
+    const { startPrism } = await import('../src/prism.js');
+    const { documentText } = await import('@altcraft-api/contract');
+    const bundle = createRequire(import.meta.url).resolve('@altcraft-api/contract/openapi.json');
+    const prism = await startPrism('mock');
+    try {
+      expect(realpathSync(prism.document)).not.toBe(realpathSync(bundle));
+      expect(readFileSync(prism.document, 'utf8')).toBe(documentText);
+      await prism.ready;
+      expect(existsSync(prism.document)).toBe(false);
+    } finally {
+      await prism.stop();
+    }
+  }, 300_000);
+
+  it('has its wrapper remove the contract copy it was given once the mock is gone, which a mock killed during the start cannot do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'altcraft-prism-'));
+    writeFileSync(join(dir, 'openapi.json'), '{}');
+    // Stands in for Prism's CLI: runs until the wrapper ends it.
+    const idle = join(dir, 'idle.mjs');
+    writeFileSync(idle, 'setInterval(() => {}, 1000);\n');
+    const wrapper = fileURLToPath(new URL('../dist/prism-child.js', import.meta.url));
+    const child = spawn(process.execPath, [wrapper, idle], { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, ALTCRAFT_PRISM_COPY: dir } });
+    cleanup.push(child.pid!);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(existsSync(dir)).toBe(true);
+    child.stdin!.end();
+    expect(await within(30_000, 'the wrapper exiting', exited)).toBe(0);
+    expect(existsSync(dir)).toBe(false);
   }, 60_000);
 });

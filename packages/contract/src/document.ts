@@ -14,8 +14,15 @@ export interface OpenApiDocument {
 // compiled package alike. The bundle is produced by `pnpm build` (build:bundle).
 const bundleUrl = new URL('../dist/openapi.json', import.meta.url);
 
+/**
+ * The bundle's text as this process read it. A tool that needs the contract as a file (Prism)
+ * gets a copy of this, not the bundle's path: a rebuild (`pnpm dev`, `pnpm build`) rewrites that
+ * file while the process runs, and Prism reloads a file it was given when it changes.
+ */
+export const documentText = readFileSync(bundleUrl, 'utf8');
+
 /** The bundled contract: every $ref to another file inlined, example files inlined as values. */
-export const document: OpenApiDocument = JSON.parse(readFileSync(bundleUrl, 'utf8'));
+export const document: OpenApiDocument = JSON.parse(documentText);
 
 const LOCAL_REF = '#/components/schemas/';
 

@@ -1,4 +1,4 @@
-export { document, isJsonObject, pointerChild, resolveSchemaRef, type JsonSchema, type OpenApiDocument } from './document.js';
+export { document, documentText, isJsonObject, pointerChild, resolveSchemaRef, type JsonSchema, type OpenApiDocument } from './document.js';
 export { operations, type OperationId, type OperationInfo } from './operations.js';
 export { BODY_TOO_LARGE_DEBUG, MAX_ANSWER_BYTES, MAX_BODY_BYTES, MAX_PROFILES, isWithinBodyLimit } from './limits.js';
 export { createRedactor, MIN_PIECE } from './redact.js';
