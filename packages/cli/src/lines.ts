@@ -13,12 +13,38 @@ export interface RawLine {
 }
 
 /**
+ * The bytes of a line whose end has not come yet, kept as pieces and joined once when it comes.
+ * Joining at every chunk copied the line so far again each time: a 10 MB line in 64 KB chunks
+ * cost 824 MB of copying, quadratic in its length (input.test.ts's linearity judge saw 10 MB
+ * take 2.5x the time per MB of 4 MB on a busy machine).
+ */
+class OpenLine {
+  private pieces: Buffer[] = [];
+
+  get empty(): boolean {
+    return this.pieces.length === 0;
+  }
+
+  /** Keeps a copy: a source may reuse a buffer it has yielded. */
+  add(bytes: Buffer): void {
+    if (bytes.length > 0) this.pieces.push(Buffer.from(bytes));
+  }
+
+  /** The line so far, then `end` (a view into the chunk it ended in: no copy when nothing came before). */
+  take(end: Buffer = Buffer.alloc(0)): Buffer {
+    const parts = end.length > 0 ? [...this.pieces, end] : this.pieces;
+    this.pieces = [];
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+}
+
+/**
  * Splits a stream into lines as bytes, so that each line can be checked as UTF-8 on its own:
  * decoding the stream as text first would turn invalid bytes into U+FFFD without a trace.
  */
 export async function* rawLines(source: AsyncIterable<Buffer | string> | Readable): AsyncGenerator<RawLine> {
   let number = 0;
-  let rest: Buffer = Buffer.alloc(0);
+  const open = new OpenLine();
   const line = (bytes: Buffer, terminated: boolean): RawLine => {
     number++;
     const crlf = terminated && bytes.at(-1) === 13;
@@ -27,20 +53,13 @@ export async function* rawLines(source: AsyncIterable<Buffer | string> | Readabl
   for await (const piece of source as AsyncIterable<Buffer | string>) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
     let start = 0;
-    let at = chunk.indexOf(10);
-    if (at !== -1 && rest.length > 0) {
-      yield line(Buffer.concat([rest, chunk.subarray(0, at)]), true);
-      rest = Buffer.alloc(0);
-      start = at + 1;
-      at = chunk.indexOf(10, start);
-    }
-    for (; at !== -1; at = chunk.indexOf(10, start)) {
-      yield line(chunk.subarray(start, at), true);
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, start)) {
+      yield line(open.take(chunk.subarray(start, at)), true);
       start = at + 1;
     }
-    if (start < chunk.length) rest = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
+    open.add(chunk.subarray(start));
   }
-  if (rest.length > 0) yield line(rest, false);
+  if (!open.empty) yield line(open.take(), false);
 }
 
 /** Consecutive lines as text (`undefined` for a line whose bytes are not UTF-8), the first one numbered `first`. */
@@ -56,7 +75,7 @@ export interface TextLines {
  */
 export async function* textLines(source: AsyncIterable<Buffer | string> | Readable): AsyncGenerator<TextLines> {
   let number = 0;
-  let rest: Buffer = Buffer.alloc(0);
+  const open = new OpenLine();
   const lines = (region: Buffer): TextLines => {
     const first = number + 1;
     if (isUtf8(region)) {
@@ -83,12 +102,12 @@ export async function* textLines(source: AsyncIterable<Buffer | string> | Readab
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
-      rest = Buffer.concat([rest, chunk]);
+      open.add(chunk);
       continue;
     }
-    const region = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, last)]) : chunk.subarray(0, last);
-    rest = Buffer.from(chunk.subarray(last + 1));
+    const region = open.take(chunk.subarray(0, last));
+    open.add(chunk.subarray(last + 1));
     yield lines(region);
   }
-  if (rest.length > 0) yield lines(rest);
+  if (!open.empty) yield lines(open.take());
 }
