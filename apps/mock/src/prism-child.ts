@@ -6,7 +6,8 @@
 import { rmSync } from 'node:fs';
 
 const [cli, ...args] = process.argv.slice(2);
-// The contract's copy made for this Prism (prism.ts): gone with it, however the mock ended.
+// The contract's copy made for this Prism (prism.ts), for when the mock was killed before it
+// could remove it (a signal ends this process without 'exit': the mock's stop() removes it then).
 const copy = process.env.ALTCRAFT_PRISM_COPY;
 if (copy) process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
 process.stdin.on('end', () => process.exit(0));

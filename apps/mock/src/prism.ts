@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 /** Names the directory of Prism's copy of the contract for prism-child.js (which reads the same name). */
 const PRISM_COPY_ENV = 'ALTCRAFT_PRISM_COPY';
 const prismCli = join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist/index.js');
+const bundle = require.resolve('@altcraft-api/contract/openapi.json');
 
 export interface PrismProcess {
   /** Where Prism listens, e.g. http://127.0.0.1:41234 */
@@ -52,17 +53,28 @@ async function waitForPort(child: ChildProcess, port: number, timeoutMs: number)
  * The contract this process loaded, in a file of its own for Prism. Given the bundle's path,
  * Prism watches it and reloads when a rebuild rewrites it: the new contract behind this
  * process's validator, compiled from the old one, or, when it reads the file half-written, an
- * exit that takes the mock with it (seen in `pnpm dev` on a busy machine).
+ * exit that takes the mock with it (seen in `pnpm dev` on a busy machine). Where no copy can be
+ * written (no usable TMPDIR, a full disk), Prism gets the bundle's path, as it did before, and
+ * the log says why: a mock that does not start is worse than that race.
  */
-async function privateCopy(): Promise<{ dir: string; file: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'altcraft-prism-'));
-  const file = join(dir, 'openapi.json');
-  const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  await writeFile(file, documentText).catch(async (error: Error) => {
+async function privateCopy(): Promise<{ dir?: string; file: string; remove: () => Promise<void> }> {
+  let dir: string | undefined;
+  const remove = async () => {
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  };
+  try {
+    dir = await mkdtemp(join(tmpdir(), 'altcraft-prism-'));
+    const file = join(dir, 'openapi.json');
+    await writeFile(file, documentText);
+    return { dir, file, remove };
+  } catch (error) {
     await remove();
-    throw new Error(`could not write the contract for Prism to ${dir}: ${error.message}`);
-  });
-  return { dir, file, remove };
+    process.stderr.write(
+      `altcraft-mock: no copy of the contract for Prism in ${tmpdir()} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ` +
+        'Prism reads the bundle itself, and reloads it if a build rewrites it while the mock runs\n',
+    );
+    return { file: bundle, remove: async () => undefined };
+  }
 }
 
 /**
@@ -78,7 +90,7 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
   const args = [wrapper, prismCli, mode, contract.file, ...(mode === 'proxy' ? [upstream!] : []), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'];
   // stdin is a pipe only this process writes to: its end tells the child that the mock is gone.
   // The child removes the copy as it exits too: the mock, killed while Prism starts, cannot.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, [PRISM_COPY_ENV]: contract.dir } });
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, ...(contract.dir ? { [PRISM_COPY_ENV]: contract.dir } : {}) } });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   // About 1 s on an idle machine; a CI runner busy with other suites can take tens of seconds
@@ -96,11 +108,13 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
     url: `http://127.0.0.1:${port}`,
     document: contract.file,
     ready,
+    // The copy goes too: killed during its start, Prism has not read it, and `ready` may
+    // settle only after this process has exited.
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill();
-      }),
+      }).then(contract.remove),
   };
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { within } from './support/deadline.js';
@@ -48,6 +48,8 @@ describe('startPrism', () => {
     const { startPrism } = await import('../src/prism.js');
     const prism = await startPrism('mock');
     await prism.stop();
+    // Its copy of the contract too, though Prism never got to read it.
+    expect(existsSync(dirname(prism.document))).toBe(false);
     // Killed by a signal, the child has a signalCode and no exitCode: the wait for its port
     // polled on for its full 180 s (a jest run that stopped the mock early hung that long).
     const settled = await Promise.race([prism.ready.then(() => 'ready', () => 'rejected'), new Promise((resolve) => setTimeout(resolve, 5_000, 'still waiting'))]);
@@ -85,4 +87,21 @@ describe('startPrism', () => {
     expect(await within(30_000, 'the wrapper exiting', exited)).toBe(0);
     expect(existsSync(dir)).toBe(false);
   }, 60_000);
+
+  it('starts Prism on the bundle itself, and says so, where no copy can be written (no usable TMPDIR)', async () => {
+    const child = spawn(process.execPath, [cli, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: '/nonexistent/altcraft' } });
+    cleanup.push(child.pid!);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const port = await readyPort(child);
+    expect(stderr).toMatch(/no copy of the contract for Prism in \/nonexistent\/altcraft \(ENOENT\); Prism reads the bundle itself/);
+    // Answered by Prism: the example the Prefer header names.
+    const answer = await fetch(`http://127.0.0.1:${port}/api/v1.1/workflows/import_and_start_batch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Prefer: 'code=400' },
+      body: JSON.stringify({ workflow_id: 1, token: 't', data: [{ data: { email: 'a@example.com' } }] }),
+    });
+    expect(answer.status).toBe(400);
+    child.kill('SIGTERM');
+  }, 300_000);
 });

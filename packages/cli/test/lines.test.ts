@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rawLines, textLines } from '../src/lines.js';
+import { expectLinear } from './support/linear.js';
 import { seeded } from './support/random.js';
 
 async function split(chunks: string[]) {
@@ -76,15 +77,41 @@ describe('rawLines and textLines, against String.split', () => {
     }
   });
 
-  it('join a long line once, however many chunks it comes in (joining at each chunk was quadratic)', async () => {
+  it('copy a long line a few times over, not once per chunk it comes in (counted: the time alone hid it)', async () => {
     const line = Buffer.alloc(1 << 20, 0x61);
-    const chunks = [...cutRandomly(line, seeded(7), 2048), Buffer.from('\nb\n')];
+    const chunks = [...cutRandomly(line, seeded(7), 1 << 14), Buffer.from('\nb\n')];
+    // Every way Buffer copies bytes, counted while the splitters run (the chunks are made before).
+    const copied = { bytes: 0 };
     const concat = vi.spyOn(Buffer, 'concat');
+    const copy = vi.spyOn(Buffer.prototype, 'copy');
+    const from = vi.spyOn(Buffer, 'from');
     const { raw, text } = await bothSplits(chunks);
+    copied.bytes += concat.mock.results.reduce((sum, result) => sum + (result.value as Buffer).length, 0);
+    copied.bytes += copy.mock.results.reduce((sum, result) => sum + (result.value as number), 0);
+    copied.bytes += from.mock.calls.reduce((sum, [value]) => sum + (Buffer.isBuffer(value) ? value.length : 0), 0);
     expect(raw.map((l) => l.length)).toEqual([1 << 20, 1]);
-    expect(text.map((l) => l!.length).slice(0, 2)).toEqual([1 << 20, 1]);
-    const joined = concat.mock.results.reduce((sum, result) => sum + (result.value as Buffer).length, 0);
-    // One join of the line in each splitter; joining the line so far at each of its ~1,000 chunks made ~1 GB.
-    expect(joined).toBeLessThanOrEqual(2 * (line.length + 3));
+    expect(text.map((l) => l!.length)).toEqual([1 << 20, 1]);
+    // Both splitters together: each copies the line in once and, as its buffer doubles, about
+    // once more (4.2 MB in all). Joining the line so far at each of its ~130 chunks copied 121 MB.
+    expect(copied.bytes).toBeLessThanOrEqual(6 * line.length);
   });
+
+  it('read a long line in time linear in its length, in 16 KB chunks (1, 4, 10 MB)', async () => {
+    for (const splitter of ['rawLines', 'textLines'] as const) {
+      await expectLinear(splitter, async (mb) => {
+        const line = Buffer.alloc(mb << 20, 0x61);
+        const chunks = [...Array.from({ length: line.length >> 14 }, (_, i) => line.subarray(i << 14, (i + 1) << 14)), Buffer.from('\n')];
+        let best = Infinity;
+        for (let round = 0; round < 3; round++) {
+          const start = performance.now();
+          let length = 0;
+          if (splitter === 'rawLines') for await (const raw of rawLines(Readable.from(chunks))) length += raw.bytes.length;
+          else for await (const { texts } of textLines(Readable.from(chunks))) length += texts[0]!.length;
+          best = Math.min(best, performance.now() - start);
+          expect(length).toBe(line.length);
+        }
+        return best;
+      });
+    }
+  }, 240_000);
 });
