@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { documentText } from '@altcraft-api/contract';
+import { documentText, isJsonObject } from '@altcraft-api/contract';
 
 const require = createRequire(import.meta.url);
 /** Names the directory of Prism's copy of the contract for prism-child.js (which reads the same name). */
@@ -14,8 +13,8 @@ const prismCli = join(dirname(require.resolve('@stoplight/prism-cli/package.json
 const bundle = require.resolve('@altcraft-api/contract/openapi.json');
 
 export interface PrismProcess {
-  /** Where Prism listens, e.g. http://127.0.0.1:41234 */
-  url: string;
+  /** Where Prism listens, e.g. http://127.0.0.1:41234; known once `ready` has resolved. */
+  readonly url: string;
   /** The copy of the contract Prism was started on; gone once Prism listens (it has read it). */
   document: string;
   /** Resolves when Prism accepts connections; rejects if it exits first. */
@@ -23,30 +22,30 @@ export interface PrismProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-const canConnect = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
+/**
+ * Prism's port, as prism-child.js reports it over IPC when Prism's server listens. Prism binds
+ * port 0 and the kernel picks: a port probed free and closed before Prism bound it was taken by
+ * another process now and then on a busy machine, whose server then passed for Prism (the
+ * mock's `Prefer` requests failed with "fetch failed" until the end of the run).
+ */
+function listeningPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error, port?: number) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(port!);
+    };
+    const onMessage = (message: unknown) => {
+      if (isJsonObject(message) && typeof message.prismPort === 'number') settle(undefined, message.prismPort);
+    };
+    // Killed by a signal (stop() during the start), the child has a signal and no exit code.
+    const onExit = (code: number | null, signal: string | null) => settle(new Error(`Prism exited (${code ?? signal})`));
+    const timer = setTimeout(() => settle(new Error(`Prism did not listen within ${timeoutMs} ms`)), timeoutMs);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
   });
-
-async function waitForPort(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    // A child killed by a signal (stop() during the start) has a signalCode and no exitCode.
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Prism exited (${child.exitCode ?? child.signalCode})`);
-    if (await canConnect(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`Prism did not listen within ${timeoutMs} ms`);
 }
 
 /**
@@ -83,21 +82,24 @@ async function privateCopy(): Promise<{ dir?: string; file: string; remove: () =
  * spec's examples; `proxy` forwards to `upstream` and reports violations in `sl-violations`.
  */
 export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Promise<PrismProcess> {
-  const port = await freePort();
   const contract = await privateCopy();
   // The compiled wrapper (`dist/` sits next to `src/`, so this resolves from tests too).
   const wrapper = fileURLToPath(new URL('../dist/prism-child.js', import.meta.url));
-  const args = [wrapper, prismCli, mode, contract.file, ...(mode === 'proxy' ? [upstream!] : []), '-h', '127.0.0.1', '-p', String(port), '-v', 'warn'];
+  const args = [wrapper, prismCli, mode, contract.file, ...(mode === 'proxy' ? [upstream!] : []), '-h', '127.0.0.1', '-p', '0', '-v', 'warn'];
   // stdin is a pipe only this process writes to: its end tells the child that the mock is gone.
   // The child removes the copy as it exits too: the mock, killed while Prism starts, cannot.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, ...(contract.dir ? { [PRISM_COPY_ENV]: contract.dir } : {}) } });
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ...(contract.dir ? { [PRISM_COPY_ENV]: contract.dir } : {}) } });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  let url: string | undefined;
   // About 1 s on an idle machine; a CI runner busy with other suites can take tens of seconds
   // (over 60 s measured on a 2-core machine running two suites and benchmarks, on Node 22), and
   // a mock that gives up then is a failed CI run for nothing.
   // Prism has read the copy once it listens; it reloads only on a change, which can no longer come.
-  const ready = waitForPort(child, port, 180_000)
+  const ready = listeningPort(child, 180_000)
+    .then((port) => {
+      url = `http://127.0.0.1:${port}`;
+    })
     .catch((error: Error) => {
       child.kill();
       throw new Error(`${error.message}${stderr ? `: ${stderr.trim()}` : ''}`);
@@ -105,7 +107,10 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
     .finally(contract.remove);
   ready.catch(() => undefined);
   return {
-    url: `http://127.0.0.1:${port}`,
+    get url() {
+      if (url === undefined) throw new Error('Prism is not listening yet: await `ready` first');
+      return url;
+    },
     document: contract.file,
     ready,
     // The copy goes too: killed during its start, Prism has not read it, and `ready` may

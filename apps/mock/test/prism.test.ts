@@ -66,6 +66,11 @@ describe('startPrism', () => {
       expect(readFileSync(prism.document, 'utf8')).toBe(documentText);
       await prism.ready;
       expect(existsSync(prism.document)).toBe(false);
+      // What answers at its URL is this Prism (its error for a path no contract has), at the
+      // port its server took, not one probed free beforehand that another process could take.
+      const answer = await fetch(`${prism.url}/no-such-path`);
+      expect(answer.status).toBe(404);
+      expect(await answer.text()).toContain('NO_PATH_MATCHED_ERROR');
     } finally {
       await prism.stop();
     }
