@@ -2,20 +2,41 @@
 // Ctrl-C. Run with `--only` so that turbo starts the two servers without rebuilding what this
 // test run already built (and other test tasks may be reading).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
+/** Linux's first ephemeral port (the range listen(0) draws from); 32768 where /proc says nothing. */
+function firstEphemeralPort(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port below the ephemeral range. A port taken with listen(0) and closed was handed to a
+ * parallel suite's listen(0) before `pnpm start` bound it (or before the check that it is closed
+ * again); listen(0) never hands out a port outside its range.
+ */
+async function freePort(avoid: number[] = []): Promise<number> {
+  const below = firstEphemeralPort();
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    if (!avoid.includes(port) && (await bindable(port))) return port;
+  }
 }
 
 function waitForOutput(child: ChildProcess, patterns: RegExp[], timeoutMs: number): Promise<string> {
@@ -58,7 +79,8 @@ describe('pnpm start', () => {
   });
 
   it('serves the docs and the mock, prints both URLs, and stops both on Ctrl-C', async () => {
-    const [mockPort, docsPort] = [await freePort(), await freePort()];
+    const mockPort = await freePort();
+    const docsPort = await freePort([mockPort]);
     child = spawn('pnpm', ['start', '--only'], {
       cwd: repoRoot,
       env: { ...process.env, MOCK_PORT: String(mockPort), DOCS_PORT: String(docsPort) },

@@ -15,7 +15,7 @@ const bundle = require.resolve('@altcraft-api/contract/openapi.json');
 export interface PrismProcess {
   /** Where Prism listens, e.g. http://127.0.0.1:41234; known once `ready` has resolved. */
   readonly url: string;
-  /** The copy of the contract Prism was started on; gone once Prism listens (it has read it). */
+  /** The copy of the contract Prism was started on; removed when Prism stops. */
   document: string;
   /** Resolves when Prism accepts connections; rejects if it exits first. */
   ready: Promise<void>;
@@ -76,6 +76,32 @@ async function privateCopy(): Promise<{ dir?: string; file: string; remove: () =
   }
 }
 
+/** How often a request to Prism is sent before its connection's failure is the answer. */
+const PRISM_ATTEMPTS = 3;
+
+/** A connection that broke under a request, as undici reports it (not a refusal: Prism is gone then). */
+function connectionBroke(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return error instanceof TypeError && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE');
+}
+
+/**
+ * A request to Prism, sent again on a broken connection. A kept-alive connection that Prism
+ * closed after its 5 s of idleness, while this process was too busy to read the close (a suite
+ * beside it on a 2-core machine), takes the next request and breaks under it: "fetch failed" and
+ * a 500 for a `Prefer` request the mock could answer. Prism's mock has no side effects, so a
+ * second send is safe; the broken socket is dropped from the pool, so each retry takes another.
+ */
+export async function askPrism(url: string, init: RequestInit & { body: string }): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt === PRISM_ATTEMPTS || !connectionBroke(error)) throw error;
+    }
+  }
+}
+
 /**
  * Starts Prism on the bundled contract, on a free port of 127.0.0.1, at log level `warn` (its
  * default `info` logs every request and costs about 15x on large bodies). `mock` serves the
@@ -94,8 +120,8 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
   let url: string | undefined;
   // About 1 s on an idle machine; a CI runner busy with other suites can take tens of seconds
   // (over 60 s measured on a 2-core machine running two suites and benchmarks, on Node 22), and
-  // a mock that gives up then is a failed CI run for nothing.
-  // Prism has read the copy once it listens; it reloads only on a change, which can no longer come.
+  // a mock that gives up then is a failed CI run for nothing. The copy stays while Prism runs:
+  // its file watcher is set up after it listens, on the file it was given.
   const ready = listeningPort(child, 180_000)
     .then((port) => {
       url = `http://127.0.0.1:${port}`;
@@ -104,7 +130,10 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
       child.kill();
       throw new Error(`${error.message}${stderr ? `: ${stderr.trim()}` : ''}`);
     })
-    .finally(contract.remove);
+    .catch(async (error: Error) => {
+      await contract.remove();
+      throw error;
+    });
   ready.catch(() => undefined);
   return {
     get url() {
@@ -113,8 +142,8 @@ export async function startPrism(mode: 'mock' | 'proxy', upstream?: string): Pro
     },
     document: contract.file,
     ready,
-    // The copy goes too: killed during its start, Prism has not read it, and `ready` may
-    // settle only after this process has exited.
+    // The copy goes with Prism, whether it listened or was killed during its start (when
+    // `ready` may settle only after this process has exited).
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

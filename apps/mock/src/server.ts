@@ -20,7 +20,7 @@ import {
 import { answerWithTasks, TaskStore, UNKNOWN_TASK } from './tasks.js';
 import { createGuardedServer, routeOf, routes, serve, type Format, type ResourceLimits, type RunningMock } from './http.js';
 import { answerThenDiscard, DEFAULT_DISCARD, readBody } from './body.js';
-import { startPrism, type PrismProcess } from './prism.js';
+import { askPrism, startPrism, type PrismProcess } from './prism.js';
 import { clip, HEADER_WARNINGS, warningHeaders } from './warnings.js';
 import { FaultInjector, perform, type FaultPlan } from './faults.js';
 import { XmlDecoder } from './xml-decoder.js';
@@ -243,7 +243,7 @@ async function forwardToPrism(
   if (req.headers.authorization) headers.Authorization = req.headers.authorization;
   // By the operation's path only: an absolute-form request target (`POST http://other/...`)
   // must not make a URL of its own.
-  const answer = await fetch(prism.url + operations[operationId].path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const answer = await askPrism(prism.url + operations[operationId].path, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await answer.text();
   const contentType = answer.headers.get('content-type') ?? MEDIA_TYPES[format];
   if (contentType.startsWith('application/problem+json')) {

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -56,7 +58,7 @@ describe('startPrism', () => {
     expect(settled).not.toBe('still waiting');
   }, 60_000);
 
-  it('starts Prism on a copy of the contract this process loaded, not on the bundle a rebuild rewrites, and removes the copy once Prism listens', async () => {
+  it('starts Prism on a copy of the contract this process loaded, not on the bundle a rebuild rewrites, and removes the copy when Prism stops', async () => {
     const { startPrism } = await import('../src/prism.js');
     const { documentText } = await import('@altcraft-api/contract');
     const bundle = createRequire(import.meta.url).resolve('@altcraft-api/contract/openapi.json');
@@ -65,7 +67,8 @@ describe('startPrism', () => {
       expect(realpathSync(prism.document)).not.toBe(realpathSync(bundle));
       expect(readFileSync(prism.document, 'utf8')).toBe(documentText);
       await prism.ready;
-      expect(existsSync(prism.document)).toBe(false);
+      // Prism watches the file it was given from the moment it listens: the copy stays.
+      expect(existsSync(prism.document)).toBe(true);
       // What answers at its URL is this Prism (its error for a path no contract has), at the
       // port its server took, not one probed free beforehand that another process could take.
       const answer = await fetch(`${prism.url}/no-such-path`);
@@ -74,6 +77,7 @@ describe('startPrism', () => {
     } finally {
       await prism.stop();
     }
+    expect(existsSync(dirname(prism.document))).toBe(false);
   }, 300_000);
 
   it('has its wrapper remove the contract copy it was given once the mock is gone, which a mock killed during the start cannot do', async () => {
@@ -109,4 +113,51 @@ describe('startPrism', () => {
     expect(answer.status).toBe(400);
     child.kill('SIGTERM');
   }, 300_000);
+});
+
+describe('askPrism', () => {
+  /** A server that breaks the connection under each of the first `breaks` requests, then answers. */
+  async function breaking(breaks: number) {
+    let seen = 0;
+    const server = createServer((req, res) => {
+      seen++;
+      if (seen <= breaks) return void req.socket.destroy();
+      res.end(`answered request ${seen}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return { url, seen: () => seen, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
+  }
+
+  it('sends again on a connection that broke under the request, as a kept-alive one Prism closed does', async () => {
+    const { askPrism } = await import('../src/prism.js');
+    const server = await breaking(2);
+    try {
+      const answer = await askPrism(server.url, { method: 'POST', body: '{}' });
+      expect(await answer.text()).toBe('answered request 3');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives up after three broken connections with the failure', async () => {
+    const { askPrism } = await import('../src/prism.js');
+    const server = await breaking(Infinity);
+    try {
+      const failure = await askPrism(server.url, { method: 'POST', body: '{}' }).catch((error: Error) => error);
+      expect(failure).toBeInstanceOf(TypeError);
+      expect(server.seen()).toBe(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does not send again where nothing listens (Prism is gone)', async () => {
+    const { askPrism } = await import('../src/prism.js');
+    const server = await breaking(0);
+    const url = server.url;
+    await server.close();
+    const failure = (await askPrism(url, { method: 'POST', body: '{}' }).catch((error: Error) => error)) as Error & { cause?: { code?: string } };
+    expect(failure.cause?.code).toBe('ECONNREFUSED');
+  });
 });
