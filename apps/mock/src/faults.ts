@@ -216,6 +216,19 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
+/**
+ * An API root where nothing listens, for a test of a refused connection: a port freed on
+ * 127.0.0.2, where no server of these suites binds. A port freed on 127.0.0.1 was handed to a
+ * parallel suite's server before the request went out, and that server answered (a 503 in CI).
+ */
+export async function refusedBaseUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.2:${port}/api/v1.1`;
+}
+
 export async function startFaultServer(scenario: (request: Received) => Action = () => ({ answer: 'ok' })): Promise<FaultServer> {
   const received: Received[] = [];
   const okBodies: Received[] = [];

@@ -6,6 +6,7 @@ export {
   FaultSpecError,
   parseFaults,
   profileIdOf,
+  refusedBaseUrl,
   startFaultServer,
   type Action,
   type FaultPlan,

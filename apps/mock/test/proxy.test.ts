@@ -8,6 +8,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, requestXml, responseXml, validateRequest, validateResponse } from '@altcraft-api/contract';
+import { refusedBaseUrl } from '../src/faults.js';
 import { notJson, startProxy } from '../src/proxy.js';
 import type { RunningMock } from '../src/http.js';
 import { send } from './support/http.js';
@@ -236,14 +237,8 @@ describe('an upstream redirect', () => {
 });
 
 it('answers an upstream that cannot be reached with a 502 envelope, and logs why', async () => {
-  // 127.0.0.2, where no server of any suite listens: a port freed on 127.0.0.1 was taken by a
-  // parallel suite's mock in CI, which answered 503 in place of the refusal.
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.2', resolve));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise((resolve) => closed.close(resolve));
   const logged: string[] = [];
-  const front = await startProxy({ port: 0, upstream: `http://127.0.0.2:${port}`, report: (line) => logged.push(line) });
+  const front = await startProxy({ port: 0, upstream: new URL(await refusedBaseUrl()).origin, report: (line) => logged.push(line) });
   try {
     const answer = await send(front.url + PATH, { headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(answer.status).toBe(502);

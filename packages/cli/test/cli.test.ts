@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFaultServer, startMock, type Action, type FaultServer, type Received, type RunningMock } from '@altcraft-api/mock';
+import { refusedBaseUrl, startFaultServer, startMock, type Action, type FaultServer, type Received, type RunningMock } from '@altcraft-api/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { TOKEN, runCli } from './support/cli.js';
@@ -262,9 +262,7 @@ describe('altcraft-import', () => {
   });
 
   it('stops with exit 1 and the reason on the terminal when nothing can be sent (refused connection)', async () => {
-    const closed = await startFaultServer();
-    const { baseUrl } = closed;
-    await closed.close();
+    const baseUrl = await refusedBaseUrl();
     const report = join(dir, 'report-refused-connection.ndjson');
     const { code, stderr } = await runCli(['--base-url', baseUrl, '--workflow', '12', '--batch-size', '10', '--concurrency', '1', '--report', report, file('p.ndjson', ndjson(100))]);
     expect(code, stderr).toBe(1);

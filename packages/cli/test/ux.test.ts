@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFaultServer, startMock, type FaultServer, type RunningMock } from '@altcraft-api/mock';
+import { refusedBaseUrl, startFaultServer, startMock, type FaultServer, type RunningMock } from '@altcraft-api/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SEE_HELP } from '../src/args.js';
 import { CLI, runCli } from './support/cli.js';
@@ -228,9 +228,7 @@ describe('--json', () => {
   }, 60_000);
 
   it('a refused connection: exit 1, reason fatal, the message says why', async () => {
-    const closed = await startFaultServer();
-    await closed.close();
-    const { code, stdout } = await runCli(['--json', '--base-url', closed.baseUrl, '--workflow', '12', file('p.ndjson', ndjson(3))]);
+    const { code, stdout } = await runCli(['--json', '--base-url', await refusedBaseUrl(), '--workflow', '12', file('p.ndjson', ndjson(3))]);
     expect(code).toBe(1);
     const summary = parseJson(stdout);
     expect(summary.exit).toMatchObject({ status: 1, reason: 'fatal', message: expect.stringMatching(/^nothing could be sent: .*ECONNREFUSED/) });

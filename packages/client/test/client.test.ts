@@ -9,6 +9,7 @@ import {
   AltcraftValidationError,
 } from '../src/errors.js';
 import type { ImportAndStartBatchRequest } from '../src/types.js';
+import { refusedBaseUrl } from '@altcraft-api/mock';
 import { answer, startServer, type TestServer } from './support/server.js';
 
 const TOKEN = 'tok-test-1234';
@@ -168,11 +169,7 @@ describe('failures', () => {
   });
 
   it('a refused connection was not sent', async () => {
-    server = await startServer(() => undefined);
-    const { baseUrl } = server;
-    await server.close();
-    server = undefined;
-    const error = await rejection(createAltcraftClient({ baseUrl, token: TOKEN }).importAndStartBatch(request));
+    const error = await rejection(createAltcraftClient({ baseUrl: await refusedBaseUrl(), token: TOKEN }).importAndStartBatch(request));
     expect(error).toBeInstanceOf(AltcraftNetworkError);
     expect(error).toMatchObject({ mayHaveReachedServer: false, causeCode: 'ECONNREFUSED' });
   });

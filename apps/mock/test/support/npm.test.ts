@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusedBaseUrl } from '../../src/faults.js';
 import { environmentSeen, npm, scratchNpmEnvironment } from './npm.js';
 
 let dir: string;
@@ -51,13 +52,7 @@ describe('npm() for the package test', () => {
   }, 60_000);
 
   it('says why npm failed, with the end of its log, when npm exits with an error', async () => {
-    // 127.0.0.2, where no server of any suite listens: a port freed on 127.0.0.1 may be taken
-    // by a parallel suite's server before npm connects.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.2', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
-    const env = { ...scratchNpmEnvironment(dir), npm_config_registry: `http://127.0.0.2:${port}/`, npm_config_fetch_retries: '0' };
+    const env = { ...scratchNpmEnvironment(dir), npm_config_registry: `${new URL(await refusedBaseUrl()).origin}/`, npm_config_fetch_retries: '0' };
     const failure = await npm(['view', 'left-pad', 'version'], { cwd: dir, env, budgetMs: 60_000 }).then(
       () => undefined,
       (error: Error) => error.message,
