@@ -152,6 +152,16 @@ if (!recording && (values['record-values'] || values['record-max-files'] || valu
   console.error(`altcraft-mock: --record-values, --record-max-files and --record-max-bytes need --record DIR\n${USAGE}`);
   process.exit(2);
 }
+// The mock always keeps its journal and the proxy only on --journal: either flag in the other
+// mode would be silently ignored.
+if (values.journal && !values.upstream) {
+  console.error(`altcraft-mock: --journal applies to --proxy (the mock keeps its journal unless --journal-size 0)\n${USAGE}`);
+  process.exit(2);
+}
+if (values.upstream && journalText !== undefined && !values.journal) {
+  console.error(`altcraft-mock: --journal-size with --proxy needs --journal (the proxy keeps no journal unless asked)\n${USAGE}`);
+  process.exit(2);
+}
 if (values.replay !== undefined && values.upstream) {
   console.error(`altcraft-mock: --replay applies to the mock, not to --proxy\n${USAGE}`);
   process.exit(2);

@@ -41,6 +41,15 @@ describe('altcraft-mock --journal-size', () => {
     expect(stderr).toMatch(/--journal-size must be an integer of 0 or more/);
   }, 60_000);
 
+  it.each([
+    [['--journal'], /--journal applies to --proxy/],
+    [['--proxy', '--upstream', 'http://127.0.0.1:9', '--journal-size', '50'], /--journal-size with --proxy needs --journal/],
+  ])('refuses %j, which would be ignored, with exit 2', async (args, message) => {
+    const { code, stderr } = await run(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  }, 60_000);
+
   it('is explained in --help, with the proxy\'s --journal', async () => {
     const child = spawn(process.execPath, [cli, '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let stdout = '';

@@ -231,9 +231,17 @@ function compareEnvelope(ctx: Context, b: SchemaObject, h: SchemaObject, pointer
       record(ctx, 'breaking', 'error-envelope-changed', location, `the envelope no longer carries \`${field}\``);
       continue;
     }
-    const [was, is] = [resolve(ctx.base, { schema: before, pointer: location }).schema, resolve(ctx.head, { schema: after, pointer: location }).schema];
+    const [wasAt, isAt] = [resolve(ctx.base, { schema: before, pointer: location }), resolve(ctx.head, { schema: after, pointer: location })];
+    const [was, is] = [wasAt.schema, isAt.schema];
     if (isObject(was) && isObject(is) && quote(was.type) !== quote(is.type)) {
       record(ctx, 'breaking', 'error-envelope-changed', child(location, 'type'), `envelope \`${field}\` type ${quote(was.type)} → ${quote(is.type)}`);
+    }
+    // The field's bounds and advice, as any answer field's (an answer within other bounds is still readable).
+    const key = `${ctx.direction}|${ctx.xml}|envelope|${wasAt.pointer}|${isAt.pointer}`;
+    if (isObject(was) && isObject(is) && !ctx.seen.has(key)) {
+      ctx.seen.add(key);
+      compareLimits(ctx, was, is, isAt.pointer);
+      compareAdvice(ctx, was, is, isAt.pointer);
     }
     if (baseRequired.has(field) && !headRequired.has(field)) {
       record(ctx, 'breaking', 'error-envelope-changed', child(pointer, 'required'), `envelope \`${field}\` is no longer always present`);
@@ -284,6 +292,11 @@ function compareProperties(ctx: Context, b: Located, h: Located, skip: Set<strin
   if (!isClosed(bs) && isClosed(hs)) {
     const severity: Severity = ctx.direction === 'request' ? 'breaking' : 'non-breaking';
     record(ctx, severity, 'constraint-tightened', child(h.pointer, 'additionalProperties'), 'unknown properties are now refused');
+  }
+  if (isClosed(bs) && !isClosed(hs)) {
+    // More is accepted in a request; an answer may carry fields a client reads past.
+    const message = ctx.direction === 'request' ? 'unknown properties are now accepted' : 'answers may now carry properties the contract does not list';
+    record(ctx, 'non-breaking', 'constraint-loosened', child(h.pointer, 'additionalProperties'), message);
   }
   if (isObject(bs.additionalProperties) && isObject(hs.additionalProperties)) {
     compareSchemas(ctx, { schema: bs.additionalProperties, pointer: child(b.pointer, 'additionalProperties') }, { schema: hs.additionalProperties, pointer: child(h.pointer, 'additionalProperties') });

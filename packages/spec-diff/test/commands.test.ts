@@ -24,6 +24,7 @@ const COMMANDS: Command[] = [
   { name: 'pnpm dev', entry: 'apps/mock/dist/dev.js', typed: ['--no-doc'], says: 'pnpm dev: unknown option --no-doc; did you mean --no-docs?', help: 'pnpm dev --help', status: 2 },
   { name: 'pnpm probe', entry: 'packages/probe/dist/cli.js', typed: ['--upstrem', 'http://127.0.0.1:9'], says: 'probe: unknown option --upstrem; did you mean --upstream?', help: 'pnpm probe --help', status: 1 },
   { name: 'pnpm spec:diff', entry: 'packages/spec-diff/dist/cli.js', typed: ['--all-place'], says: 'spec:diff: unknown option --all-place; did you mean --all-places?', help: 'pnpm spec:diff --help', status: 2 },
+  { name: 'pnpm contract:report', entry: 'apps/mock/dist/report/cli.js', typed: ['--jsno', 'cases'], says: 'contract:report: unknown option --jsno; did you mean --json?', help: 'pnpm contract:report --help', status: 2 },
   { name: 'pnpm version-packages', entry: 'packages/spec-diff/dist/version-packages.js', typed: ['--roo', 'x'], says: 'pnpm version-packages: unknown option --roo; did you mean --root?', help: 'pnpm version-packages --help', status: 2 },
 ];
 
@@ -61,5 +62,16 @@ describe('an unknown option, on every command', { timeout: 120_000 }, () => {
     const { code, stdout } = await run(entry, ['--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: /);
+  });
+});
+
+describe('a root script that runs a command', { timeout: 120_000 }, () => {
+  // Without a trailing `--` in the script, turbo took `pnpm mock --replay DIR` (the mock's README)
+  // as its own option and refused it.
+  it.each(['mock', 'mock:proxy'])('pnpm %s passes the options after it to altcraft-mock', (script) => {
+    const { TURBO_FORCE: _forced, ...env } = process.env;
+    const run = spawnSync('pnpm', ['--silent', script, '--help'], { cwd: REPO_ROOT, env: { ...env, TURBO_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 110_000 });
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/usage: altcraft-mock /);
   });
 });

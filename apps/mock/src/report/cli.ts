@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm contract:report DIR [--json]`: what the cases recorded by `altcraft-mock --proxy --record
 // DIR` say about the contract, most serious first.
-import { parseArgs } from 'node:util';
+import { parseOptions, seeHelp, UsageError } from '@altcraft-api/contract/cli-args';
 import { buildReport, renderText } from './report.js';
 
 const USAGE = `usage: pnpm contract:report DIR [--json]
@@ -13,28 +13,33 @@ contract does not declare; and what the traffic shows for each open question (**
 spec/DECISIONS.md. A file that is not a case is named on stderr, one line each, and skipped.
 --json prints the same as one JSON object.`;
 
+const COMMAND = 'contract:report';
+
+/** One line saying what is wrong and one naming --help, as every command of the repository does. */
+function usageError(message: string): never {
+  console.error(`${COMMAND}: ${message}\n${seeHelp(`pnpm ${COMMAND}`)}`);
+  process.exit(2);
+}
+
 let parsed;
 try {
-  parsed = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  parsed = parseOptions({ allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
 } catch (error) {
-  console.error(`contract:report: ${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
+  if (!(error instanceof UsageError)) throw error;
+  usageError(error.message);
 }
 if (parsed.values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-if (parsed.positionals.length !== 1) {
-  console.error(`contract:report: give one directory\n${USAGE}`);
-  process.exit(2);
-}
+if (parsed.positionals.length !== 1) usageError('give one directory (the DIR of altcraft-mock --proxy --record DIR)');
 const dir = parsed.positionals[0]!;
 let report;
 try {
   report = buildReport(dir);
 } catch (error) {
-  console.error(`contract:report: ${dir} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  console.error(`${COMMAND}: ${dir} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   process.exit(2);
 }
-for (const { file, error } of report.errors) console.error(`contract:report: ${file}: ${error}`);
+for (const { file, error } of report.errors) console.error(`${COMMAND}: ${file}: ${error}`);
 process.stdout.write(parsed.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));

@@ -96,6 +96,21 @@ const NUMBER_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Can text of this shape turn into something other than a string? */
 export const convertsText = (shape: Shape) => shape.free || shape.scalars.has('number') || shape.scalars.has('integer') || shape.scalars.has('boolean');
 
+/**
+ * Whether the double `n` read from integer text past 2^53 is exactly that integer, as JSON.parse
+ * would give it for the JSON twin. Comparing with String(n) said no for 10^21 and up, which
+ * String writes with an exponent: the XML twin of an accepted JSON body was refused. A finite
+ * double has at most 309 digits, so BigInt reads no more than that once leading zeros are off.
+ */
+function heldExactly(trimmed: string, n: number): boolean {
+  if (!Number.isFinite(n)) return false;
+  const negative = trimmed.startsWith('-');
+  let first = negative ? 1 : 0;
+  while (first < trimmed.length - 1 && trimmed.charCodeAt(first) === 48) first++;
+  const digits = trimmed.slice(first);
+  return digits.length <= 310 && BigInt(n) === (negative ? -BigInt(digits) : BigInt(digits));
+}
+
 /** The value an element's text stands for, given what the field may be. */
 export function textValue(text: string, shape: Shape): unknown {
   if (!shape.free && shape.scalars.size === 1 && shape.scalars.has('string')) return text;
@@ -109,7 +124,7 @@ export function convertText(text: string, numeric: boolean, boolean: boolean): u
     const n = Number(trimmed);
     // Never round: an integer the double cannot hold exactly, or a number beyond its range,
     // stays text (and the validator says so) instead of arriving as a different number.
-    if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) || String(n) === trimmed : Number.isFinite(n)) return n;
+    if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) || heldExactly(trimmed, n) : Number.isFinite(n)) return n;
   }
   if (boolean && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
   return text;

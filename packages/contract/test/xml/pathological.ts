@@ -88,4 +88,6 @@ export const families: Record<string, (bytes: number) => string> = {
   whitespace: (bytes) => stretch(bytes, (f) => `<xml>${f(' ')}<email>x</email>${f('\r\n')}</xml>`),
   'whitespace in tags': (bytes) => stretch(bytes, (f) => `<xml><email${f(' ')}string="true"${f('\n')}>x</email   ></xml>`),
   'long number-like text': (bytes) => stretch(bytes, (f) => `<xml><f>${f('1')}.${f('1')}e</f></xml>`),
+  // An integer past 2^53 is checked digit for digit against its double: only after the zeros.
+  'integer past 2^53 after leading zeros': (bytes) => stretch(bytes, (f) => `<xml><f>-${f('0')}1000000000000000000000</f></xml>`),
 };
