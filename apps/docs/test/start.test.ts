@@ -33,8 +33,10 @@ function bindable(port: number): Promise<boolean> {
  */
 async function freePort(avoid: number[] = []): Promise<number> {
   const below = firstEphemeralPort();
+  // Some thousand ports to draw from, above the privileged ones, however low the range starts.
+  const from = Math.max(1024, Math.min(10_000, below - 1000));
   for (;;) {
-    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    const port = from + Math.floor(Math.random() * (below - from));
     if (!avoid.includes(port) && (await bindable(port))) return port;
   }
 }

@@ -158,7 +158,7 @@ if (values.journal && !values.upstream) {
   console.error(`altcraft-mock: --journal applies to --proxy (the mock keeps its journal unless --journal-size 0)\n${USAGE}`);
   process.exit(2);
 }
-if (values.upstream && journalText !== undefined && !values.journal) {
+if (values.upstream && journalSize !== undefined && journalSize > 0 && !values.journal) {
   console.error(`altcraft-mock: --journal-size with --proxy needs --journal (the proxy keeps no journal unless asked)\n${USAGE}`);
   process.exit(2);
 }

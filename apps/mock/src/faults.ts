@@ -216,17 +216,30 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
+/** A port free on `host` a moment ago; rejects when nothing can be bound there. */
+function freedPort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * An API root where nothing listens, for a test of a refused connection: a port freed on
  * 127.0.0.2, where no server of these suites binds. A port freed on 127.0.0.1 was handed to a
  * parallel suite's server before the request went out, and that server answered (a 503 in CI).
+ * Where only 127.0.0.1 is a loopback address (macOS), that race is the one left.
  */
 export async function refusedBaseUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.2:${port}/api/v1.1`;
+  for (const host of ['127.0.0.2', '127.0.0.1']) {
+    const port = await freedPort(host).catch(() => undefined);
+    if (port !== undefined) return `http://${host}:${port}/api/v1.1`;
+  }
+  throw new Error('no loopback port could be bound on 127.0.0.2 or 127.0.0.1');
 }
 
 export async function startFaultServer(scenario: (request: Received) => Action = () => ({ answer: 'ok' })): Promise<FaultServer> {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusedBaseUrl } from '../src/faults.js';
 import { within } from './support/deadline.js';
 import { alive, allGone, childrenOf, readyPort } from './support/processes.js';
 
@@ -154,9 +155,7 @@ describe('askPrism', () => {
 
   it('does not send again where nothing listens (Prism is gone)', async () => {
     const { askPrism } = await import('../src/prism.js');
-    const server = await breaking(0);
-    const url = server.url;
-    await server.close();
+    const url = new URL(await refusedBaseUrl()).origin;
     const failure = (await askPrism(url, { method: 'POST', body: '{}' }).catch((error: Error) => error)) as Error & { cause?: { code?: string } };
     expect(failure.cause?.code).toBe('ECONNREFUSED');
   });

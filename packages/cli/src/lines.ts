@@ -14,15 +14,21 @@ export interface RawLine {
 
 const NO_BYTES = Buffer.alloc(0);
 
+/** What a line's small chunks are gathered into before the line is joined. */
+const BLOCK = 64 * 1024;
+
 /**
- * The bytes of a line whose end has not come yet, in a buffer that doubles when full: each byte
- * is copied about twice, however many chunks the line comes in. Joining the line so far at every
- * chunk was quadratic (a 10 MB line in 64 KB chunks cost 824 MB of copying; input.test.ts's
- * linearity judge saw 10 MB take 2.5x the time per MB of 4 MB), and keeping the chunks to join
- * once held a Buffer object per chunk (127 MB for a 1 MB line that came a byte at a time).
+ * The bytes of a line whose end has not come yet, kept in pieces of at least half a block and
+ * joined once, to the line's exact size, when it ends: each byte is copied twice, however many
+ * chunks the line comes in. Joining the line so far at every chunk was quadratic (a 10 MB line
+ * in 64 KB chunks cost 824 MB of copying); a Buffer per chunk held 127 MB for a 1 MB line that
+ * came a byte at a time; a buffer doubled when full cost a step at each power of two (a 10 MB
+ * line touched 32 MB, a 4 MB one 8 MB), which the linear-time judge read as superlinear.
  */
 class OpenLine {
-  private bytes = NO_BYTES;
+  private pieces: Buffer[] = [];
+  private block = NO_BYTES;
+  private used = 0;
   private length = 0;
 
   get empty(): boolean {
@@ -31,21 +37,37 @@ class OpenLine {
 
   /** Copies `piece` in: a source may reuse a buffer it has yielded. */
   add(piece: Buffer): void {
-    if (this.length + piece.length > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.length + piece.length, 4096));
-      this.bytes.copy(grown, 0, 0, this.length);
-      this.bytes = grown;
-    }
-    piece.copy(this.bytes, this.length);
+    if (piece.length === 0) return;
     this.length += piece.length;
+    if (piece.length >= BLOCK / 2) {
+      this.flush();
+      this.pieces.push(Buffer.from(piece));
+      return;
+    }
+    if (this.used + piece.length > this.block.length) {
+      this.flush();
+      if (this.block.length === 0) this.block = Buffer.allocUnsafe(BLOCK);
+    }
+    piece.copy(this.block, this.used);
+    this.used += piece.length;
+  }
+
+  /** Moves the block's bytes to the pieces: the block itself when at least half full, else a copy (the block is kept). */
+  private flush(): void {
+    if (this.used === 0) return;
+    if (this.used >= BLOCK / 2) {
+      this.pieces.push(this.block.subarray(0, this.used));
+      this.block = NO_BYTES;
+    } else this.pieces.push(Buffer.from(this.block.subarray(0, this.used)));
+    this.used = 0;
   }
 
   /** The line so far, then `end`; `end` itself (a view into its chunk, no copy) when nothing came before. */
   take(end: Buffer = NO_BYTES): Buffer {
     if (this.length === 0) return end;
-    this.add(end);
-    const line = this.bytes.subarray(0, this.length);
-    this.bytes = NO_BYTES;
+    this.flush();
+    const line = Buffer.concat(end.length > 0 ? [...this.pieces, end] : this.pieces, this.length + end.length);
+    this.pieces = [];
     this.length = 0;
     return line;
   }

@@ -168,10 +168,12 @@ export function createRedactor(token: string | readonly string[]): (text: string
     if (text === '') return text;
     const folded = fold(text);
     // +1 where a piece starts, -1 where it ends: a run of positive sums is one covered run. Made
-    // at the first piece found, so a text without any costs no memory.
-    let depth: Int32Array | undefined;
+    // at the first piece found, so a text without any costs no memory. A byte a character is
+    // enough: pieces are at most MIN_PIECE long, one per length starts at a position, so at most
+    // 8 + 7 + ... + 1 = 36 cover one character.
+    let depth: Int8Array | undefined;
     const mark = (start: number, end: number) => {
-      depth ??= new Int32Array(folded.length + 1);
+      depth ??= new Int8Array(folded.length + 1);
       depth[start]! += 1;
       depth[end]! -= 1;
     };
@@ -182,7 +184,7 @@ export function createRedactor(token: string | readonly string[]): (text: string
 }
 
 /** The text with each run covered by `depth` (touching runs make one) replaced by the mark. */
-function replaceCovered(text: string, depth: Int32Array): string {
+function replaceCovered(text: string, depth: Int8Array): string {
   let out = '';
   let from = 0;
   let open = 0;

@@ -447,7 +447,8 @@ function checkMatchFields(body: Record<string, unknown>, message: string, out: C
   for (let i = 0; i < items.length && !out.warningsTruncated; i++) {
     const item = items[i];
     if (!isJsonObject(item) || !isJsonObject(item.data)) continue;
-    const value = item.data[fieldName];
+    // Own fields only: a field named `valueOf` or `constructor` is not in a profile for being inherited.
+    const value = Object.hasOwn(item.data, fieldName) ? item.data[fieldName] : undefined;
     if (value === undefined || value === null || value === '') {
       out.warn(pointerChild(pointerChild(pointerChild('/data', i), 'data'), fieldName), message);
     }

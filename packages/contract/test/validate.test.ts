@@ -76,6 +76,7 @@ const warned: WarnedCase[] = [
   { name: 'subscription without resource_id', body: { ...base, data: [profile({ subscriptions: [{ channel: 'email' }] })] }, pointer: '/data/0/data/subscriptions/0/resource_id', message: /resource_id/ },
   { name: 'subscription channel not built in', body: { ...base, data: [profile({ subscriptions: [{ resource_id: 1, channel: 'fax' }] })] }, pointer: '/data/0/data/subscriptions/0/channel', message: /custom channel/ },
   { name: 'custom with an item lacking the field', body: { ...base, matching: 'custom', field_name: 'CRM_ID', data: [profile({ CRM_ID: '1' }), profile()] }, pointer: '/data/1/data/CRM_ID', message: /field_name/ },
+  { name: 'custom on a field named like an inherited one, missing', body: { ...base, matching: 'custom', field_name: 'valueOf', data: [profile()] }, pointer: '/data/0/data/valueOf', message: /field_name/ },
   { name: 'custom with the field empty', body: { ...base, matching: 'custom', field_name: 'CRM_ID', data: [profile({ CRM_ID: '' })] }, pointer: '/data/0/data/CRM_ID', message: /field_name/ },
   { name: 'field_name with a slash (pointer escaping)', body: { ...base, matching: 'custom', field_name: 'a/b', data: [profile({ 'a/b': 1 })] }, pointer: '/field_name', message: /field name/ },
   { name: 'custom field named with a slash, missing', body: { ...base, matching: 'custom', field_name: 'a/b', data: [profile()] }, pointer: '/data/0/data/a~1b', message: /field_name/ },

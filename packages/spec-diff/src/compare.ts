@@ -66,6 +66,9 @@ function resolve(document: Document, located: Located): Located {
   return current;
 }
 
+/** The schema `true` is the schema `{}`: it allows every value, and is compared as one. */
+const asAllowingAll = (schema: Json): Json => (schema === true ? {} : schema);
+
 function quote(value: Json | undefined): string {
   return value === undefined ? 'none' : JSON.stringify(value);
 }
@@ -232,7 +235,7 @@ function compareEnvelope(ctx: Context, b: SchemaObject, h: SchemaObject, pointer
       continue;
     }
     const [wasAt, isAt] = [resolve(ctx.base, { schema: before, pointer: location }), resolve(ctx.head, { schema: after, pointer: location })];
-    const [was, is] = [wasAt.schema, isAt.schema];
+    const [was, is] = [asAllowingAll(wasAt.schema), asAllowingAll(isAt.schema)];
     if (isObject(was) && isObject(is) && quote(was.type) !== quote(is.type)) {
       record(ctx, 'breaking', 'error-envelope-changed', child(location, 'type'), `envelope \`${field}\` type ${quote(was.type)} → ${quote(is.type)}`);
     }
@@ -372,10 +375,12 @@ function compareSchemaDeprecation(ctx: Context, b: SchemaObject, h: SchemaObject
 }
 
 export function compareSchemas(ctx: Context, baseSide: Located, headSide: Located): void {
-  const [b, h] = [resolve(ctx.base, baseSide), resolve(ctx.head, headSide)];
-  const key = `${ctx.direction}|${ctx.xml}|${b.pointer}|${h.pointer}`;
+  const [baseAt, headAt] = [resolve(ctx.base, baseSide), resolve(ctx.head, headSide)];
+  const key = `${ctx.direction}|${ctx.xml}|${baseAt.pointer}|${headAt.pointer}`;
   if (ctx.seen.has(key)) return;
   ctx.seen.add(key);
+  // `true` and `{}` alike: an answer field that became `true` may now be any type (breaking).
+  const [b, h] = [{ ...baseAt, schema: asAllowingAll(baseAt.schema) }, { ...headAt, schema: asAllowingAll(headAt.schema) }];
   if (!isObject(b.schema) || !isObject(h.schema)) {
     if (JSON.stringify(b.schema) !== JSON.stringify(h.schema)) {
       // A boolean schema: `false` allows nothing, `true` everything.

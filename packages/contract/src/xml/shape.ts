@@ -97,10 +97,10 @@ const NUMBER_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 export const convertsText = (shape: Shape) => shape.free || shape.scalars.has('number') || shape.scalars.has('integer') || shape.scalars.has('boolean');
 
 /**
- * Whether the double `n` read from integer text past 2^53 is exactly that integer, as JSON.parse
- * would give it for the JSON twin. Comparing with String(n) said no for 10^21 and up, which
- * String writes with an exponent: the XML twin of an accepted JSON body was refused. A finite
- * double has at most 309 digits, so BigInt reads no more than that once leading zeros are off.
+ * Whether the double `n` read from integer text past 2^53 is exactly that integer. Comparing
+ * with String(n) alone said no for 10^21 and up, which String writes with an exponent: the XML
+ * twin of an accepted JSON body was refused. A finite double has at most 309 digits, so BigInt
+ * reads no more than that once leading zeros are off.
  */
 function heldExactly(trimmed: string, n: number): boolean {
   if (!Number.isFinite(n)) return false;
@@ -124,7 +124,9 @@ export function convertText(text: string, numeric: boolean, boolean: boolean): u
     const n = Number(trimmed);
     // Never round: an integer the double cannot hold exactly, or a number beyond its range,
     // stays text (and the validator says so) instead of arriving as a different number.
-    if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) || heldExactly(trimmed, n) : Number.isFinite(n)) return n;
+    // Past 2^53, the text must be the double as String writes it (what the encoder writes, so
+    // every number comes back), or its exact value (10^21, which String writes as 1e+21).
+    if (INTEGER_TEXT.test(trimmed) ? Number.isSafeInteger(n) || String(n) === trimmed || heldExactly(trimmed, n) : Number.isFinite(n)) return n;
   }
   if (boolean && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
   return text;
