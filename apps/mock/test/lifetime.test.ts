@@ -76,6 +76,9 @@ describe.runIf(process.platform === 'linux')('stopping the mock', () => {
     expect(found).toEqual([byPs[0]!.pid, byPs[1]!.pid]);
     // The test process above npm is no runner.
     expect(found).not.toContain(process.pid);
+    // Stopped, not SIGKILLed by the cleanup with Prism: the mock removes Prism's contract copy.
+    process.kill(mock, 'SIGTERM');
+    await allGone(tree, 30_000);
   }, 300_000);
 
   it('reads /proc/PID/stat right when the command name has spaces and parentheses', async () => {
