@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { refusedBaseUrl } from '../src/faults.js';
 import { within } from './support/deadline.js';
 import { alive, allGone, childrenOf, readyPort } from './support/processes.js';
@@ -156,7 +156,15 @@ describe('askPrism', () => {
   it('does not send again where nothing listens (Prism is gone)', async () => {
     const { askPrism } = await import('../src/prism.js');
     const url = new URL(await refusedBaseUrl()).origin;
-    const failure = (await askPrism(url, { method: 'POST', body: '{}' }).catch((error: Error) => error)) as Error & { cause?: { code?: string } };
-    expect(failure.cause?.code).toBe('ECONNREFUSED');
+    // Counted at fetch: a refusal leaves nothing on a server to count, and a retried refusal
+    // ends in the same error.
+    const sends = vi.spyOn(globalThis, 'fetch');
+    try {
+      const failure = (await askPrism(url, { method: 'POST', body: '{}' }).catch((error: Error) => error)) as Error & { cause?: { code?: string } };
+      expect(failure.cause?.code).toBe('ECONNREFUSED');
+      expect(sends).toHaveBeenCalledTimes(1);
+    } finally {
+      sends.mockRestore();
+    }
   });
 });
